@@ -1,0 +1,9 @@
+//! `markush` reads molecules and tells which claimed Markush formula each one
+//! falls under, and how.
+//!
+//! Layers, lowest first: [`smiles`] reads text into a [`mol::Mol`]; `mol`
+//! holds the graph with rings and aromaticity. Higher layers never reach
+//! down past the one below them.
+
+pub mod mol;
+pub mod smiles;

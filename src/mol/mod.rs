@@ -1,0 +1,347 @@
+//! The molecule: an undirected petgraph graph of atoms and bonds, with the
+//! facts every layer above needs (implicit hydrogens, rings, aromaticity).
+//!
+//! Atom indices follow the order the atoms were added, which for a parsed
+//! SMILES is the order they appear in the string.
+//!
+//! ```
+//! let mol = markush::smiles::parse("c1ccncc1O").unwrap();
+//! assert_eq!(mol.atom_count(), 7);
+//! assert_eq!(mol.formula(), "C5H5NO");
+//! assert!(mol.atom(3).aromatic);
+//! assert_eq!(mol.atom(6).total_h(), 1);
+//! ```
+
+pub mod aromaticity;
+pub mod element;
+pub mod kekulize;
+pub mod rings;
+mod valence;
+
+use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+pub use rings::RingInfo;
+pub use valence::assign_implicit_hydrogens;
+
+/// Chirality as written in SMILES. The number is the OpenSMILES permutation
+/// index: `@` is `Tetrahedral(1)`, `@@` is `Tetrahedral(2)`, `@TB7` is
+/// `TrigonalBipyramidal(7)`. The neighbour order it refers to is kept in
+/// [`Mol::stereo_centers`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum Chirality {
+    #[default]
+    None,
+    Tetrahedral(u8),
+    Allene(u8),
+    SquarePlanar(u8),
+    TrigonalBipyramidal(u8),
+    Octahedral(u8),
+}
+
+/// One atom. `explicit_h` is the count written inside brackets (`[NH4+]`
+/// has 4); `implicit_h` is what the valence model adds to organic-subset
+/// atoms. Bracket atoms never get implicit hydrogens.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Atom {
+    /// Atomic number; 0 is the `*` atom.
+    pub element: u8,
+    /// Mass number, 0 when not given.
+    pub isotope: u16,
+    pub charge: i8,
+    pub explicit_h: u8,
+    pub implicit_h: u8,
+    pub aromatic: bool,
+    pub chirality: Chirality,
+    /// Atom class (`[CH3:7]` has 7), 0 when not given.
+    pub atom_class: u32,
+    /// Written in brackets, so its hydrogen count is exactly `explicit_h`.
+    pub bracket: bool,
+}
+
+impl Atom {
+    /// An organic-subset atom of the given element, as `C` or `N` in SMILES.
+    pub fn new(element: u8) -> Self {
+        Atom {
+            element,
+            ..Atom::default()
+        }
+    }
+
+    /// Hydrogens on this atom that are not graph atoms of their own.
+    pub fn total_h(&self) -> u8 {
+        self.explicit_h + self.implicit_h
+    }
+
+    pub fn symbol(&self) -> &'static str {
+        element::symbol(self.element)
+    }
+}
+
+/// Kekulé bond order. Aromaticity is a separate flag on [`Bond`], so an
+/// aromatic bond still has the single or double order of one Kekulé form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum BondOrder {
+    /// `.`-free zero-order link (RDKit's `~` in some outputs); counts nothing.
+    Zero,
+    #[default]
+    Single,
+    Double,
+    Triple,
+    Quadruple,
+    /// Dative bond `->`: the edge's first atom donates, valence counts on the
+    /// second atom only.
+    Dative,
+}
+
+impl BondOrder {
+    /// Contribution to the valence of an atom that is not the donor.
+    pub fn valence(self) -> u8 {
+        match self {
+            BondOrder::Zero => 0,
+            BondOrder::Single | BondOrder::Dative => 1,
+            BondOrder::Double => 2,
+            BondOrder::Triple => 3,
+            BondOrder::Quadruple => 4,
+        }
+    }
+}
+
+/// Bond direction as written (`/` is `Up`, `\` is `Down`), read from the
+/// bond's first atom towards its second.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum BondDirection {
+    #[default]
+    None,
+    Up,
+    Down,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Bond {
+    pub order: BondOrder,
+    pub aromatic: bool,
+    pub direction: BondDirection,
+}
+
+impl Bond {
+    pub fn new(order: BondOrder) -> Self {
+        Bond {
+            order,
+            ..Bond::default()
+        }
+    }
+}
+
+/// Neighbour order a chirality tag refers to: the atoms around `atom` in
+/// the order the SMILES wrote them, with [`StereoCenter::HYDROGEN`] standing
+/// for the bracket hydrogen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StereoCenter {
+    pub atom: u32,
+    pub neighbors: Vec<u32>,
+}
+
+impl StereoCenter {
+    pub const HYDROGEN: u32 = u32::MAX;
+}
+
+/// A molecule. Build it with [`crate::smiles::parse`], or atom by atom with
+/// [`Mol::add_atom`] and [`Mol::add_bond`] followed by [`Mol::perceive`].
+#[derive(Clone, Debug, Default)]
+pub struct Mol {
+    graph: UnGraph<Atom, Bond, u32>,
+    rings: RingInfo,
+    stereo: Vec<StereoCenter>,
+}
+
+impl Mol {
+    pub fn new() -> Self {
+        Mol::default()
+    }
+
+    pub fn with_capacity(atoms: usize, bonds: usize) -> Self {
+        Mol {
+            graph: UnGraph::with_capacity(atoms, bonds),
+            ..Mol::default()
+        }
+    }
+
+    pub fn add_atom(&mut self, atom: Atom) -> usize {
+        self.graph.add_node(atom).index()
+    }
+
+    /// Adds a bond from `a` to `b` (for a dative bond, `a` is the donor).
+    pub fn add_bond(&mut self, a: usize, b: usize, bond: Bond) -> usize {
+        self.graph
+            .add_edge(NodeIndex::new(a), NodeIndex::new(b), bond)
+            .index()
+    }
+
+    pub fn atom_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn bond_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    pub fn atom(&self, i: usize) -> &Atom {
+        &self.graph[NodeIndex::new(i)]
+    }
+
+    pub fn atom_mut(&mut self, i: usize) -> &mut Atom {
+        &mut self.graph[NodeIndex::new(i)]
+    }
+
+    pub fn atoms(&self) -> impl Iterator<Item = &Atom> + '_ {
+        self.graph.node_weights()
+    }
+
+    pub fn bond(&self, e: usize) -> &Bond {
+        &self.graph[EdgeIndex::new(e)]
+    }
+
+    pub fn bond_mut(&mut self, e: usize) -> &mut Bond {
+        &mut self.graph[EdgeIndex::new(e)]
+    }
+
+    /// The two atoms of bond `e`, first atom first.
+    pub fn bond_atoms(&self, e: usize) -> (usize, usize) {
+        let (a, b) = self
+            .graph
+            .edge_endpoints(EdgeIndex::new(e))
+            .expect("bond index out of range");
+        (a.index(), b.index())
+    }
+
+    /// `(neighbour atom, bond)` pairs of atom `i`.
+    pub fn neighbors(&self, i: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let n = NodeIndex::new(i);
+        self.graph.edges(n).map(move |e| {
+            let other = if e.source() == n {
+                e.target()
+            } else {
+                e.source()
+            };
+            (other.index(), e.id().index())
+        })
+    }
+
+    pub fn bond_between(&self, a: usize, b: usize) -> Option<usize> {
+        self.graph
+            .find_edge(NodeIndex::new(a), NodeIndex::new(b))
+            .map(|e| e.index())
+    }
+
+    /// Number of explicit neighbours (graph atoms, hydrogens atoms included).
+    pub fn degree(&self, i: usize) -> usize {
+        self.graph.edges(NodeIndex::new(i)).count()
+    }
+
+    /// Sum of bond valences on atom `i` plus its hydrogens: the valence the
+    /// atom shows. A dative bond counts only on its acceptor.
+    pub fn valence(&self, i: usize) -> u32 {
+        self.bonded_valence(i) + self.atom(i).total_h() as u32
+    }
+
+    /// Sum of bond valences on atom `i`, hydrogens not counted.
+    pub fn bonded_valence(&self, i: usize) -> u32 {
+        let n = NodeIndex::new(i);
+        self.graph
+            .edges(n)
+            .map(|e| {
+                let b = e.weight();
+                if b.order == BondOrder::Dative && e.source() == n {
+                    0
+                } else {
+                    b.order.valence() as u32
+                }
+            })
+            .sum()
+    }
+
+    /// The underlying petgraph graph, for algorithms that want it.
+    pub fn graph(&self) -> &UnGraph<Atom, Bond, u32> {
+        &self.graph
+    }
+
+    pub fn rings(&self) -> &RingInfo {
+        &self.rings
+    }
+
+    pub fn stereo_centers(&self) -> &[StereoCenter] {
+        &self.stereo
+    }
+
+    pub fn add_stereo_center(&mut self, center: StereoCenter) {
+        self.stereo.push(center);
+    }
+
+    /// Perceives rings and aromaticity from the Kekulé structure; call after
+    /// building a molecule by hand (the SMILES reader calls it itself).
+    /// Hydrogen counts must already be set.
+    pub fn perceive(&mut self) {
+        self.rings = rings::perceive(self);
+        aromaticity::perceive(self);
+    }
+
+    /// Total formal charge.
+    pub fn charge(&self) -> i32 {
+        self.atoms().map(|a| a.charge as i32).sum()
+    }
+
+    /// Atoms other than hydrogen (the `*` atom counts, as in RDKit).
+    pub fn heavy_atom_count(&self) -> usize {
+        self.atoms().filter(|a| a.element != 1).count()
+    }
+
+    /// All hydrogens: implicit, bracket counts and hydrogen atoms.
+    pub fn hydrogen_count(&self) -> usize {
+        self.atoms()
+            .map(|a| a.total_h() as usize + usize::from(a.element == 1))
+            .sum()
+    }
+
+    pub fn aromatic_atom_count(&self) -> usize {
+        self.atoms().filter(|a| a.aromatic).count()
+    }
+
+    /// Molecular formula in Hill order with the charge the way RDKit's
+    /// `CalcMolFormula` writes it (`C2H3O2-`, `C6H8N+`, `Cu+2`).
+    pub fn formula(&self) -> String {
+        let mut counts = [0usize; element::MAX_ATOMIC_NUMBER as usize + 1];
+        for a in self.atoms() {
+            counts[a.element as usize] += 1;
+            counts[1] += a.total_h() as usize;
+        }
+        let mut out = String::new();
+        let mut push = |z: usize, n: usize| {
+            if n > 0 {
+                out.push_str(element::symbol(z as u8));
+                if n > 1 {
+                    out.push_str(&n.to_string());
+                }
+            }
+        };
+        let mut order: Vec<usize> = (0..counts.len()).filter(|&z| counts[z] > 0).collect();
+        if counts[6] > 0 {
+            push(6, counts[6]);
+            push(1, counts[1]);
+            order.retain(|&z| z != 6 && z != 1);
+        }
+        order.sort_by_key(|&z| element::symbol(z as u8));
+        for z in order {
+            push(z, counts[z]);
+        }
+        match self.charge() {
+            0 => {}
+            1 => out.push('+'),
+            -1 => out.push('-'),
+            q if q > 0 => out.push_str(&format!("+{q}")),
+            q => out.push_str(&format!("-{}", -q)),
+        }
+        out
+    }
+}

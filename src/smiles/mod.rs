@@ -1,0 +1,11 @@
+//! SMILES reading and writing (OpenSMILES, plus RDKit's dative bonds `->`).
+
+mod error;
+mod read;
+pub mod write;
+
+#[allow(unused_imports)]
+pub(crate) use error::Caret;
+pub use error::{Found, SmilesError};
+pub use read::{parse, parse_graph};
+pub use write::{fragment_smiles, to_smiles};
