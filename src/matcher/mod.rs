@@ -121,8 +121,9 @@ pub fn count_unique<Q: Query + ?Sized>(
         budget,
         ..MatchOptions::default()
     };
+    let mut matches = find(query, target, options);
     let mut count = 0;
-    for m in find(query, target, options) {
+    while let Some(m) = matches.advance() {
         m?;
         count += 1;
     }
@@ -138,7 +139,7 @@ fn first_only(budget: u64) -> MatchOptions {
 }
 
 fn first_of<Q: Query + ?Sized>(mut matches: Matches<'_, Q>) -> Result<bool, BudgetExceeded> {
-    match matches.next() {
+    match matches.advance() {
         Some(Ok(_)) => Ok(true),
         Some(Err(e)) => Err(e),
         None => Ok(false),

@@ -2,7 +2,10 @@
 //! query atoms in a precomputed order, with every piece of state allocated
 //! once when the search starts.
 
+use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 
 use super::{BudgetExceeded, MatchOptions, Query, Target};
 
@@ -37,13 +40,23 @@ impl Plan {
     /// Greedy VF2++-style order: next comes the atom with the most bonds to
     /// atoms already placed, then the fewest candidates, then the highest
     /// degree. A new component starts at its rarest atom. `first` forces the
-    /// first atom.
-    fn new<Q: Query + ?Sized>(query: &Q, candidates: &[u32], first: Option<usize>) -> Plan {
+    /// first atom. `scratch` is working space.
+    fn fill<Q: Query + ?Sized>(
+        &mut self,
+        query: &Q,
+        candidates: &[u32],
+        first: Option<usize>,
+        scratch: &mut Vec<u32>,
+    ) {
         let n = query.atom_count();
-        let degree: Vec<u32> = (0..n).map(|q| query.neighbors(q).len() as u32).collect();
-        let mut depth_of = vec![NONE; n];
-        let mut placed_neighbors = vec![0u32; n];
-        let mut order = Vec::with_capacity(n);
+        self.degree.clear();
+        self.degree
+            .extend((0..n).map(|q| query.neighbors(q).len() as u32));
+        scratch.clear();
+        scratch.resize(2 * n, 0);
+        let (depth_of, placed_neighbors) = scratch.split_at_mut(n);
+        depth_of.fill(NONE);
+        self.order.clear();
         for d in 0..n {
             let next = match first {
                 Some(q) if d == 0 => q,
@@ -53,40 +66,91 @@ impl Plan {
                         (
                             std::cmp::Reverse(placed_neighbors[q]),
                             candidates[q],
-                            std::cmp::Reverse(degree[q]),
+                            std::cmp::Reverse(self.degree[q]),
                         )
                     })
                     .expect("an unplaced atom remains"),
             };
             depth_of[next] = d as u32;
-            order.push(next as u32);
+            self.order.push(next as u32);
             for &(nb, _) in query.neighbors(next) {
                 placed_neighbors[nb as usize] += 1;
             }
         }
-        let mut parent = Vec::with_capacity(n);
-        let mut back_start = Vec::with_capacity(n + 1);
-        let mut back = Vec::new();
-        for (d, &q) in order.iter().enumerate() {
-            back_start.push(back.len() as u32);
+        self.parent.clear();
+        self.back_start.clear();
+        self.back.clear();
+        for (d, &q) in self.order.iter().enumerate() {
+            self.back_start.push(self.back.len() as u32);
             let earlier = || {
                 query
                     .neighbors(q as usize)
                     .iter()
                     .filter(|&&(nb, _)| depth_of[nb as usize] < d as u32)
             };
-            let first_placed = earlier().min_by_key(|&&(nb, _)| depth_of[nb as usize]);
-            parent.push(first_placed.copied().unwrap_or((NONE, NONE)));
-            back.extend(earlier().filter(|&&(nb, _)| Some(nb) != first_placed.map(|p| p.0)));
+            let parent = earlier()
+                .min_by_key(|&&(nb, _)| depth_of[nb as usize])
+                .copied()
+                .unwrap_or((NONE, NONE));
+            self.parent.push(parent);
+            self.back
+                .extend(earlier().filter(|&&(nb, _)| nb != parent.0));
         }
-        back_start.push(back.len() as u32);
-        Plan {
-            order,
-            parent,
-            back_start,
-            back,
-            degree,
+        self.back_start.push(self.back.len() as u32);
+    }
+}
+
+/// Everything a search allocates. Finished searches hand theirs back to a
+/// small per-thread pool, so a run of searches allocates nothing once the
+/// buffers have grown to size.
+#[derive(Debug, Default)]
+struct Workspace {
+    plan: Plan,
+    candidates: Vec<u32>,
+    scratch: Vec<u32>,
+    /// Free search only: bit `t` of row `q` says target atom `t` passes
+    /// query atom `q`'s predicate and has enough neighbours. Empty when the
+    /// search is rooted.
+    domain: Vec<u64>,
+    /// Query atom -> target atom, `NONE` while unmapped.
+    mapping: Vec<u32>,
+    used: Vec<bool>,
+    /// Depth -> position of the next candidate to try.
+    cursor: Vec<u32>,
+    seen: HashSet<Box<[u32]>, BuildHasherDefault<DefaultHasher>>,
+    key: Vec<u32>,
+}
+
+/// Workspaces kept per thread; more are only needed by nested searches.
+const SPARE_WORKSPACES: usize = 4;
+/// Workspaces grown past this many target atoms are not kept.
+const KEEP_ATOMS: usize = 1 << 16;
+
+thread_local! {
+    static SPARE: RefCell<Vec<Workspace>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Workspace {
+    fn take() -> Workspace {
+        SPARE
+            .try_with(|spare| spare.borrow_mut().pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    fn give_back(mut self) {
+        let grown = self.candidates.capacity() > 0;
+        if !grown || self.used.capacity() > KEEP_ATOMS || self.domain.capacity() > KEEP_ATOMS {
+            return;
         }
+        self.seen.clear();
+        let _ = SPARE.try_with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < SPARE_WORKSPACES {
+                spare.push(self);
+            }
+        });
     }
 }
 
@@ -101,19 +165,12 @@ pub struct Matches<'a, Q: Query + ?Sized> {
     phase: Phase,
     steps: u64,
     found: usize,
-    plan: Plan,
-    /// Free search only: bit `t` of row `q` says target atom `t` passes
-    /// query atom `q`'s predicate and has enough neighbours. Rows are
-    /// `words` long. Empty when the search is rooted.
-    domain: Vec<u64>,
+    /// Domain row length in words.
     words: usize,
-    mapping: Vec<u32>,
-    used: Vec<bool>,
-    /// Depth -> position of the next candidate to try.
-    cursor: Vec<u32>,
     depth: usize,
-    seen: HashSet<Box<[u32]>>,
-    key: Vec<u32>,
+    /// The last match is still in `ws.mapping`; undo it before going on.
+    at_match: bool,
+    ws: Workspace,
 }
 
 impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
@@ -131,15 +188,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             phase: Phase::Start,
             steps: 0,
             found: 0,
-            plan: Plan::default(),
-            domain: Vec::new(),
             words: 0,
-            mapping: Vec::new(),
-            used: Vec::new(),
-            cursor: Vec::new(),
             depth: 0,
-            seen: HashSet::new(),
-            key: Vec::new(),
+            at_match: false,
+            ws: Workspace::default(),
         }
     }
 
@@ -167,48 +219,70 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         if n == 0 || n > t_n || self.options.max_matches == Some(0) {
             return Ok(false);
         }
-        let mut candidates = vec![0u32; n];
         let first = match self.root {
-            Some((q, t)) => {
-                if q >= n || t >= t_n {
-                    return Ok(false);
-                }
-                Some(q)
-            }
+            Some((q, t)) if q >= n || t >= t_n => return Ok(false),
+            Some((q, _)) => Some(q),
             None => {
-                self.words = t_n.div_ceil(64);
-                self.domain = vec![0u64; n * self.words];
-                for (q, count) in candidates.iter_mut().enumerate() {
-                    self.charge(t_n as u64)?;
-                    let degree = query.neighbors(q).len() as u32;
-                    let row = &mut self.domain[q * self.words..(q + 1) * self.words];
-                    for t in 0..t_n {
-                        if target.degree(t) >= degree && query.atom_matches(target, q, t) {
-                            row[t / 64] |= 1 << (t % 64);
-                            *count += 1;
-                        }
-                    }
-                    if *count == 0 {
-                        return Ok(false);
-                    }
+                // Each row costs one predicate call per target atom: charge
+                // them all up front so that no huge pair allocates first.
+                if (n as u64).saturating_mul(t_n as u64)
+                    > self.options.budget.saturating_sub(self.steps)
+                {
+                    self.steps = self.options.budget;
+                    return Err(BudgetExceeded);
                 }
                 None
             }
         };
-        self.plan = Plan::new(query, &candidates, first);
-        self.mapping = vec![NONE; n];
-        self.used = vec![false; t_n];
-        self.cursor = vec![0; n];
+        let mut ws = Workspace::take();
+        ws.candidates.clear();
+        ws.candidates.resize(n, 0);
+        ws.domain.clear();
+        if first.is_none() {
+            self.words = t_n.div_ceil(64);
+            ws.domain.resize(n * self.words, 0);
+            for q in 0..n {
+                self.steps += t_n as u64;
+                let degree = query.neighbors(q).len() as u32;
+                let row = &mut ws.domain[q * self.words..(q + 1) * self.words];
+                let mut count = 0;
+                for t in 0..t_n {
+                    if target.degree(t) >= degree && query.atom_matches(target, q, t) {
+                        row[t / 64] |= 1 << (t % 64);
+                        count += 1;
+                    }
+                }
+                if count == 0 {
+                    ws.give_back();
+                    return Ok(false);
+                }
+                ws.candidates[q] = count;
+            }
+        }
+        let Workspace {
+            plan,
+            candidates,
+            scratch,
+            ..
+        } = &mut ws;
+        plan.fill(query, candidates, first, scratch);
+        ws.mapping.clear();
+        ws.mapping.resize(n, NONE);
+        ws.used.clear();
+        ws.used.resize(t_n, false);
+        ws.cursor.clear();
+        ws.cursor.resize(n, 0);
+        self.ws = ws;
         Ok(true)
     }
 
     #[inline]
     fn in_domain(&self, q: usize, t: usize) -> bool {
-        if self.domain.is_empty() {
-            self.target.degree(t) >= self.plan.degree[q]
+        if self.ws.domain.is_empty() {
+            self.target.degree(t) >= self.ws.plan.degree[q]
                 && self.query.atom_matches(self.target, q, t)
         } else {
-            self.domain[q * self.words + t / 64] >> (t % 64) & 1 == 1
+            self.ws.domain[q * self.words + t / 64] >> (t % 64) & 1 == 1
         }
     }
 
@@ -216,10 +290,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     /// than its parent exists on `t` and matches.
     #[inline]
     fn back_bonds_match(&self, depth: usize, t: usize) -> bool {
-        let plan = &self.plan;
+        let plan = &self.ws.plan;
         let range = plan.back_start[depth] as usize..plan.back_start[depth + 1] as usize;
         plan.back[range].iter().all(|&(p, q_bond)| {
-            let image = self.mapping[p as usize];
+            let image = self.ws.mapping[p as usize];
             self.target
                 .neighbors(t)
                 .iter()
@@ -235,17 +309,17 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     /// that depth's cursor past it.
     fn next_candidate(&mut self) -> Result<Option<usize>, BudgetExceeded> {
         let d = self.depth;
-        let q = self.plan.order[d] as usize;
-        let (parent, parent_bond) = self.plan.parent[d];
+        let q = self.ws.plan.order[d] as usize;
+        let (parent, parent_bond) = self.ws.plan.parent[d];
         if parent != NONE {
             let neighbors = self
                 .target
-                .neighbors(self.mapping[parent as usize] as usize);
-            while let Some(&(t, t_bond)) = neighbors.get(self.cursor[d] as usize) {
-                self.cursor[d] += 1;
+                .neighbors(self.ws.mapping[parent as usize] as usize);
+            while let Some(&(t, t_bond)) = neighbors.get(self.ws.cursor[d] as usize) {
+                self.ws.cursor[d] += 1;
                 self.charge(1)?;
                 let t = t as usize;
-                if !self.used[t]
+                if !self.ws.used[t]
                     && self.in_domain(q, t)
                     && self
                         .query
@@ -258,41 +332,41 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             return Ok(None);
         }
         if let (0, Some((_, t))) = (d, self.root) {
-            if self.cursor[0] > 0 {
+            if self.ws.cursor[0] > 0 {
                 return Ok(None);
             }
-            self.cursor[0] = 1;
+            self.ws.cursor[0] = 1;
             self.charge(1)?;
             return Ok(self.in_domain(q, t).then_some(t));
         }
         let t_n = self.target.atom_count();
-        let mut t = self.cursor[d] as usize;
+        let mut t = self.ws.cursor[d] as usize;
         while t < t_n {
-            if !self.domain.is_empty() {
+            if !self.ws.domain.is_empty() {
                 // Skip straight to the next candidate bit of the row.
-                let word = self.domain[q * self.words + t / 64] >> (t % 64);
+                let word = self.ws.domain[q * self.words + t / 64] >> (t % 64);
                 if word == 0 {
                     t = (t / 64 + 1) * 64;
                     continue;
                 }
                 t += word.trailing_zeros() as usize;
             }
-            self.cursor[d] = t as u32 + 1;
+            self.ws.cursor[d] = t as u32 + 1;
             self.charge(1)?;
-            if !self.used[t] && self.in_domain(q, t) {
+            if !self.ws.used[t] && self.in_domain(q, t) {
                 return Ok(Some(t));
             }
             t += 1;
         }
-        self.cursor[d] = t_n as u32;
+        self.ws.cursor[d] = t_n as u32;
         Ok(None)
     }
 
     fn backtrack(&mut self) {
         self.depth -= 1;
-        let q = self.plan.order[self.depth] as usize;
-        self.used[self.mapping[q] as usize] = false;
-        self.mapping[q] = NONE;
+        let q = self.ws.plan.order[self.depth] as usize;
+        self.ws.used[self.ws.mapping[q] as usize] = false;
+        self.ws.mapping[q] = NONE;
     }
 
     /// In unique mode, whether the current mapping covers a new atom set
@@ -301,49 +375,52 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         if !self.options.unique {
             return true;
         }
-        self.key.clear();
-        self.key.extend_from_slice(&self.mapping);
-        self.key.sort_unstable();
-        if self.seen.contains(&self.key[..]) {
+        let ws = &mut self.ws;
+        ws.key.clear();
+        ws.key.extend_from_slice(&ws.mapping);
+        ws.key.sort_unstable();
+        if ws.seen.contains(&ws.key[..]) {
             return false;
         }
-        self.seen.insert(self.key.clone().into_boxed_slice());
+        ws.seen.insert(ws.key.clone().into_boxed_slice());
         true
     }
 
-    fn search(&mut self) -> Result<Option<Vec<u32>>, BudgetExceeded> {
-        let n = self.plan.order.len();
+    /// Runs the search to the next complete, accepted, new mapping and
+    /// leaves it in `ws.mapping`. `Ok(false)` when there is none.
+    fn search(&mut self) -> Result<bool, BudgetExceeded> {
+        let n = self.ws.plan.order.len();
+        if std::mem::take(&mut self.at_match) {
+            self.backtrack();
+        }
         loop {
             if self.depth == n {
-                let hit = self.query.accept(self.target, &self.mapping) && self.is_new();
-                let mapping = hit.then(|| self.mapping.clone());
-                self.backtrack();
-                if mapping.is_some() {
-                    return Ok(mapping);
+                if self.query.accept(self.target, &self.ws.mapping) && self.is_new() {
+                    self.at_match = true;
+                    return Ok(true);
                 }
+                self.backtrack();
                 continue;
             }
             match self.next_candidate()? {
                 Some(t) => {
-                    let q = self.plan.order[self.depth] as usize;
-                    self.mapping[q] = t as u32;
-                    self.used[t] = true;
+                    let q = self.ws.plan.order[self.depth] as usize;
+                    self.ws.mapping[q] = t as u32;
+                    self.ws.used[t] = true;
                     self.depth += 1;
                     if self.depth < n {
-                        self.cursor[self.depth] = 0;
+                        self.ws.cursor[self.depth] = 0;
                     }
                 }
-                None if self.depth == 0 => return Ok(None),
+                None if self.depth == 0 => return Ok(false),
                 None => self.backtrack(),
             }
         }
     }
-}
 
-impl<Q: Query + ?Sized> Iterator for Matches<'_, Q> {
-    type Item = Result<Vec<u32>, BudgetExceeded>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+    /// The next match as a borrowed mapping: what [`Iterator::next`]
+    /// returns, without the copy.
+    pub(super) fn advance(&mut self) -> Option<Result<&[u32], BudgetExceeded>> {
         if self.phase == Phase::Start {
             self.phase = match self.start() {
                 Ok(true) => Phase::Running,
@@ -358,14 +435,14 @@ impl<Q: Query + ?Sized> Iterator for Matches<'_, Q> {
             return None;
         }
         match self.search() {
-            Ok(Some(mapping)) => {
+            Ok(true) => {
                 self.found += 1;
                 if Some(self.found) == self.options.max_matches {
                     self.phase = Phase::Done;
                 }
-                Some(Ok(mapping))
+                Some(Ok(&self.ws.mapping))
             }
-            Ok(None) => {
+            Ok(false) => {
                 self.phase = Phase::Done;
                 None
             }
@@ -374,5 +451,19 @@ impl<Q: Query + ?Sized> Iterator for Matches<'_, Q> {
                 Some(Err(e))
             }
         }
+    }
+}
+
+impl<Q: Query + ?Sized> Iterator for Matches<'_, Q> {
+    type Item = Result<Vec<u32>, BudgetExceeded>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.advance().map(|m| m.map(<[u32]>::to_vec))
+    }
+}
+
+impl<Q: Query + ?Sized> Drop for Matches<'_, Q> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.ws).give_back();
     }
 }

@@ -19,26 +19,31 @@ impl Csr {
     pub(super) fn of(mol: &Mol) -> Csr {
         let n = mol.atom_count();
         let graph = mol.graph();
+        // offsets[i] counts up to the end of atom i's row, then each pair is
+        // placed by counting down, which leaves offsets[i] at the row's start.
         let mut offsets = vec![0u32; n + 1];
         for e in graph.edge_references() {
-            offsets[e.source().index() + 1] += 1;
-            offsets[e.target().index() + 1] += 1;
+            let (a, b) = (e.source().index(), e.target().index());
+            offsets[a] += 1;
+            offsets[b] += 1;
         }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
+        let mut total = 0;
+        for o in &mut offsets {
+            total += *o;
+            *o = total;
         }
-        let mut fill: Vec<u32> = offsets[..n].to_vec();
-        let mut pairs = vec![(0u32, 0u32); 2 * mol.bond_count()];
-        for e in graph.edge_references() {
+        let mut pairs = vec![(0u32, 0u32); total as usize];
+        // Backwards, so that each row ends up in bond index order.
+        for e in graph.edge_references().rev() {
             let (a, b, id) = (
                 e.source().index(),
                 e.target().index(),
                 e.id().index() as u32,
             );
-            pairs[fill[a] as usize] = (b as u32, id);
-            fill[a] += 1;
-            pairs[fill[b] as usize] = (a as u32, id);
-            fill[b] += 1;
+            offsets[a] -= 1;
+            pairs[offsets[a] as usize] = (b as u32, id);
+            offsets[b] -= 1;
+            pairs[offsets[b] as usize] = (a as u32, id);
         }
         Csr { offsets, pairs }
     }
@@ -71,7 +76,7 @@ struct AtomFacts {
     bonded_valence: u32,
 }
 
-/// Ring facts, computed on the first ring question: most queries ask none.
+/// Ring facts, computed on the first ring question.
 #[derive(Clone, Debug)]
 struct RingFacts {
     ring_count: Vec<u32>,
@@ -85,29 +90,18 @@ struct RingFacts {
 pub struct Target<'m> {
     mol: &'m Mol,
     csr: Csr,
-    facts: Vec<AtomFacts>,
+    /// Hydrogen and valence facts, computed on the first question: plain
+    /// element and bond queries never ask.
+    facts: OnceLock<Vec<AtomFacts>>,
     rings: OnceLock<RingFacts>,
 }
 
 impl<'m> Target<'m> {
     pub fn new(mol: &'m Mol) -> Self {
-        let csr = Csr::of(mol);
-        let mut facts = vec![AtomFacts::default(); mol.atom_count()];
-        for e in mol.graph().edge_references() {
-            let (a, b) = (e.source().index(), e.target().index());
-            let bond = e.weight();
-            let order = bond.order.valence() as u32;
-            if bond.order != BondOrder::Dative {
-                facts[a].bonded_valence += order;
-            }
-            facts[b].bonded_valence += order;
-            facts[a].h_neighbors += u32::from(mol.atom(b).element == 1);
-            facts[b].h_neighbors += u32::from(mol.atom(a).element == 1);
-        }
         Target {
             mol,
-            csr,
-            facts,
+            csr: Csr::of(mol),
+            facts: OnceLock::new(),
             rings: OnceLock::new(),
         }
     }
@@ -117,7 +111,7 @@ impl<'m> Target<'m> {
     }
 
     pub fn atom_count(&self) -> usize {
-        self.facts.len()
+        self.mol.atom_count()
     }
 
     /// (neighbour atom, bond index) pairs, CSR storage.
@@ -141,7 +135,7 @@ impl<'m> Target<'m> {
     /// SMARTS `H`: implicit and bracket hydrogens plus hydrogen-atom neighbours.
     #[inline]
     pub fn total_h(&self, atom: usize) -> u32 {
-        self.mol.atom(atom).total_h() as u32 + self.facts[atom].h_neighbors
+        self.mol.atom(atom).total_h() as u32 + self.atom_facts()[atom].h_neighbors
     }
 
     /// SMARTS `h`: the implicit hydrogen count.
@@ -160,7 +154,7 @@ impl<'m> Target<'m> {
     /// Bond orders are Kekulé, so an aromatic carbon shows 4, pyridine N 3.
     #[inline]
     pub fn valence(&self, atom: usize) -> u32 {
-        self.facts[atom].bonded_valence + self.mol.atom(atom).total_h() as u32
+        self.atom_facts()[atom].bonded_valence + self.mol.atom(atom).total_h() as u32
     }
 
     /// SMARTS `R<n>`: rings of `mol.rings().rings()` containing the atom.
@@ -181,6 +175,25 @@ impl<'m> Target<'m> {
     /// SMARTS `@`: the bond lies in a ring.
     pub fn is_ring_bond(&self, bond: usize) -> bool {
         self.ring_facts().ring_bond[bond]
+    }
+
+    fn atom_facts(&self) -> &[AtomFacts] {
+        self.facts.get_or_init(|| {
+            let mol = self.mol;
+            let mut facts = vec![AtomFacts::default(); mol.atom_count()];
+            for e in mol.graph().edge_references() {
+                let (a, b) = (e.source().index(), e.target().index());
+                let bond = e.weight();
+                let order = bond.order.valence() as u32;
+                if bond.order != BondOrder::Dative {
+                    facts[a].bonded_valence += order;
+                }
+                facts[b].bonded_valence += order;
+                facts[a].h_neighbors += u32::from(mol.atom(b).element == 1);
+                facts[b].h_neighbors += u32::from(mol.atom(a).element == 1);
+            }
+            facts
+        })
     }
 
     fn ring_facts(&self) -> &RingFacts {
