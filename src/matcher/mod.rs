@@ -37,6 +37,12 @@ pub trait Query {
     fn accept(&self, _target: &Target, _mapping: &[u32]) -> bool {
         true
     }
+    /// Optional: query atoms with equal keys test the same atom predicate,
+    /// so a search evaluates it once per target atom for all of them
+    /// (benzene's six atoms cost one pass). Default: no key.
+    fn atom_key(&self, _q: usize) -> Option<u64> {
+        None
+    }
 }
 
 /// How [`find`] reports matches.

@@ -89,6 +89,16 @@ impl Query for MolQuery {
             && (qa.isotope == 0 || qa.isotope == ta.isotope)
     }
 
+    fn atom_key(&self, q: usize) -> Option<u64> {
+        let a = &self.atoms[q];
+        Some(
+            u64::from(a.element)
+                | u64::from(a.aromatic) << 8
+                | u64::from(a.charge as u8) << 16
+                | u64::from(a.isotope) << 24,
+        )
+    }
+
     fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool {
         let qb = &self.bonds[q_bond];
         let tb = target.mol().bond(t_bond);

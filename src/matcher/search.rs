@@ -238,26 +238,9 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         ws.candidates.clear();
         ws.candidates.resize(n, 0);
         ws.domain.clear();
-        if first.is_none() {
-            self.words = t_n.div_ceil(64);
-            ws.domain.resize(n * self.words, 0);
-            for q in 0..n {
-                self.steps += t_n as u64;
-                let degree = query.neighbors(q).len() as u32;
-                let row = &mut ws.domain[q * self.words..(q + 1) * self.words];
-                let mut count = 0;
-                for t in 0..t_n {
-                    if target.degree(t) >= degree && query.atom_matches(target, q, t) {
-                        row[t / 64] |= 1 << (t % 64);
-                        count += 1;
-                    }
-                }
-                if count == 0 {
-                    ws.give_back();
-                    return Ok(false);
-                }
-                ws.candidates[q] = count;
-            }
+        if first.is_none() && !self.fill_domain(&mut ws) {
+            ws.give_back();
+            return Ok(false);
         }
         let Workspace {
             plan,
@@ -274,6 +257,63 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         ws.cursor.resize(n, 0);
         self.ws = ws;
         Ok(true)
+    }
+
+    /// Fills the candidate rows of a free search and counts them; false
+    /// when some query atom has no candidate at all.
+    fn fill_domain(&mut self, ws: &mut Workspace) -> bool {
+        let (query, target) = (self.query, self.target);
+        let (n, t_n) = (query.atom_count(), target.atom_count());
+        let words = t_n.div_ceil(64);
+        self.words = words;
+        ws.domain.resize(n * words, 0);
+        // Lowest degree first, so that a later atom with the same predicate
+        // key narrows an earlier row by degree instead of testing again.
+        let degree = |q: usize| query.neighbors(q).len() as u32;
+        ws.scratch.clear();
+        ws.scratch.extend(0..n as u32);
+        ws.scratch
+            .sort_unstable_by_key(|&q| (degree(q as usize), q));
+        for i in 0..n {
+            let q = ws.scratch[i] as usize;
+            let min_degree = degree(q);
+            let key = query.atom_key(q);
+            let same = key.and_then(|k| {
+                ws.scratch[..i]
+                    .iter()
+                    .find(|&&p| query.atom_key(p as usize) == Some(k))
+            });
+            let mut count = 0;
+            if let Some(&p) = same {
+                for w in 0..words {
+                    let mut bits = ws.domain[p as usize * words + w];
+                    let mut row = 0u64;
+                    while bits != 0 {
+                        let b = bits.trailing_zeros();
+                        bits &= bits - 1;
+                        if target.degree(w * 64 + b as usize) >= min_degree {
+                            row |= 1 << b;
+                        }
+                    }
+                    ws.domain[q * words + w] = row;
+                    count += row.count_ones();
+                }
+            } else {
+                self.steps += t_n as u64;
+                let row = &mut ws.domain[q * words..(q + 1) * words];
+                for t in 0..t_n {
+                    if target.degree(t) >= min_degree && query.atom_matches(target, q, t) {
+                        row[t / 64] |= 1 << (t % 64);
+                        count += 1;
+                    }
+                }
+            }
+            if count == 0 {
+                return false;
+            }
+            ws.candidates[q] = count;
+        }
+        true
     }
 
     #[inline]
