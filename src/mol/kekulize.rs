@@ -111,7 +111,7 @@ pub fn kekulize(mol: &mut Mol) -> Result<(), KekulizeError> {
         }
     }
     let mut matching = Matching::new(&adj);
-    matching.greedy();
+    matching.greedy(real);
     let mut unmatched = Vec::new();
     for v in 0..real {
         if needs[v] == Need::Required && matching.mate[v] == NONE && !matching.augment_from(v) {
@@ -162,9 +162,14 @@ impl<'a> Matching<'a> {
 
     /// Matches vertices with the fewest free neighbours first: chains and
     /// pendant atoms are forced, and rings rarely need repair afterwards.
-    fn greedy(&mut self) {
-        let n = self.adj.len();
-        let mut free_deg: Vec<u32> = self.adj.iter().map(|a| a.len() as u32).collect();
+    /// Only the first `real` vertices take part: the partners added for
+    /// optional atoms must stay free, as ends for augmenting paths.
+    fn greedy(&mut self, real: usize) {
+        let n = real;
+        let mut free_deg: Vec<u32> = self.adj[..n]
+            .iter()
+            .map(|a| a.iter().filter(|&&w| (w as usize) < n).count() as u32)
+            .collect();
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by_key(|&v| free_deg[v as usize]);
         let mut stack: Vec<u32> = Vec::new();
@@ -178,7 +183,7 @@ impl<'a> Matching<'a> {
                 let best = self.adj[v]
                     .iter()
                     .copied()
-                    .filter(|&w| self.mate[w as usize] == NONE)
+                    .filter(|&w| (w as usize) < n && self.mate[w as usize] == NONE)
                     .min_by_key(|&w| free_deg[w as usize]);
                 let Some(w) = best else { continue };
                 self.mate[v] = w;
@@ -186,7 +191,7 @@ impl<'a> Matching<'a> {
                 // Neighbours that just lost a free partner may now be forced.
                 for &x in self.adj[v].iter().chain(self.adj[w as usize].iter()) {
                     let x = x as usize;
-                    if self.mate[x] == NONE {
+                    if x < n && self.mate[x] == NONE {
                         free_deg[x] = free_deg[x].saturating_sub(1);
                         if free_deg[x] == 1 {
                             stack.push(x as u32);
