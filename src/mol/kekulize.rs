@@ -24,26 +24,14 @@ enum Need {
     Optional,
 }
 
-fn need(mol: &Mol, i: usize, aromatic_bonds: usize) -> Need {
+/// `shown` is the valence the atom's bonds show with every aromatic bond
+/// counted as single: the double bond we may add is the one extra unit.
+fn need(mol: &Mol, i: usize, shown: u32) -> Need {
     let atom = mol.atom(i);
     if atom.element == 0 {
         return Need::Optional;
     }
-    // Each aromatic bond counts once (its single-bond part); the double bond
-    // we may add is the one extra unit.
-    let nonaromatic: u32 = mol
-        .neighbors(i)
-        .filter(|&(_, b)| !mol.bond(b).aromatic)
-        .map(|(_, b)| {
-            let bond = mol.bond(b);
-            if bond.order == BondOrder::Dative && mol.bond_atoms(b).0 == i {
-                0
-            } else {
-                bond.order.valence() as u32
-            }
-        })
-        .sum();
-    let used = nonaromatic + aromatic_bonds as u32 + atom.explicit_h as u32;
+    let used = shown + atom.explicit_h as u32;
     let allowed = element::allowed_valences_charged(atom.element, atom.charge);
     match allowed.iter().map(|&v| v as u32).find(|&v| v >= used) {
         Some(v) if v > used => Need::Required,
@@ -57,8 +45,10 @@ fn need(mol: &Mol, i: usize, aromatic_bonds: usize) -> Need {
 struct Scratch {
     /// Aromatic bonds as (atom, atom, bond).
     bonds: Vec<(u32, u32, u32)>,
-    /// Per molecule atom: aromatic bond count, then local index.
+    /// Per molecule atom: aromatic bond count, valence shown by all its
+    /// bonds (aromatic ones as single), then local index.
     count: Vec<u32>,
+    shown: Vec<u32>,
     local: Vec<u32>,
     atoms: Vec<u32>,
     needs: Vec<Need>,
@@ -66,7 +56,13 @@ struct Scratch {
     start: Vec<u32>,
     adj: Vec<u32>,
     edges: Vec<(u32, u32, u32)>,
+    fill: Vec<u32>,
+    pendants: Vec<(u32, u32)>,
     unmatched: Vec<usize>,
+    /// Matching state, lent to [`Matching`] for one molecule.
+    mate: Vec<u32>,
+    free_deg: Vec<u32>,
+    order: Vec<u32>,
 }
 
 thread_local! {
@@ -89,17 +85,23 @@ pub fn kekulize(mol: &mut Mol) -> Result<(), KekulizeError> {
 fn kekulize_with(mol: &mut Mol, s: &mut Scratch) -> Result<(), KekulizeError> {
     let n = mol.atom_count();
     s.bonds.clear();
-    for e in 0..mol.bond_count() {
-        if mol.bond(e).aromatic {
-            let (a, b) = mol.bond_atoms(e);
-            s.bonds.push((a as u32, b as u32, e as u32));
-        }
-    }
     s.count.clear();
     s.count.resize(n, 0);
-    for &(a, b, _) in &s.bonds {
-        s.count[a as usize] += 1;
-        s.count[b as usize] += 1;
+    s.shown.clear();
+    s.shown.resize(n, 0);
+    for e in 0..mol.bond_count() {
+        let bond = *mol.bond(e);
+        let (a, b) = mol.bond_atoms(e);
+        if bond.aromatic {
+            s.bonds.push((a as u32, b as u32, e as u32));
+            s.count[a] += 1;
+            s.count[b] += 1;
+        }
+        let v = bond.order.valence() as u32;
+        s.shown[b] += v;
+        if bond.order != BondOrder::Dative {
+            s.shown[a] += v;
+        }
     }
     // Local numbering of the atoms that may take a double bond.
     s.local.clear();
@@ -110,7 +112,7 @@ fn kekulize_with(mol: &mut Mol, s: &mut Scratch) -> Result<(), KekulizeError> {
         if s.count[i] == 0 && !mol.atom(i).aromatic {
             continue;
         }
-        let nd = need(mol, i, s.count[i] as usize);
+        let nd = need(mol, i, s.shown[i]);
         if nd != Need::None {
             s.local[i] = s.atoms.len() as u32;
             s.atoms.push(i as u32);
@@ -134,10 +136,10 @@ fn kekulize_with(mol: &mut Mol, s: &mut Scratch) -> Result<(), KekulizeError> {
         }
     }
     let mut pendant = real as u32;
-    let mut pendants: Vec<(u32, u32)> = Vec::new();
+    s.pendants.clear();
     for v in 0..real {
         if s.needs[v] == Need::Optional {
-            pendants.push((v as u32, pendant));
+            s.pendants.push((v as u32, pendant));
             s.start[v + 1] += 1;
             s.start[pendant as usize + 1] += 1;
             pendant += 1;
@@ -148,47 +150,52 @@ fn kekulize_with(mol: &mut Mol, s: &mut Scratch) -> Result<(), KekulizeError> {
     }
     s.adj.clear();
     s.adj.resize(s.start[total] as usize, 0);
+    s.fill.clear();
+    s.fill.extend_from_slice(&s.start[..total]);
+    for (a, b) in s
+        .edges
+        .iter()
+        .map(|&(la, lb, _)| (la, lb))
+        .chain(s.pendants.iter().copied())
     {
-        let mut fill: Vec<u32> = s.start[..total].to_vec();
-        let mut put = |v: u32, w: u32| {
-            s.adj[fill[v as usize] as usize] = w;
-            fill[v as usize] += 1;
-        };
-        for &(la, lb, _) in &s.edges {
-            put(la, lb);
-            put(lb, la);
-        }
-        for &(v, p) in &pendants {
-            put(v, p);
-            put(p, v);
+        for (v, w) in [(a, b), (b, a)] {
+            s.adj[s.fill[v as usize] as usize] = w;
+            s.fill[v as usize] += 1;
         }
     }
     let graph = Csr {
         start: &s.start,
         adj: &s.adj,
     };
-    let mut matching = Matching::new(graph, total);
-    matching.greedy(real);
+    let mut mate = std::mem::take(&mut s.mate);
+    mate.clear();
+    mate.resize(total, NONE);
+    let mut matching = Matching::new(graph, total, mate);
+    matching.greedy(real, &mut s.free_deg, &mut s.order);
     s.unmatched.clear();
     for v in 0..real {
         if s.needs[v] == Need::Required && matching.mate[v] == NONE && !matching.augment_from(v) {
             s.unmatched.push(s.atoms[v] as usize);
         }
     }
-    if !s.unmatched.is_empty() {
-        return Err(KekulizeError {
-            atoms: s.unmatched.clone(),
-        });
-    }
-    for &(_, _, e) in &s.bonds {
-        mol.bond_mut(e as usize).order = BondOrder::Single;
-    }
-    for &(la, lb, e) in &s.edges {
-        if matching.mate[la as usize] == lb {
-            mol.bond_mut(e as usize).order = BondOrder::Double;
+    let mate = matching.mate;
+    let result = if s.unmatched.is_empty() {
+        for &(_, _, e) in &s.bonds {
+            mol.bond_mut(e as usize).order = BondOrder::Single;
         }
-    }
-    Ok(())
+        for &(la, lb, e) in &s.edges {
+            if mate[la as usize] == lb {
+                mol.bond_mut(e as usize).order = BondOrder::Double;
+            }
+        }
+        Ok(())
+    } else {
+        Err(KekulizeError {
+            atoms: s.unmatched.clone(),
+        })
+    };
+    s.mate = mate;
+    result
 }
 
 #[derive(Clone, Copy)]
@@ -221,11 +228,11 @@ struct Matching<'a> {
 }
 
 impl<'a> Matching<'a> {
-    fn new(graph: Csr<'a>, n: usize) -> Self {
+    fn new(graph: Csr<'a>, n: usize, mate: Vec<u32>) -> Self {
         Matching {
             graph,
             n,
-            mate: vec![NONE; n],
+            mate,
             parent: Vec::new(),
             base: Vec::new(),
             in_tree: Vec::new(),
@@ -239,16 +246,20 @@ impl<'a> Matching<'a> {
     /// pendant atoms are forced, and rings rarely need repair afterwards.
     /// Only the first `real` vertices take part: the partners added for
     /// optional atoms must stay free, as ends for augmenting paths.
-    fn greedy(&mut self, real: usize) {
+    fn greedy(&mut self, real: usize, free_deg: &mut Vec<u32>, order: &mut Vec<u32>) {
         let n = real;
         let g = self.graph;
-        let mut free_deg: Vec<u32> = (0..n as u32)
-            .map(|v| g.neighbors(v).iter().filter(|&&w| (w as usize) < n).count() as u32)
-            .collect();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by_key(|&v| free_deg[v as usize]);
+        free_deg.clear();
+        free_deg.extend(
+            (0..n as u32)
+                .map(|v| g.neighbors(v).iter().filter(|&&w| (w as usize) < n).count() as u32),
+        );
+        order.clear();
+        order.extend(0..n as u32);
+        order.sort_unstable_by_key(|&v| free_deg[v as usize]);
+        // Vertices left with one free neighbour are forced: settle them first.
         let mut stack: Vec<u32> = Vec::new();
-        for &start in &order {
+        for &start in order.iter() {
             stack.push(start);
             while let Some(v) = stack.pop() {
                 let v = v as usize;
