@@ -248,12 +248,12 @@ impl Mol {
 
     /// Sum of bond valences on atom `i`, hydrogens not counted.
     pub fn bonded_valence(&self, i: usize) -> u32 {
-        let n = NodeIndex::new(i);
-        self.graph
-            .edges(n)
-            .map(|e| {
-                let b = e.weight();
-                if b.order == BondOrder::Dative && e.source() == n {
+        // petgraph reports every undirected edge with `i` as its source, so
+        // the donor end of a dative bond must come from the stored endpoints.
+        self.neighbors(i)
+            .map(|(_, e)| {
+                let b = self.bond(e);
+                if b.order == BondOrder::Dative && self.bond_atoms(e).0 == i {
                     0
                 } else {
                     b.order.valence() as u32
