@@ -326,11 +326,11 @@ impl Mol {
             }
         };
         let mut order: Vec<usize> = (0..counts.len()).filter(|&z| counts[z] > 0).collect();
-        if counts[6] > 0 {
-            push(6, counts[6]);
-            push(1, counts[1]);
-            order.retain(|&z| z != 6 && z != 1);
-        }
+        // RDKit writes H right after C, and first when there is no carbon
+        // (`HCl`, `H3N`), where strict Hill order would say `ClH`.
+        push(6, counts[6]);
+        push(1, counts[1]);
+        order.retain(|&z| z != 6 && z != 1);
         order.sort_by_key(|&z| element::symbol(z as u8));
         for z in order {
             push(z, counts[z]);
