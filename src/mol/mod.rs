@@ -292,9 +292,9 @@ impl Mol {
         self.atoms().map(|a| a.charge as i32).sum()
     }
 
-    /// Atoms other than hydrogen (the `*` atom counts, as in RDKit).
+    /// Atoms heavier than hydrogen; like RDKit, the `*` atom is not one.
     pub fn heavy_atom_count(&self) -> usize {
-        self.atoms().filter(|a| a.element != 1).count()
+        self.atoms().filter(|a| a.element > 1).count()
     }
 
     /// All hydrogens: implicit, bracket counts and hydrogen atoms.
