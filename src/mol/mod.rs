@@ -207,6 +207,15 @@ impl Mol {
         &mut self.graph[EdgeIndex::new(e)]
     }
 
+    /// Every bond as `(first atom, second atom, bond)`, in bond index order;
+    /// one sequential pass, cheaper than looking bonds up one by one.
+    pub fn bonds(&self) -> impl ExactSizeIterator<Item = (usize, usize, &Bond)> + '_ {
+        self.graph
+            .raw_edges()
+            .iter()
+            .map(|e| (e.source().index(), e.target().index(), &e.weight))
+    }
+
     /// The two atoms of bond `e`, first atom first.
     pub fn bond_atoms(&self, e: usize) -> (usize, usize) {
         let (a, b) = self
