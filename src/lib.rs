@@ -6,4 +6,5 @@
 //! down past the one below them.
 
 pub mod mol;
+pub mod smarts;
 pub mod smiles;
