@@ -411,6 +411,8 @@ fn huge_inputs_use_no_call_stack() {
     assert_eq!(s.atom_count(), 100_002);
     let chain = "C".repeat(1_000_000);
     assert_eq!(Smarts::parse(&chain).unwrap().bond_count(), 999_999);
+    let rings = "C1CC1".repeat(200_000);
+    assert_eq!(Smarts::parse(&rings).unwrap().bond_count(), 799_999);
     let open = "C(".repeat(100_000);
     assert!(matches!(
         Smarts::parse(&open),

@@ -2,22 +2,35 @@
 //! extension (`[D{2-3}]`), `z`/`Z` heteroatom-neighbour counts and dative
 //! bonds.
 //!
+//! Matching follows RDKit's semantics on our RDKit-model molecules: `H` is
+//! the total hydrogen count, `D` the explicit degree, the default bond is
+//! "single or aromatic", and matches are unique by atom set as with
+//! RDKit's `GetSubstructMatches(uniquify=True)`. Chirality is read but not
+//! used in matching, as RDKit does by default.
+//!
 //! ```
 //! use markush::smarts::Smarts;
 //! let acid = Smarts::parse("[CX3](=O)[OX2H1]").unwrap();
 //! assert_eq!(acid.atom_count(), 3);
+//! let citric = markush::smiles::parse("OC(=O)CC(O)(CC(=O)O)C(=O)O").unwrap();
+//! assert_eq!(acid.count_unique(&citric), Ok(3));
+//! let ester = Smarts::parse("[#6][CX3](=O)[OX2H0][#6]").unwrap();
+//! assert_eq!(ester.has_match(&citric), Ok(false));
 //! assert!(Smarts::parse("[C;H2").is_err());
 //! ```
 
 mod error;
 pub mod expr;
 mod parse;
+mod query;
 
 pub use error::SmartsError;
 pub use expr::{AtomPrimitive, BondPrimitive, Expr, Literal, Range};
 pub use parse::MAX_RECURSION;
 
-use crate::mol::Chirality;
+use crate::matcher::{self, BudgetExceeded, MatchOptions, Target, DEFAULT_BUDGET};
+use crate::mol::{Chirality, Mol};
+use query::{Bound, Budget};
 
 /// One query atom: its predicate, the atom map (`:n`, 0 when absent) and
 /// the chirality written on it (read, not used in matching).
@@ -104,6 +117,50 @@ impl Smarts {
     /// The subpattern of `$(...)` number `i` (see [`AtomPrimitive::Recursive`]).
     pub fn recursive(&self, i: usize) -> &Smarts {
         &self.recursive[i]
+    }
+
+    /// Matches in `target`, each the target atom of every query atom, in
+    /// the order and with the limits `options` sets. Recursive `$(...)`
+    /// searches draw on a budget of their own of `options.budget` steps.
+    pub fn matches(
+        &self,
+        target: &Target,
+        options: MatchOptions,
+    ) -> Result<Vec<Vec<u32>>, BudgetExceeded> {
+        let budget = Budget::new(options.budget);
+        let bound = Bound::new(self, target.atom_count(), &budget);
+        let found: Result<Vec<_>, _> = matcher::find(&bound, target, options).collect();
+        budget.check()?;
+        found
+    }
+
+    /// Number of matches in `target` unique by atom set (RDKit's
+    /// `len(GetSubstructMatches(uniquify=True))`), within `budget` steps.
+    pub fn count_unique_in(&self, target: &Target, budget: u64) -> Result<usize, BudgetExceeded> {
+        let shared = Budget::new(budget);
+        let bound = Bound::new(self, target.atom_count(), &shared);
+        let n = matcher::count_unique(&bound, target, budget);
+        shared.check()?;
+        n
+    }
+
+    /// Whether the pattern occurs in `target`, within `budget` steps.
+    pub fn has_match_in(&self, target: &Target, budget: u64) -> Result<bool, BudgetExceeded> {
+        let shared = Budget::new(budget);
+        let bound = Bound::new(self, target.atom_count(), &shared);
+        let found = matcher::has_match(&bound, target, budget);
+        shared.check()?;
+        found
+    }
+
+    /// [`Smarts::count_unique_in`] on a molecule, with the default budget.
+    pub fn count_unique(&self, mol: &Mol) -> Result<usize, BudgetExceeded> {
+        self.count_unique_in(&Target::new(mol), DEFAULT_BUDGET)
+    }
+
+    /// [`Smarts::has_match_in`] on a molecule, with the default budget.
+    pub fn has_match(&self, mol: &Mol) -> Result<bool, BudgetExceeded> {
+        self.has_match_in(&Target::new(mol), DEFAULT_BUDGET)
     }
 
     /// RDKit's `mergeHs`: query hydrogens (`[#1]`, `[H]`) bonded to exactly

@@ -3,6 +3,8 @@
 //! atom and bond expressions are flat loops over nom token parsers. Only
 //! recursive SMARTS `$(...)` recurse, and at most [`MAX_RECURSION`] deep.
 
+use std::collections::HashSet;
+
 use nom::character::complete::digit1;
 use nom::IResult;
 
@@ -39,6 +41,8 @@ struct Parser<'a> {
     /// Open ring bonds by number: atom, bond written at the opening, offset.
     rings: Vec<Option<OpenRing>>,
     open_rings: usize,
+    /// Bonded atom pairs, smaller index first, to reject repeated bonds.
+    bonded: HashSet<(u32, u32)>,
     /// Offset of an `H` that stands for a hydrogen atom in the current
     /// bracket atom.
     hydrogen_at: Option<usize>,
@@ -69,6 +73,7 @@ impl<'a> Parser<'a> {
             branches: Vec::new(),
             rings: Vec::new(),
             open_rings: 0,
+            bonded: HashSet::new(),
             hydrogen_at: None,
         }
     }
@@ -195,6 +200,7 @@ impl<'a> Parser<'a> {
                 .bond
                 .take()
                 .map_or_else(|| Expr::single(BondPrimitive::SingleOrAromatic), |b| b.0);
+            self.bonded.insert((prev, idx));
             self.bonds.push(QueryBond {
                 atoms: [prev, idx],
                 expr,
@@ -220,11 +226,8 @@ impl<'a> Parser<'a> {
             }
             Some((open, open_bond, _)) => {
                 self.open_rings -= 1;
-                let duplicate = open == prev
-                    || self
-                        .bonds
-                        .iter()
-                        .any(|b| b.atoms == [open, prev] || b.atoms == [prev, open]);
+                let duplicate =
+                    open == prev || self.bonded.contains(&(open.min(prev), open.max(prev)));
                 if duplicate {
                     return Err(SmartsError::RingBondDuplicate { offset: at, ring });
                 }
@@ -232,6 +235,7 @@ impl<'a> Parser<'a> {
                 let expr = open_bond
                     .or(bond)
                     .unwrap_or_else(|| Expr::single(BondPrimitive::SingleOrAromatic));
+                self.bonded.insert((open.min(prev), open.max(prev)));
                 self.bonds.push(QueryBond {
                     atoms: [open, prev],
                     expr,
