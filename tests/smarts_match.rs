@@ -95,6 +95,29 @@ fn bonds() {
 }
 
 #[test]
+fn rings_and_perceived_aromaticity() {
+    check(&[
+        ("[R]", "c1ccc2ccccc2c1CC", 10),
+        ("[R2]", "c1ccc2ccccc2c1", 2),
+        ("[R0]", "c1ccccc1CC", 2),
+        ("[r5]", "c1ccc2[nH]ccc2c1", 5),
+        ("[r6]", "c1ccc2[nH]ccc2c1", 4),
+        ("[x3]", "C1CC2CCC1C2", 2),
+        ("[r{3-4}]", "C1CC1C1CCC1", 7),
+        ("*@*", "C1CCCCC1CC", 6),
+        ("*!@*", "C1CCCCC1CC", 2),
+        ("C@C", "C1CCCCC1CC", 6),
+        // Aromaticity comes from perception, however the SMILES was written.
+        ("c", "C1=CC=CC=C1", 6),
+        ("c:c", "C1=CC=CC=C1", 6),
+        ("C=C", "C1=CC=CC=C1", 0),
+        ("[nH]", "C1=CNC=C1", 1),
+        ("a1aaaaa1", "C1=CC=C2C=CC=CC2=C1", 2),
+        ("[a;r5]", "O=c1cc[nH]cc1.c1ccsc1", 5),
+    ]);
+}
+
+#[test]
 fn recursive_smarts() {
     check(&[
         ("[$(CO)]", "CCO", 1),

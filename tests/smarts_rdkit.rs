@@ -50,9 +50,11 @@ impl Disagreements {
     }
 
     fn listed(&self, table: &str, pattern: &str, molecule: &str) -> bool {
-        self.0
-            .get(&(table.to_string(), pattern.to_string()))
-            .is_some_and(|m| m.iter().any(|m| m == "*" || m == molecule))
+        [pattern, "*"].iter().any(|p| {
+            self.0
+                .get(&(table.to_string(), p.to_string()))
+                .is_some_and(|m| m.iter().any(|m| m == "*" || m == molecule))
+        })
     }
 }
 
