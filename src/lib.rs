@@ -7,4 +7,5 @@
 
 pub mod matcher;
 pub mod mol;
+pub mod smarts;
 pub mod smiles;
