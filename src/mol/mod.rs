@@ -13,6 +13,7 @@
 //! ```
 
 pub mod aromaticity;
+mod cleanup;
 pub mod element;
 pub mod kekulize;
 pub mod rings;
@@ -22,6 +23,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
+pub use cleanup::clean_up;
 pub use rings::RingInfo;
 pub use valence::assign_implicit_hydrogens;
 
