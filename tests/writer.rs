@@ -254,7 +254,7 @@ fn written_forms() {
         ("[H][H]", "[H][H]"),
         ("C[CH]C", "C[CH]C"),
         ("C[CH2]C", "CCC"),
-        ("[CH3:4]O", "O[CH3:4]"),
+        ("[CH3:4]O", "[CH3:4]O"),
         ("CS(N)(=O)=O", "CS(=O)(=O)N"),
         ("C1CC1C1CC1", "C1CC1C1CC1"),
     ];
