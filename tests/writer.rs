@@ -9,11 +9,17 @@ use markush::mol::{Chirality, StereoCenter};
 use markush::smiles::{fragment_smiles, parse, to_smiles};
 use proptest::prelude::*;
 
+/// `$MARKUSH_SHARED_DATA`, else `shared/data` next to the crate (or next to
+/// the worktree directory holding it).
 fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("MARKUSH_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-    dir.is_dir().then_some(dir)
+    if let Some(dir) = std::env::var_os("MARKUSH_SHARED_DATA") {
+        return Some(PathBuf::from(dir)).filter(|d| d.is_dir());
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    ["../shared/data", "../../shared/data"]
+        .iter()
+        .map(|rel| root.join(rel))
+        .find(|d| d.is_dir())
 }
 
 fn fixture(name: &str) -> String {

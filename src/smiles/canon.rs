@@ -18,6 +18,7 @@ use std::collections::VecDeque;
 
 use crate::mol::{BondDirection, BondOrder, Chirality, Mol, StereoCenter};
 
+#[derive(Clone)]
 /// Neighbour lists in compressed rows, with a bond code from the owning
 /// atom's point of view.
 pub(crate) struct Adjacency {
@@ -121,7 +122,11 @@ fn invariant(mol: &Mol, adj: &Adjacency, i: usize) -> u128 {
 }
 
 /// Canonical ranks: `ranks[atom]` is a distinct number in `0..atom_count`.
-pub(crate) fn canonical_ranks(mol: &Mol, adj: &Adjacency) -> Vec<u32> {
+///
+/// With stereo, the first tie that stereo cannot settle is broken by
+/// singling out the atom at offset `pick` in its cell (default: the last);
+/// [`Ranking::open_tie`] gives that cell's size so the caller can try each.
+pub(crate) fn canonical_ranks(mol: &Mol, adj: &Adjacency, pick: Option<usize>) -> Ranking {
     let n = mol.atom_count();
     let keys: Vec<u128> = (0..n).map(|i| invariant(mol, adj, i)).collect();
     let mut order: Vec<u32> = (0..n as u32).collect();
@@ -129,8 +134,21 @@ pub(crate) fn canonical_ranks(mol: &Mol, adj: &Adjacency) -> Vec<u32> {
     let mut refiner = Refiner::new(adj, order, |a, b| keys[a as usize] == keys[b as usize]);
     refiner.centers = centers(mol);
     refiner.double_bonds = stereo_bonds(mol, adj);
+    refiner.pick = pick;
     refiner.run();
-    refiner.pos
+    Ranking {
+        stereo: !refiner.centers.is_empty() || !refiner.double_bonds.is_empty(),
+        open_tie: refiner.open_tie,
+        ranks: refiner.pos,
+    }
+}
+
+pub(crate) struct Ranking {
+    pub ranks: Vec<u32>,
+    /// Whether the molecule has stereocentres or stereo double bonds.
+    pub stereo: bool,
+    /// Size of the first tied cell stereo could not settle (0 if none).
+    pub open_tie: usize,
 }
 
 /// A double bond with a cis/trans configuration: `u=v`, with `a` a
@@ -160,7 +178,37 @@ pub(crate) fn sense(mol: &Mol, e: usize, from: usize) -> Option<bool> {
     Some(up == (mol.bond_atoms(e).0 == from))
 }
 
-/// Double bonds whose ends both carry a directional single bond.
+/// Whether bond `e` (`u`-`v`) lies in a ring of fewer than 8 atoms, where a
+/// double bond can only be cis (RDKit's rule): a breadth-first search from
+/// `u` without `e`, at most 6 bonds deep.
+fn in_small_ring(adj: &Adjacency, e: u32, u: usize, v: usize) -> bool {
+    let mut seen = vec![u as u32];
+    let mut frontier = vec![u as u32];
+    for _ in 0..6 {
+        let mut next = Vec::new();
+        for &x in &frontier {
+            for &(y, f, _) in adj.of(x as usize) {
+                if f == e || seen.contains(&y) {
+                    continue;
+                }
+                if y as usize == v {
+                    return true;
+                }
+                seen.push(y);
+                next.push(y);
+            }
+        }
+        // Dense cages would make this costly; such bonds count as ringed.
+        if seen.len() > 256 {
+            return true;
+        }
+        frontier = next;
+    }
+    false
+}
+
+/// Double bonds outside small rings whose ends both carry a directional
+/// single bond.
 pub(crate) fn stereo_bonds(mol: &Mol, adj: &Adjacency) -> Vec<StereoBond> {
     let mut out = Vec::new();
     if !(0..mol.bond_count()).any(|e| mol.bond(e).direction != BondDirection::None) {
@@ -172,6 +220,9 @@ pub(crate) fn stereo_bonds(mol: &Mol, adj: &Adjacency) -> Vec<StereoBond> {
             continue;
         }
         let (u, v) = mol.bond_atoms(e);
+        if in_small_ring(adj, e as u32, u, v) {
+            continue;
+        }
         // `a/u=v/b` is trans: the direction into u equals the one out of v.
         let toward = |end: usize, into: bool| {
             adj.of(end).iter().find_map(|&(x, f, _)| {
@@ -270,6 +321,8 @@ struct Refiner<'a> {
     pieces: Vec<(u32, u32)>,
     centers: Vec<Center>,
     double_bonds: Vec<StereoBond>,
+    pick: Option<usize>,
+    open_tie: usize,
 }
 
 impl<'a> Refiner<'a> {
@@ -291,6 +344,8 @@ impl<'a> Refiner<'a> {
             pieces: Vec::new(),
             centers: Vec::new(),
             double_bonds: Vec::new(),
+            pick: None,
+            open_tie: 0,
             order,
             pos,
         };
@@ -388,7 +443,7 @@ impl<'a> Refiner<'a> {
     /// neighbours apart, the pick is the one that makes that centre
     /// anticlockwise: mirror-related choices would otherwise write
     /// different strings for one molecule.
-    fn stereo_choice(&self, s: usize) -> usize {
+    fn stereo_choice(&mut self, s: usize) -> usize {
         let e = self.end[s] as usize;
         let mut best: Option<(u32, usize)> = None;
         for c in &self.centers {
@@ -414,7 +469,16 @@ impl<'a> Refiner<'a> {
                 best = Some((rank, self.pos[x as usize] as usize));
             }
         }
-        best.map_or(e - 1, |(_, p)| p)
+        if let Some((_, p)) = best {
+            return p;
+        }
+        if self.open_tie == 0 && !(self.centers.is_empty() && self.double_bonds.is_empty()) {
+            self.open_tie = e - s;
+            if let Some(k) = self.pick {
+                return s + k.min(e - s - 1);
+            }
+        }
+        e - 1
     }
 
     /// Splits the atom at position `chosen` off the cell at `s` into a cell

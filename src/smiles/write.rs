@@ -32,8 +32,25 @@ const NONE: u32 = u32::MAX;
 /// exactly their hydrogen count. Tetrahedral `@`/`@@` are rewritten for the
 /// new neighbour order; other chirality classes are copied as they are.
 pub fn to_smiles(mol: &Mol) -> String {
-    Writer::new(mol).write()
+    let adj = Adjacency::new(mol);
+    let ranking = canonical_ranks(mol, &adj, None);
+    if !ranking.stereo || ranking.open_tie < 2 {
+        return Writer::new(mol, adj, ranking.ranks).write();
+    }
+    // A symmetric tie among stereo atoms (inositol, say): every choice is
+    // a valid ranking, and the smallest string is the canonical one.
+    (0..ranking.open_tie.min(MAX_TIE_TRIALS))
+        .map(|k| {
+            let ranks = canonical_ranks(mol, &adj, Some(k)).ranks;
+            Writer::new(mol, adj.clone(), ranks).write()
+        })
+        .min()
+        .unwrap_or_default()
 }
+
+/// Choices tried for a stereo tie; past this many the string is still a
+/// correct SMILES but may depend on atom order.
+const MAX_TIE_TRIALS: usize = 32;
 
 /// Canonical SMILES of the fragment made of `atoms` (duplicates ignored).
 /// Every bond from the fragment to an atom outside it becomes a bond to a
@@ -148,9 +165,7 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(mol: &'a Mol) -> Self {
-        let mut adj = Adjacency::new(mol);
-        let ranks = canonical_ranks(mol, &adj);
+    fn new(mol: &'a Mol, mut adj: Adjacency, ranks: Vec<u32>) -> Self {
         for a in 0..mol.atom_count() {
             adj.of_mut(a).sort_unstable_by_key(|&(b, e, _)| {
                 let multiple = !mol.bond(e as usize).aromatic
