@@ -207,6 +207,15 @@ impl Mol {
         &mut self.graph[EdgeIndex::new(e)]
     }
 
+    /// Every bond as `(first atom, second atom, bond)`, in bond index order;
+    /// one sequential pass, cheaper than looking bonds up one by one.
+    pub fn bonds(&self) -> impl ExactSizeIterator<Item = (usize, usize, &Bond)> + '_ {
+        self.graph
+            .raw_edges()
+            .iter()
+            .map(|e| (e.source().index(), e.target().index(), &e.weight))
+    }
+
     /// The two atoms of bond `e`, first atom first.
     pub fn bond_atoms(&self, e: usize) -> (usize, usize) {
         let (a, b) = self
@@ -248,12 +257,12 @@ impl Mol {
 
     /// Sum of bond valences on atom `i`, hydrogens not counted.
     pub fn bonded_valence(&self, i: usize) -> u32 {
-        let n = NodeIndex::new(i);
-        self.graph
-            .edges(n)
-            .map(|e| {
-                let b = e.weight();
-                if b.order == BondOrder::Dative && e.source() == n {
+        // petgraph reports every undirected edge with `i` as its source, so
+        // the donor end of a dative bond must come from the stored endpoints.
+        self.neighbors(i)
+            .map(|(_, e)| {
+                let b = self.bond(e);
+                if b.order == BondOrder::Dative && self.bond_atoms(e).0 == i {
                     0
                 } else {
                     b.order.valence() as u32
@@ -292,9 +301,9 @@ impl Mol {
         self.atoms().map(|a| a.charge as i32).sum()
     }
 
-    /// Atoms other than hydrogen (the `*` atom counts, as in RDKit).
+    /// Atoms heavier than hydrogen; like RDKit, the `*` atom is not one.
     pub fn heavy_atom_count(&self) -> usize {
-        self.atoms().filter(|a| a.element != 1).count()
+        self.atoms().filter(|a| a.element > 1).count()
     }
 
     /// All hydrogens: implicit, bracket counts and hydrogen atoms.
@@ -326,11 +335,11 @@ impl Mol {
             }
         };
         let mut order: Vec<usize> = (0..counts.len()).filter(|&z| counts[z] > 0).collect();
-        if counts[6] > 0 {
-            push(6, counts[6]);
-            push(1, counts[1]);
-            order.retain(|&z| z != 6 && z != 1);
-        }
+        // RDKit writes H right after C, and first when there is no carbon
+        // (`HCl`, `H3N`), where strict Hill order would say `ClH`.
+        push(6, counts[6]);
+        push(1, counts[1]);
+        order.retain(|&z| z != 6 && z != 1);
         order.sort_by_key(|&z| element::symbol(z as u8));
         for z in order {
             push(z, counts[z]);
