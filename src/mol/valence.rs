@@ -22,7 +22,8 @@ pub fn assign_implicit_hydrogens(mol: &mut Mol) {
         if atom.bracket || atom.element == 0 {
             continue;
         }
-        let h = element::allowed_valences(atom.element)
+        // Written atoms are neutral, but clean-up may have charged them.
+        let h = element::allowed_valences_charged(atom.element, atom.charge)
             .iter()
             .map(|&v| v as u32)
             .find(|&v| v >= shown)
