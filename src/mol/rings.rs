@@ -184,8 +184,7 @@ pub fn perceive(mol: &Mol) -> RingInfo {
     RingInfo::from_rings(graph.n, graph.ends.len(), all, bonds, sssr_count)
 }
 
-/// Compact adjacency (per atom, neighbours in bond-index order, which is the
-/// order RDKit walks them) plus which bonds may close rings: zero-order and
+/// Compact adjacency (per atom, neighbours in the order RDKit walks them) plus which bonds may close rings: zero-order and
 /// dative bonds may not, as in RDKit.
 struct Graph {
     n: usize,
@@ -217,9 +216,26 @@ impl Graph {
         for i in 0..n {
             start[i + 1] += start[i];
         }
+        // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
+        // and walks each atom's bonds in that numbering; its ring finder
+        // depends on that order (in tetraarylporphyrins the wrong order
+        // yields a 20-ring instead of the 16-ring). A chain bond is the
+        // first bond of its higher-numbered atom.
+        let mut first = vec![NONE; n];
+        for (e, &(a, b)) in ends.iter().enumerate() {
+            let hi = a.max(b) as usize;
+            if first[hi] == NONE {
+                first[hi] = e as u32;
+            }
+        }
+        let is_chain = |e: usize| first[ends[e].0.max(ends[e].1) as usize] == e as u32;
+        let order = (0..m)
+            .filter(|&e| is_chain(e))
+            .chain((0..m).filter(|&e| !is_chain(e)));
         let mut fill: Vec<u32> = start[..n].to_vec();
         let mut adj = vec![(0u32, 0u32); 2 * m];
-        for (e, &(a, b)) in ends.iter().enumerate() {
+        for e in order {
+            let (a, b) = ends[e];
             adj[fill[a as usize] as usize] = (b, e as u32);
             fill[a as usize] += 1;
             adj[fill[b as usize] as usize] = (a, e as u32);
@@ -366,6 +382,13 @@ fn ring_key(ring: &[u32]) -> RingKey {
     key
 }
 
+/// Rings above this size trigger the minimality check of `ensure_minimal`.
+const MACROCYCLE: usize = 12;
+
+/// Horton's candidate set grows with atoms times bonds; ring systems larger
+/// than this keep the search's answer unchecked.
+const MAX_MINIMALITY_CHECK: usize = 300;
+
 /// Upper bound on partial paths the connecting-ring search may hold; RDKit
 /// gives up at 200,000 queued paths, we bound total work the same way.
 const MAX_PATHS: usize = 200_000;
@@ -381,6 +404,8 @@ struct Finder<'g> {
     ring_atoms_seen: Vec<bool>,
     /// Scratch for `pick_d2_nodes`, all false between calls.
     covered: Vec<bool>,
+    /// Bonds of the pruned graph before the search started trimming.
+    core_bonds: Vec<bool>,
 }
 
 impl<'g> Finder<'g> {
@@ -388,6 +413,7 @@ impl<'g> Finder<'g> {
         Finder {
             g,
             deg: core.deg,
+            core_bonds: core.active.clone(),
             active: core.active,
             bfs: Bfs::new(g.n),
             sssr: Vec::new(),
@@ -481,8 +507,114 @@ impl<'g> Finder<'g> {
         if found.len() > expected {
             self.remove_extra_rings(&mut found);
         }
+        if found.len() > 1
+            && atoms.len() <= MAX_MINIMALITY_CHECK
+            && found.iter().any(|r| r.len() > MACROCYCLE)
+        {
+            self.ensure_minimal(atoms, &mut found);
+        }
         self.sssr.append(&mut found);
         Some(())
+    }
+
+    /// Trimming a whole round of degree-2 atoms at once can cut the short
+    /// way round a macrocycle (tetraarylporphyrins come out with a 20-ring
+    /// instead of the 16-ring through the nitrogens; RDKit 2026.09 finds the
+    /// 16). Where a ring is that large, check the basis against Horton's
+    /// candidates (shortest-path cycles through every atom) and, if a
+    /// shorter basis exists, take it, preferring the rings already found.
+    fn ensure_minimal(&mut self, atoms: &[u32], found: &mut Vec<Vec<u32>>) {
+        let mut candidates: Vec<Vec<u32>> = found.clone();
+        let mut bfs_order = Vec::new();
+        let mut parent = vec![NONE; self.g.n];
+        let mut seen = vec![false; self.g.n];
+        for &root in atoms {
+            bfs_order.clear();
+            bfs_order.push(root);
+            seen[root as usize] = true;
+            let mut head = 0;
+            while head < bfs_order.len() {
+                let a = bfs_order[head];
+                head += 1;
+                for &(b, e) in self.g.neighbors(a) {
+                    if self.core_bonds[e as usize] && !seen[b as usize] {
+                        seen[b as usize] = true;
+                        parent[b as usize] = a;
+                        bfs_order.push(b);
+                    }
+                }
+            }
+            let path = |mut a: u32| {
+                let mut p = vec![a];
+                while a != root {
+                    a = parent[a as usize];
+                    p.push(a);
+                }
+                p
+            };
+            for &a in &bfs_order {
+                for &(b, e) in self.g.neighbors(a) {
+                    if a < b
+                        && self.core_bonds[e as usize]
+                        && parent[b as usize] != a
+                        && parent[a as usize] != b
+                    {
+                        let (pa, pb) = (path(a), path(b));
+                        // Simple only if the two paths meet at the root alone.
+                        if pa
+                            .iter()
+                            .rev()
+                            .nth(1)
+                            .is_some_and(|x| pb.iter().rev().nth(1) == Some(x))
+                        {
+                            continue;
+                        }
+                        let mut ring: Vec<u32> = pa.into_iter().rev().collect();
+                        ring.extend(pb.into_iter().take_while(|&x| x != root));
+                        let mut sorted = ring.clone();
+                        sorted.sort_unstable();
+                        if sorted.windows(2).all(|w| w[0] != w[1]) {
+                            candidates.push(ring);
+                        }
+                    }
+                }
+            }
+            for &a in &bfs_order {
+                seen[a as usize] = false;
+                parent[a as usize] = NONE;
+            }
+        }
+        // Stable sort keeps the found rings first among rings of one size.
+        candidates.sort_by_key(|r| r.len());
+        let words = self.g.ends.len().div_ceil(64);
+        let mut basis: Vec<(usize, Vec<u64>)> = Vec::new();
+        let mut chosen = Vec::new();
+        for ring in candidates {
+            if chosen.len() == found.len() {
+                break;
+            }
+            let mut v = vec![0u64; words];
+            for e in self.g.ring_bonds(&ring) {
+                v[e as usize / 64] ^= 1 << (e % 64);
+            }
+            for (pivot, row) in &basis {
+                if v[pivot / 64] >> (pivot % 64) & 1 == 1 {
+                    for (x, y) in v.iter_mut().zip(row) {
+                        *x ^= y;
+                    }
+                }
+            }
+            let Some(word) = v.iter().position(|&w| w != 0) else {
+                continue;
+            };
+            let pivot = word * 64 + v[word].trailing_zeros() as usize;
+            basis.push((pivot, v));
+            chosen.push(ring);
+        }
+        let total = |rings: &[Vec<u32>]| rings.iter().map(|r| r.len()).sum::<usize>();
+        if chosen.len() == found.len() && total(&chosen) < total(found) {
+            *found = chosen;
+        }
     }
 
     /// Removes every live bond of `a`; neighbours left with at most one
