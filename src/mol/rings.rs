@@ -303,7 +303,82 @@ impl Graph {
         if removed == self.n {
             return None;
         }
+        // Bonds on no cycle (linkers between ring systems) would only send
+        // the ring search round whole molecules; drop them and prune again,
+        // so each piece left is one ring system.
+        for e in self.bridges(&active) {
+            active[e as usize] = false;
+            let (a, b) = self.ends[e as usize];
+            for x in [a, b] {
+                deg[x as usize] -= 1;
+                if deg[x as usize] == 1 {
+                    stack.push(x);
+                }
+            }
+        }
+        while let Some(a) = stack.pop() {
+            for &(b, e) in self.neighbors(a) {
+                if active[e as usize] {
+                    active[e as usize] = false;
+                    deg[a as usize] -= 1;
+                    deg[b as usize] -= 1;
+                    if deg[b as usize] == 1 {
+                        stack.push(b);
+                    }
+                }
+            }
+        }
         Some(Core { deg, active })
+    }
+
+    /// Bridges among `active` bonds (Tarjan's low-link, iterative).
+    fn bridges(&self, active: &[bool]) -> Vec<u32> {
+        let mut order = vec![0u32; self.n];
+        let mut low = vec![0u32; self.n];
+        let mut bridges = Vec::new();
+        let mut counter = 0u32;
+        // Frame: atom, bond it was entered by, next neighbour slot.
+        let mut frames: Vec<(u32, u32, u32)> = Vec::new();
+        for root in 0..self.n as u32 {
+            if order[root as usize] != 0
+                || !self
+                    .neighbors(root)
+                    .iter()
+                    .any(|&(_, e)| active[e as usize])
+            {
+                continue;
+            }
+            counter += 1;
+            order[root as usize] = counter;
+            low[root as usize] = counter;
+            frames.push((root, NONE, self.start[root as usize]));
+            while let Some(&mut (a, via, ref mut slot)) = frames.last_mut() {
+                if *slot == self.start[a as usize + 1] {
+                    frames.pop();
+                    if let Some(&(parent, _, _)) = frames.last() {
+                        low[parent as usize] = low[parent as usize].min(low[a as usize]);
+                        if low[a as usize] > order[parent as usize] {
+                            bridges.push(via);
+                        }
+                    }
+                    continue;
+                }
+                let (b, e) = self.adj[*slot as usize];
+                *slot += 1;
+                if !active[e as usize] || e == via {
+                    continue;
+                }
+                if order[b as usize] == 0 {
+                    counter += 1;
+                    order[b as usize] = counter;
+                    low[b as usize] = counter;
+                    frames.push((b, e, self.start[b as usize]));
+                } else {
+                    low[a as usize] = low[a as usize].min(order[b as usize]);
+                }
+            }
+        }
+        bridges
     }
 
     /// RDKit's fallback when its search cannot find enough rings: one cycle
@@ -415,12 +490,12 @@ impl<'g> Finder<'g> {
             deg: core.deg,
             core_bonds: core.active.clone(),
             active: core.active,
-            bfs: Bfs::new(g.n),
+            bfs: Bfs::new(0),
             sssr: Vec::new(),
             extras: Vec::new(),
-            ring_bonds_seen: vec![false; g.ends.len()],
-            ring_atoms_seen: vec![false; g.n],
-            covered: vec![false; g.n],
+            ring_bonds_seen: Vec::new(),
+            ring_atoms_seen: Vec::new(),
+            covered: Vec::new(),
         }
     }
 
@@ -451,7 +526,13 @@ impl<'g> Finder<'g> {
             }
             atoms.sort_unstable();
             let expected = bond_ends / 2 + 1 - atoms.len();
-            self.component(&atoms, expected)?;
+            if expected == 1 {
+                // A lone ring (most rings in drug-like molecules): its atoms
+                // all have degree two, so walk round it.
+                self.sssr.push(self.walk_cycle(atoms[0]));
+            } else {
+                self.component(&atoms, expected)?;
+            }
         }
         let sssr_count = self.sssr.len();
         let extras = self.symmetrize();
@@ -465,6 +546,12 @@ impl<'g> Finder<'g> {
     /// Rings of one connected piece of the pruned graph (`atoms` ascending,
     /// `expected` its cyclomatic number).
     fn component(&mut self, atoms: &[u32], expected: usize) -> Option<()> {
+        if self.covered.is_empty() {
+            self.bfs = Bfs::new(self.g.n);
+            self.ring_bonds_seen = vec![false; self.g.ends.len()];
+            self.ring_atoms_seen = vec![false; self.g.n];
+            self.covered = vec![false; self.g.n];
+        }
         let mut found: Vec<Vec<u32>> = Vec::new();
         let mut keys: BTreeSet<RingKey> = BTreeSet::new();
         let mut done = 0usize;
@@ -614,6 +701,29 @@ impl<'g> Finder<'g> {
         let total = |rings: &[Vec<u32>]| rings.iter().map(|r| r.len()).sum::<usize>();
         if chosen.len() == found.len() && total(&chosen) < total(found) {
             *found = chosen;
+        }
+    }
+
+    /// The cycle through `start` in a component that is one simple cycle,
+    /// leaving `start` by its first live bond, as the search from it would.
+    fn walk_cycle(&self, start: u32) -> Vec<u32> {
+        let mut ring = vec![start];
+        let (mut prev, mut cur) = (NONE, start);
+        loop {
+            let next = self
+                .g
+                .neighbors(cur)
+                .iter()
+                .find(|&&(b, e)| self.active[e as usize] && b != prev)
+                .map(|&(b, _)| b);
+            match next {
+                Some(b) if b != start => {
+                    ring.push(b);
+                    prev = cur;
+                    cur = b;
+                }
+                _ => return ring,
+            }
         }
     }
 
