@@ -576,15 +576,19 @@ impl<'a> Parser<'a> {
 
     fn chirality(&mut self) -> Result<Chirality, SmartsError> {
         self.pos += 1; // '@'
-        if self.peek() == Some(b'@') {
+        let clockwise = self.peek() == Some(b'@');
+        if clockwise {
             self.pos += 1;
-            return Ok(Chirality::Tetrahedral(2));
         }
+        // Daylight's `@?` / `@@?` ("this chirality or unspecified") asks for
+        // nothing chirality matching would check, which is none; RDKit
+        // rejects it, Daylight and Open Babel read it.
         if self.peek() == Some(b'?') {
-            return Err(SmartsError::Unsupported {
-                offset: self.pos,
-                what: "'@?' (chiral or unspecified)",
-            });
+            self.pos += 1;
+            return Ok(Chirality::None);
+        }
+        if clockwise {
+            return Ok(Chirality::Tetrahedral(2));
         }
         type Make = fn(u8) -> Chirality;
         let classes: [(&str, Make, u8); 5] = [

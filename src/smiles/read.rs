@@ -402,12 +402,15 @@ impl<'a> Reader<'a> {
 
     fn connect(&mut self, a: u32, b: u32, spec: Option<BondSpec>, both_aromatic: bool) {
         let spec_unwritten = spec.is_none();
-        let spec = spec.unwrap_or(BondSpec {
-            order: BondOrder::Single,
-            aromatic: both_aromatic,
-            direction: BondDirection::None,
-            reversed: false,
-        });
+        let spec = spec.map_or(
+            BondSpec {
+                order: BondOrder::Single,
+                aromatic: both_aromatic,
+                direction: BondDirection::None,
+                reversed: false,
+            },
+            |s| directed_aromatic(s, both_aromatic),
+        );
         let bond = Bond {
             order: spec.order,
             aromatic: spec.aromatic,
@@ -480,12 +483,15 @@ impl<'a> Reader<'a> {
                     && self.mol.atom(prev as usize).aromatic;
                 // The ring partner takes the neighbour slot at the closing
                 // digit, so add the bond's stereo entries by hand.
-                let spec = spec.unwrap_or(BondSpec {
-                    order: BondOrder::Single,
-                    aromatic: both,
-                    direction: BondDirection::None,
-                    reversed: false,
-                });
+                let spec = spec.map_or(
+                    BondSpec {
+                        order: BondOrder::Single,
+                        aromatic: both,
+                        direction: BondDirection::None,
+                        reversed: false,
+                    },
+                    |s| directed_aromatic(s, both),
+                );
                 let unwritten = open.bond.is_none() && bond.is_none();
                 let (from, to) = if spec.reversed {
                     (prev, open.atom)
@@ -521,6 +527,20 @@ fn unexpected_at(text: &str, pos: usize, expected: &'static str) -> SmilesError 
         offset: pos,
         found,
         expected,
+    }
+}
+
+/// `/` or `\` between two aromatic atoms marks the geometry of a nearby
+/// double bond; it does not make the ring bond non-aromatic (RDKit reads
+/// `Cc1ccc/c(=N/C)[nH]1` with an aromatic ring bond carrying the mark).
+fn directed_aromatic(spec: BondSpec, both_aromatic: bool) -> BondSpec {
+    if both_aromatic && spec.direction != BondDirection::None {
+        BondSpec {
+            aromatic: true,
+            ..spec
+        }
+    } else {
+        spec
     }
 }
 

@@ -204,8 +204,10 @@ impl<'a> Writer<'a> {
             for (k, d) in w.double_bonds.iter().enumerate() {
                 for (end, other) in [(d.u, d.v), (d.v, d.u)] {
                     for &(x, f, _) in w.adj.of(end as usize) {
-                        let bond = mol.bond(f as usize);
-                        if x != other && bond.order == BondOrder::Single && !bond.aromatic {
+                        // Ring bonds next to an exocyclic double bond are
+                        // single in the Kekulé form and carry marks too
+                        // (`C/N=c1/cccc(C)[nH]1`), as RDKit writes them.
+                        if x != other && mol.bond(f as usize).order == BondOrder::Single {
                             w.marks_for[f as usize].push(k as u32);
                         }
                     }
