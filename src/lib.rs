@@ -5,6 +5,7 @@
 //! holds the graph with rings and aromaticity. Higher layers never reach
 //! down past the one below them.
 
+pub mod groups;
 pub mod matcher;
 pub mod mol;
 pub mod smarts;
