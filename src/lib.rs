@@ -6,6 +6,7 @@
 //! down past the one below them.
 
 pub mod groups;
+pub mod markush;
 pub mod matcher;
 pub mod mol;
 pub mod smarts;
