@@ -91,15 +91,22 @@ pub struct Variable {
     pub span: Span,
 }
 
-/// One alternative of a variable: a SMARTS fragment with labels of its own.
+/// One alternative of a variable.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Fragment {
     /// The claim's wording for this alternative (`"=N-"`); conditions refer
-    /// to alternatives by it. Defaults to the fragment text.
+    /// to alternatives by it. Defaults to the SMARTS or the group name.
     pub title: String,
-    pub smarts: String,
-    pub sites: Vec<Site>,
+    pub kind: FragmentKind,
     pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum FragmentKind {
+    /// A SMARTS fragment with labels of its own (`c({R1})`).
+    Smarts { smarts: String, sites: Vec<Site> },
+    /// A named group, as in a `label` line (`hydroxy`).
+    Group(Choice),
 }
 
 /// `label R5, R6 = hydrogen | aliphatic | ...`, one per label.

@@ -60,7 +60,7 @@ pub enum ErrorKind {
     NameReadsAsSmarts(String),
     #[error("formula id '{id}' does not start with its patent '{patent}:'")]
     PatentMismatch { id: String, patent: String },
-    #[error("'{0}' is not a substituent label of this formula (ring closures join 'label' substituents)")]
+    #[error("'{0}' is not a substituent of this formula (ring closures join 'label' or 'variable' substituents)")]
     NotASubstituent(String),
     #[error("number out of range")]
     NumberOutOfRange,

@@ -10,7 +10,8 @@ use crate::mol::element;
 
 use super::ast::{
     Center, CenterForm, Choice, ClosureKind, Cmp, Cond, Condition, Core, Count, CountTerm, Formula,
-    Fragment, LabelChoice, Linear, MetalCriterion, MetalRule, RingRule, Site, Variable,
+    Fragment, FragmentKind, LabelChoice, Linear, MetalCriterion, MetalRule, RingRule, Site,
+    Variable,
 };
 use super::error::{locate, ErrorKind, TemplateError};
 use super::lex::{
@@ -318,10 +319,7 @@ impl<'t> FileParser<'t> {
         let mut refs = Vec::new();
         let (rest, alternatives) = alternatives(rest, |j| self.group_alternative(j, &mut refs))?;
         let loc = self.loc(self.offset(name_at));
-        for (name, at) in refs {
-            let loc = self.loc(at);
-            self.out.group_refs.push((name, loc));
-        }
+        self.push_group_refs(refs);
         self.out.groups.push((
             GroupDef {
                 name: name.to_string(),
@@ -397,6 +395,40 @@ impl<'t> FileParser<'t> {
                 return Ok((rest, Alternative::Pattern(pattern)));
             }
         }
+    }
+
+    fn push_group_refs(&mut self, refs: Vec<(String, usize)>) {
+        for (name, at) in refs {
+            let loc = self.loc(at);
+            self.out.group_refs.push((name, loc));
+        }
+    }
+
+    /// A group name with an optional `size N`, when the word at `i` is one
+    /// (and not SMARTS such as `c` or `n`); `None` otherwise.
+    fn group_choice(
+        &self,
+        i: &'t str,
+        refs: &mut Vec<(String, usize)>,
+    ) -> Result<Option<(&'t str, Choice)>, nom::Err<PErr<'t>>> {
+        let Ok((rest, name)) = group_name(i) else {
+            return Ok(None);
+        };
+        let next = sp(rest);
+        let ends =
+            next.is_empty() || next.starts_with(['|', '\n', '"']) || kw("size")(next).is_ok();
+        if reads_as_smarts(name) || !ends {
+            return Ok(None);
+        }
+        refs.push((name.to_string(), self.offset(i)));
+        let (rest, ring_size) = opt_size(rest)?;
+        Ok(Some((
+            rest,
+            Choice {
+                group: name.to_string(),
+                ring_size,
+            },
+        )))
     }
 
     fn failure_at(&self, offset: usize, kind: ErrorKind) -> nom::Err<PErr<'t>> {
@@ -520,7 +552,20 @@ impl<'t> FileParser<'t> {
         let (rest, names) = label_list(i)?;
         let (rest, _) = equals(rest)?;
         let mut holes = Vec::new();
+        let mut refs = Vec::new();
         let (rest, alternatives) = alternatives(rest, |j| {
+            let span = self.loc(self.offset(j)).span();
+            if let Some((r, choice)) = self.group_choice(j, &mut refs)? {
+                let (r, title) = opt_title(r)?;
+                return Ok((
+                    r,
+                    Fragment {
+                        title: title.unwrap_or_else(|| choice.group.clone()),
+                        kind: FragmentKind::Group(choice),
+                        span,
+                    },
+                ));
+            }
             let (
                 r,
                 Labelled {
@@ -535,12 +580,12 @@ impl<'t> FileParser<'t> {
                 r,
                 Fragment {
                     title: title.unwrap_or_else(|| smarts.clone()),
-                    smarts,
-                    sites,
-                    span: self.loc(self.offset(j)).span(),
+                    kind: FragmentKind::Smarts { smarts, sites },
+                    span,
                 },
             ))
         })?;
+        self.push_group_refs(refs);
         let spans: Vec<Span> = names
             .iter()
             .map(|(_, at)| self.loc(self.text.len() - at).span())
@@ -565,22 +610,11 @@ impl<'t> FileParser<'t> {
         let (rest, names) = label_list(i)?;
         let (rest, _) = equals(rest)?;
         let mut refs = Vec::new();
-        let (rest, choices) = alternatives(rest, |j| {
-            let (r, name) = expect("a group name", group_name)(j)?;
-            refs.push((name.to_string(), self.offset(j)));
-            let (r, ring_size) = opt_size(r)?;
-            Ok((
-                r,
-                Choice {
-                    group: name.to_string(),
-                    ring_size,
-                },
-            ))
+        let (rest, choices) = alternatives(rest, |j| match self.group_choice(j, &mut refs)? {
+            Some(found) => Ok(found),
+            None => fail(j, ErrorKind::Expected("a group name")),
         })?;
-        for (name, at) in refs {
-            let loc = self.loc(at);
-            self.out.group_refs.push((name, loc));
-        }
+        self.push_group_refs(refs);
         let text_len = self.text.len();
         let spans: Vec<Span> = names
             .iter()
@@ -899,7 +933,7 @@ impl<'t> FileParser<'t> {
             match how {
                 Use::RingLabel => match kind {
                     None => errors.push((*at, ErrorKind::UnknownLabel(name.clone()))),
-                    Some("label") => {}
+                    Some("label" | "variable") => {}
                     Some(_) => errors.push((*at, ErrorKind::NotASubstituent(name.clone()))),
                 },
                 Use::CountSite => {
