@@ -88,6 +88,9 @@ enum Use {
 
 #[derive(Default)]
 struct FormulaDraft {
+    /// A line of this formula had an error: the checks at its end would
+    /// only repeat it in other words, so they are skipped.
+    spoiled: bool,
     id: String,
     title: String,
     at: usize,
@@ -134,15 +137,18 @@ pub(crate) fn parse_file(file: &str, text: &str) -> FileParse {
                     r
                 } else {
                     p.push_error(r, ErrorKind::Expected("the end of the line"));
+                    p.spoil_formula();
                     skip_statement(r)
                 }
             }
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 p.push_error(e.at, e.kind);
+                p.spoil_formula();
                 skip_statement(e.at)
             }
             Err(nom::Err::Incomplete(_)) => {
                 p.push_error(rest, ErrorKind::Expected("more input"));
+                p.spoil_formula();
                 skip_statement(rest)
             }
         };
@@ -441,6 +447,11 @@ impl<'t> FileParser<'t> {
     // formula ID ["TITLE"]
     fn formula(&mut self, i: &'t str) -> R<'t, ()> {
         self.finish_formula();
+        // Until this line is read, the lines below belong to a spoiled formula.
+        self.draft = Some(FormulaDraft {
+            spoiled: true,
+            ..FormulaDraft::default()
+        });
         let at = sp(i);
         let (rest, id) = expect("a formula id like patent:name", formula_id)(at)?;
         let (rest, title) = opt_title(rest)?;
@@ -879,9 +890,18 @@ impl<'t> FileParser<'t> {
         Ok((rest, ()))
     }
 
+    fn spoil_formula(&mut self) {
+        if let Some(d) = &mut self.draft {
+            d.spoiled = true;
+        }
+    }
+
     /// Closes the formula being read: checks that need all its lines.
     fn finish_formula(&mut self) {
         let Some(d) = self.draft.take() else { return };
+        if d.spoiled {
+            return;
+        }
         let mut errors = Vec::new();
         let patent = d.id.split(':').next().unwrap_or_default().to_string();
         if let Some((p, at)) = &d.patent {
@@ -1061,12 +1081,22 @@ impl CondParser<'_> {
     }
 
     fn and<'a>(&mut self, i: &'a str, depth: usize) -> R<'a, Cond> {
-        let (mut rest, first) = self.unary(i, depth)?;
-        let mut items = vec![first];
-        while let Ok((r, _)) = kw("and")(sp_cont(rest)) {
-            let (r, c) = self.unary(r, depth)?;
-            items.push(c);
-            rest = r;
+        let mut items = Vec::new();
+        let mut rest = i;
+        loop {
+            let (r, c) = self.unary(rest, depth)?;
+            // A chain `0 <= a <= 4` is itself an `and`: keep one flat list.
+            match c {
+                Cond::And(inner) => items.extend(inner),
+                c => items.push(c),
+            }
+            match kw("and")(sp_cont(r)) {
+                Ok((r, _)) => rest = r,
+                Err(_) => {
+                    rest = r;
+                    break;
+                }
+            }
         }
         Ok((rest, one_or(items, Cond::And)))
     }

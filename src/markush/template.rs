@@ -73,7 +73,10 @@ pub(crate) fn check(raw: &str, at: usize) -> Result<Checked<'_>, (usize, ErrorKi
     origin.push(at + raw.len());
     let parsed = Smarts::parse(&smarts).map_err(|e| {
         let o = e.offset().min(origin.len() - 1);
-        (origin[o], ErrorKind::BadSmarts(e.to_string()))
+        (
+            origin[o],
+            ErrorKind::BadSmarts(without_offset(&e.to_string())),
+        )
     })?;
     if !holes.is_empty() {
         // Number the holes' `*` with atom maps above any the author used,
@@ -93,7 +96,10 @@ pub(crate) fn check(raw: &str, at: usize) -> Result<Checked<'_>, (usize, ErrorKi
         mapped.push_str(&smarts[last..]);
         let with_maps = Smarts::parse(&mapped).map_err(|e| {
             // Only possible when the maps overflow: report at the first hole.
-            (holes[0].brace_at, ErrorKind::BadSmarts(e.to_string()))
+            (
+                holes[0].brace_at,
+                ErrorKind::BadSmarts(without_offset(&e.to_string())),
+            )
         })?;
         for a in 0..with_maps.atom_count() {
             let map = with_maps.atom(a).map;
@@ -105,4 +111,19 @@ pub(crate) fn check(raw: &str, at: usize) -> Result<Checked<'_>, (usize, ErrorKi
         }
     }
     Ok(Checked { smarts, holes })
+}
+
+/// The SMARTS reader's message without its " at offset N": that offset is
+/// into the SMARTS after holes were replaced, and the template error shows
+/// the file position instead.
+fn without_offset(message: &str) -> String {
+    const AT: &str = " at offset ";
+    match message.find(AT) {
+        Some(p) => {
+            let tail = &message[p + AT.len()..];
+            let digits = tail.len() - tail.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            format!("{}{}", &message[..p], &tail[digits..])
+        }
+        None => message.to_string(),
+    }
 }
