@@ -686,3 +686,34 @@ fn check_dir_reports_errors_with_exit_code_2() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(!check_dir(dir.join("missing")).is_ok());
 }
+
+#[test]
+fn readme_worked_example_parses() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/README.md"))
+            .unwrap();
+    let section = &readme[readme.find("## Worked example").unwrap()..];
+    let start = section.find("```\n").unwrap() + 4;
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    // Alone, only its group names are unknown; given those, it is valid.
+    let Err(errors) = Library::from_sources(&[("m-i.markush", block)]) else {
+        panic!()
+    };
+    let mut names: Vec<String> = errors
+        .into_iter()
+        .map(|e| match e.kind {
+            ErrorKind::UnknownGroup(name) => name,
+            other => panic!("{other}"),
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 37);
+    let stubs: String = names.iter().map(|n| format!("group {n} = *\n")).collect();
+    let lib = Library::from_sources(&[("stubs.markush", &stubs), ("m-i.markush", block)]).unwrap();
+    let f = lib.formula("dye-ink:M-I").unwrap();
+    assert_eq!(f.core.smarts, "*N=Nc1**c(N(*)*)nc1*");
+    assert_eq!(f.label("G").unwrap().choices.len(), 37);
+    assert_eq!(f.label("R5").unwrap().choices.len(), 11);
+    assert_eq!(f.rings[0].sizes, vec![5, 6]);
+}
