@@ -717,3 +717,17 @@ fn readme_worked_example_parses() {
     assert_eq!(f.label("R5").unwrap().choices.len(), 11);
     assert_eq!(f.rings[0].sizes, vec![5, 6]);
 }
+
+#[test]
+fn large_templates_are_read_in_linear_time() {
+    // 20,000 labels on one core line and 20,000 label lines.
+    let n = 20_000;
+    let core: String = (0..n).map(|i| format!("C{{R{i}}}")).collect();
+    let labels: String = (0..n).map(|i| format!(" label R{i} = alkyl | cyano\n")).collect();
+    let text = format!("formula p:I\n core {core}\n{labels}");
+    let started = std::time::Instant::now();
+    let l = lib(&text);
+    assert_eq!(l.formulas[0].labels.len(), n);
+    assert_eq!(l.formulas[0].core.sites[n - 1].atom, 2 * n - 1);
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}

@@ -20,11 +20,13 @@ impl Library {
         let mut errors = Vec::new();
         let mut group_locs = Vec::new();
         let mut group_refs = Vec::new();
+        let mut group_names = std::collections::HashSet::new();
+        let mut formula_ids = std::collections::HashSet::new();
         for (file, text) in sources {
             let parsed = parse_file(file, text);
             errors.extend(parsed.errors);
             for (g, loc) in parsed.groups {
-                if lib.group(&g.name).is_some() {
+                if !group_names.insert(g.name.clone()) {
                     errors.push(loc.error(ErrorKind::DuplicateGroup(g.name.clone())));
                 } else {
                     lib.groups.push(g);
@@ -32,7 +34,7 @@ impl Library {
                 }
             }
             for (f, loc) in parsed.formulas {
-                if lib.formula(&f.id).is_some() {
+                if !formula_ids.insert(f.id.clone()) {
                     errors.push(loc.error(ErrorKind::DuplicateFormula(f.id.clone())));
                 } else {
                     lib.formulas.push(f);
@@ -41,7 +43,7 @@ impl Library {
             group_refs.extend(parsed.group_refs);
         }
         for (name, loc) in &group_refs {
-            if lib.group(name).is_none() {
+            if !group_names.contains(name) {
                 errors.push(loc.error(ErrorKind::UnknownGroup(name.clone())));
             }
         }

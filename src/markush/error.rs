@@ -79,36 +79,66 @@ pub struct TemplateError {
     pub source_line: String,
 }
 
-impl TemplateError {
-    /// The error at byte `offset` of `text` (the whole file).
-    pub(crate) fn at(file: &str, text: &str, offset: usize, kind: ErrorKind) -> TemplateError {
-        let (line, column, source_line) = locate(text, offset);
-        TemplateError {
-            file: file.to_string(),
-            line,
-            column,
-            kind,
-            source_line,
-        }
-    }
+/// Line starts of a file, so that positions are found by binary search
+/// rather than by scanning the file for each one.
+pub(crate) struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+    ascii: Vec<bool>,
 }
 
-/// 1-based line and character column of byte `offset`, and that line's text.
-pub(crate) fn locate(text: &str, offset: usize) -> (u32, u32, String) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t str) -> Lines<'t> {
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let ascii = (0..starts.len())
+            .map(|l| text[starts[l]..Self::end_of(text, &starts, l)].is_ascii())
+            .collect();
+        Lines {
+            text,
+            starts,
+            ascii,
+        }
     }
-    let start = text[..offset].rfind('\n').map_or(0, |p| p + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |p| offset + p);
-    let line = text[..start].matches('\n').count() + 1;
-    let column = text[start..offset].chars().count() + 1;
-    let source_line = text[start..end].trim_end_matches('\r').to_string();
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-        source_line,
-    )
+
+    fn end_of(text: &str, starts: &[usize], line: usize) -> usize {
+        starts.get(line + 1).map_or(text.len(), |&s| s - 1)
+    }
+
+    /// 0-based line index and 1-based character column of byte `offset`.
+    pub fn position(&self, offset: usize) -> (usize, u32) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let column = if self.ascii[line] {
+            offset - start
+        } else {
+            self.text[start..offset].chars().count()
+        };
+        (line, u32::try_from(column + 1).unwrap_or(u32::MAX))
+    }
+
+    /// The text of 0-based line `line`, without its line end.
+    pub fn text_of(&self, line: usize) -> &'t str {
+        let end = Self::end_of(self.text, &self.starts, line);
+        self.text[self.starts[line]..end].trim_end_matches('\r')
+    }
+
+    /// The error at byte `offset` of the file.
+    pub fn error(&self, file: &str, offset: usize, kind: ErrorKind) -> TemplateError {
+        let (line, column) = self.position(offset);
+        TemplateError {
+            file: file.to_string(),
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column,
+            kind,
+            source_line: self.text_of(line).to_string(),
+        }
+    }
 }
 
 impl fmt::Display for TemplateError {

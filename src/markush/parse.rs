@@ -1,6 +1,10 @@
 //! Statements of the template language, read with nom into the AST, and the
 //! checks that need only one file.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
 use nom::bytes::complete::tag;
 use nom::character::complete::char;
 use nom::combinator::opt;
@@ -13,7 +17,7 @@ use super::ast::{
     Fragment, FragmentKind, LabelChoice, Linear, MetalCriterion, MetalRule, RingRule, Site,
     Variable,
 };
-use super::error::{locate, ErrorKind, TemplateError};
+use super::error::{ErrorKind, Lines, TemplateError};
 use super::lex::{
     cmp_op, expect, fail, formula_id, group_name, kw, label_name, opt_title, reads_as_smarts,
     smarts_word, sp, sp_cont, sp_nl, string, uint, word, PErr, R,
@@ -28,28 +32,29 @@ const MAX_RANGE: u32 = 64;
 
 /// A place in a file, ready to become an error once the whole library is
 /// known (an unknown group is only unknown after every file is read).
+/// The line text is shared by every place on that line.
 #[derive(Clone, Debug)]
 pub(crate) struct Loc {
-    pub file: String,
+    pub file: Rc<str>,
     pub line: u32,
     pub column: u32,
-    pub source_line: String,
+    pub source_line: Rc<str>,
 }
 
 impl Loc {
     pub fn error(&self, kind: ErrorKind) -> TemplateError {
         TemplateError {
-            file: self.file.clone(),
+            file: self.file.to_string(),
             line: self.line,
             column: self.column,
             kind,
-            source_line: self.source_line.clone(),
+            source_line: self.source_line.to_string(),
         }
     }
 
     pub fn span(&self) -> Span {
         Span {
-            file: self.file.clone(),
+            file: self.file.to_string(),
             line: self.line,
             column: self.column,
         }
@@ -114,7 +119,10 @@ struct FormulaDraft {
 
 pub(crate) struct FileParser<'t> {
     file: &'t str,
+    file_name: Rc<str>,
     text: &'t str,
+    lines: Lines<'t>,
+    line_texts: RefCell<Vec<Option<Rc<str>>>>,
     out: FileParse,
     draft: Option<FormulaDraft>,
 }
@@ -122,9 +130,13 @@ pub(crate) struct FileParser<'t> {
 /// Reads one template file. Errors do not stop the reading: after one, the
 /// reader skips to the next statement, so every error is reported.
 pub(crate) fn parse_file(file: &str, text: &str) -> FileParse {
+    let lines = Lines::new(text);
     let mut p = FileParser {
         file,
+        file_name: Rc::from(file),
         text,
+        line_texts: RefCell::new(vec![None; text.matches('\n').count() + 1]),
+        lines,
         out: FileParse::default(),
         draft: None,
     };
@@ -259,10 +271,13 @@ impl<'t> FileParser<'t> {
     }
 
     fn loc(&self, offset: usize) -> Loc {
-        let (line, column, source_line) = locate(self.text, offset);
+        let (line, column) = self.lines.position(offset);
+        let source_line = self.line_texts.borrow_mut()[line]
+            .get_or_insert_with(|| Rc::from(self.lines.text_of(line)))
+            .clone();
         Loc {
-            file: self.file.to_string(),
-            line,
+            file: self.file_name.clone(),
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column,
             source_line,
         }
@@ -274,9 +289,8 @@ impl<'t> FileParser<'t> {
     }
 
     fn push_error_at(&mut self, offset: usize, kind: ErrorKind) {
-        self.out
-            .errors
-            .push(TemplateError::at(self.file, self.text, offset, kind));
+        let error = self.lines.error(self.file, offset, kind);
+        self.out.errors.push(error);
     }
 
     fn draft(
@@ -492,7 +506,7 @@ impl<'t> FileParser<'t> {
             claims.extend(a..=b);
             rest = r;
             match char::<_, PErr>(',')(sp(rest)) {
-                Ok((r, _)) => rest = r,
+                Ok((r, _)) => rest = sp_nl(r),
                 Err(_) => break,
             }
         }
@@ -787,7 +801,7 @@ impl<'t> FileParser<'t> {
                 sizes.push(first);
                 rest = r;
                 while let Ok((r2, _)) = char::<_, PErr>('|')(sp(rest)) {
-                    let (r2, n) = expect("a ring size", uint::<u8>)(sp(r2))?;
+                    let (r2, n) = expect("a ring size", uint::<u8>)(sp_nl(r2))?;
                     sizes.push(n);
                     rest = r2;
                 }
@@ -800,7 +814,7 @@ impl<'t> FileParser<'t> {
                 j
             } else {
                 match char::<_, PErr>('|')(j) {
-                    Ok((k, _)) => sp(k),
+                    Ok((k, _)) => sp_nl(k),
                     Err(_) => break,
                 }
             };
@@ -915,38 +929,39 @@ impl<'t> FileParser<'t> {
                 ));
             }
         }
-        let kind_of = |name: &str| d.defined.iter().find(|(n, _, _)| n == name).map(|x| x.2);
-        let mut seen: Vec<&str> = Vec::new();
+        let mut kinds: HashMap<&str, &str> = HashMap::new();
         for (name, at, kind) in &d.defined {
-            if seen.contains(&name.as_str()) {
+            if kinds.insert(name, kind).is_some() {
                 errors.push((*at, ErrorKind::DuplicateLabel(name.clone())));
             }
-            seen.push(name);
-            let placed = d.holes.iter().any(|(h, _)| h == name)
-                || d.uses
-                    .iter()
-                    .any(|(u, _, w)| u == name && matches!(w, Use::CountLabel));
+        }
+        let kind_of = |name: &str| kinds.get(name).copied();
+        let in_core: HashSet<&str> = d.holes.iter().map(|(h, _)| h.as_str()).collect();
+        let counted: HashSet<&str> = d
+            .uses
+            .iter()
+            .filter(|(_, _, w)| matches!(w, Use::CountLabel))
+            .map(|(n, _, _)| n.as_str())
+            .collect();
+        for (name, at, kind) in &d.defined {
+            let placed = in_core.contains(name.as_str()) || counted.contains(name.as_str());
             if *kind != "complex" && !placed {
                 errors.push((*at, ErrorKind::LabelNotInCore(name.clone())));
             }
         }
-        let sites: Vec<&str> = d
+        let sites: HashSet<&str> = d
             .uses
             .iter()
             .filter(|(_, _, w)| matches!(w, Use::CountSite))
             .map(|(n, _, _)| n.as_str())
             .collect();
-        let mut reported: Vec<&str> = Vec::new();
+        let mut reported: HashSet<&str> = HashSet::new();
         for (name, at) in &d.holes {
-            if kind_of(name).is_none()
-                && !sites.contains(&name.as_str())
-                && !reported.contains(&name.as_str())
-            {
-                reported.push(name);
+            if kind_of(name).is_none() && !sites.contains(name.as_str()) && reported.insert(name) {
                 errors.push((*at, ErrorKind::LabelWithoutChoices(name.clone())));
             }
         }
-        let mut bound: Vec<&str> = Vec::new();
+        let mut bound: HashSet<&str> = HashSet::new();
         let mut last_is: Option<&str> = None;
         for (name, at, how) in &d.uses {
             let kind = kind_of(name);
@@ -957,7 +972,7 @@ impl<'t> FileParser<'t> {
                     Some(_) => errors.push((*at, ErrorKind::NotASubstituent(name.clone()))),
                 },
                 Use::CountSite => {
-                    if !d.holes.iter().any(|(h, _)| h == name) {
+                    if !in_core.contains(name.as_str()) {
                         errors.push((*at, ErrorKind::UnknownLabel(name.clone())));
                     }
                 }
@@ -967,17 +982,16 @@ impl<'t> FileParser<'t> {
                     }
                 }
                 Use::CountVariable => {
-                    if bound.contains(&name.as_str()) {
+                    if !bound.insert(name) {
                         errors.push((*at, ErrorKind::DuplicateVariable(name.clone())));
                     }
-                    bound.push(name);
                 }
                 Use::ConditionVariable | Use::IsLabel | Use::IsTitle(_) | Use::MetalLabel => {}
             }
         }
         for (name, at, how) in &d.uses {
             match how {
-                Use::ConditionVariable if !bound.contains(&name.as_str()) => {
+                Use::ConditionVariable if !bound.contains(name.as_str()) => {
                     errors.push((*at, ErrorKind::UnknownVariable(name.clone())));
                 }
                 Use::IsLabel => {
