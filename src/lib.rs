@@ -5,6 +5,8 @@
 //! holds the graph with rings and aromaticity. Higher layers never reach
 //! down past the one below them.
 
+pub mod groups;
+pub mod markush;
 pub mod matcher;
 pub mod mol;
 pub mod smarts;
