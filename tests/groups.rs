@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use markush::groups::def::{Alternative, GroupDef, Pattern, RingKind, RingRequirement, Slot, Span};
-use markush::groups::{ring, substituent_of_dummy, GroupError, GroupLibrary};
+use markush::groups::{ring, substituent_of_dummy, GroupError, GroupLibrary, Session};
+use markush::matcher::BudgetExceeded;
 use markush::smiles;
 
 const FIXTURE: &str = include_str!("../fixtures/groups/substituents.tsv");
@@ -381,4 +382,18 @@ fn a_cycle_of_bare_names_matches_nothing() {
     let groups = library.classify_smiles("[*]Cl").unwrap();
     assert!(groups.contains(&"b"));
     assert!(library.classify_smiles("[*]Br").unwrap().is_empty());
+}
+
+#[test]
+fn a_tiny_budget_gives_an_error_not_a_wrong_answer() {
+    if !rings_available() {
+        return;
+    }
+    let library = GroupLibrary::builtin();
+    let mol = smiles::parse("CC(=O)Nc1ccc(S(=O)(=O)O)cc1").unwrap();
+    let sulfo = [8usize, 9, 10, 11, 12];
+    let mut starved = Session::new(&library, &mol, 1);
+    assert_eq!(starved.classify(8, &sulfo), Err(BudgetExceeded));
+    assert_eq!(starved.classify(8, &sulfo), Err(BudgetExceeded));
+    assert_eq!(library.classify(&mol, 8, &sulfo).unwrap()[0], "sulfo");
 }

@@ -17,8 +17,13 @@ pub const MAX_DEPTH: usize = 48;
 /// Pattern mappings examined per (pattern, substituent).
 const MAX_MAPPINGS: usize = 4096;
 
-/// (group, substituent) evaluations per session before it gives up.
+/// New (group, substituent) evaluations one public call may make before
+/// it gives up with [`BudgetExceeded`].
 const MAX_EVALUATIONS: usize = 200_000;
+
+/// Cached answers a session keeps; past this it starts afresh, so a long
+/// session on a big molecule does not grow without bound.
+const MAX_CACHED: usize = 2_000_000;
 
 /// How well a group fits a substituent (see the module docs): more
 /// explained atoms first, then fewer reference hops.
@@ -86,6 +91,8 @@ pub struct Session<'l, 'm> {
     substituents: Vec<Key>,
     /// (substituent, group) -> outcome and the depth it was found at.
     memo: HashMap<(u32, u32), (Outcome, usize)>,
+    /// Evaluations left in the current public call.
+    evaluations_left: usize,
 }
 
 impl<'l, 'm> Session<'l, 'm> {
@@ -99,13 +106,16 @@ impl<'l, 'm> Session<'l, 'm> {
             keys: HashMap::new(),
             substituents: Vec::new(),
             memo: HashMap::new(),
+            evaluations_left: MAX_EVALUATIONS,
         }
     }
 
     /// Every group the substituent belongs to, most specific first (see the
     /// [module docs](super)). `atoms` must contain `attachment`; an atom
     /// index past the molecule, or an attachment outside `atoms`, gives no
-    /// groups.
+    /// groups. [`BudgetExceeded`] when a pattern search runs past the
+    /// session's step budget or the call needs more than 200,000 (group,
+    /// sub-substituent) evaluations; the session stays usable.
     pub fn classify(
         &mut self,
         attachment: usize,
@@ -145,7 +155,15 @@ impl<'l, 'm> Session<'l, 'm> {
         Ok(self.fit(g, key, 0)?.is_some())
     }
 
+    /// Starts a public call: resets its evaluation allowance, trims the
+    /// cache, and interns the substituent.
     fn key_of(&mut self, attachment: usize, atoms: &[usize]) -> Option<u32> {
+        self.evaluations_left = MAX_EVALUATIONS;
+        if self.memo.len() > MAX_CACHED {
+            self.memo.clear();
+            self.keys.clear();
+            self.substituents.clear();
+        }
         let n = self.mol.atom_count();
         if attachment >= n || atoms.iter().any(|&a| a >= n) || !atoms.contains(&attachment) {
             return None;
@@ -179,12 +197,27 @@ impl<'l, 'm> Session<'l, 'm> {
                 return Ok(known);
             }
         }
-        if self.memo.len() >= MAX_EVALUATIONS {
+        if self.evaluations_left == 0 {
             return Err(BudgetExceeded);
         }
+        self.evaluations_left -= 1;
         // Placeholder while this evaluation runs: only a cycle of bare group
-        // names could ask for it again, and such a cycle matches nothing.
+        // names could ask for it again, and such a cycle matches nothing. An
+        // error takes it out again, so no half-made answer stays cached.
         self.memo.insert((key, g as u32), (Outcome::NONE, 0));
+        match self.evaluate(g, key, depth) {
+            Ok(result) => {
+                self.memo.insert((key, g as u32), (result, depth));
+                Ok(result)
+            }
+            Err(e) => {
+                self.memo.remove(&(key, g as u32));
+                Err(e)
+            }
+        }
+    }
+
+    fn evaluate(&mut self, g: usize, key: u32, depth: usize) -> Result<Outcome, BudgetExceeded> {
         let library: &'l GroupLibrary = self.library;
         let mut result = Outcome::NONE;
         for alternative in &library.groups[g].alternatives {
@@ -203,7 +236,6 @@ impl<'l, 'm> Session<'l, 'm> {
             };
             result = result.or(outcome);
         }
-        self.memo.insert((key, g as u32), (result, depth));
         Ok(result)
     }
 
