@@ -540,8 +540,10 @@ proptest! {
     }
 }
 
-/// (SMILES, per atom (R, r, x), per bond ring membership), from RDKit.
-const RING_FACTS: &[(&str, &[(u32, u32, u32)], &[bool])] = &[
+/// Per atom (R, r, x) and per bond ring membership, from RDKit.
+type RingCase = (&'static str, &'static [(u32, u32, u32)], &'static [bool]);
+
+const RING_FACTS: &[RingCase] = &[
     (
         "Cc1ccc2ccccc2c1",
         &[

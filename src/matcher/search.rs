@@ -507,3 +507,46 @@ impl<Q: Query + ?Sized> Drop for Matches<'_, Q> {
         std::mem::take(&mut self.ws).give_back();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::MolQuery;
+    use crate::smiles::parse;
+
+    #[test]
+    fn plan_starts_rarest_and_stays_connected() {
+        // Acetamide-like chain C-C(=O)-N-C.C: atom 3 (N) is given the fewest
+        // candidates, the dot-separated carbon forms its own component.
+        let q = MolQuery::new(&parse("CC(=O)NC.C").unwrap());
+        let candidates = [9, 9, 4, 1, 9, 9];
+        let mut plan = Plan::default();
+        plan.fill(&q, &candidates, None, &mut Vec::new());
+        assert_eq!(plan.order[0], 3);
+        // N's neighbours next: C1 (degree 3) before C4 (degree 1); then the
+        // O, with fewer candidates than the carbons also bonded to placed atoms.
+        assert_eq!(&plan.order[1..3], &[1, 2]);
+        assert_eq!(plan.order[5], 5);
+        for (d, &(parent, _)) in plan.parent.iter().enumerate() {
+            let is_root = d == 0 || plan.order[d] == 5;
+            assert_eq!(parent == NONE, is_root, "depth {d}");
+            if parent != NONE {
+                let p = plan.order.iter().position(|&a| a == parent).unwrap();
+                assert!(p < d);
+            }
+        }
+        // A forced first atom is honoured.
+        plan.fill(&q, &candidates, Some(0), &mut Vec::new());
+        assert_eq!(&plan.order[..2], &[0, 1]);
+    }
+
+    #[test]
+    fn ring_closure_becomes_a_back_bond() {
+        let q = MolQuery::new(&parse("C1CC1").unwrap());
+        let mut plan = Plan::default();
+        plan.fill(&q, &[1, 1, 1], None, &mut Vec::new());
+        // The last atom of the triangle has its parent and one more bond back.
+        assert_eq!(plan.back_start, [0, 0, 0, 1]);
+        assert_eq!(plan.back.len(), 1);
+    }
+}

@@ -230,3 +230,29 @@ impl<'m> Target<'m> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::smiles::parse;
+
+    #[test]
+    fn csr_rows_list_every_bond_in_bond_order() {
+        let mol = parse("CC(C)(O)C1CC1").unwrap();
+        let csr = Csr::of(&mol);
+        for a in 0..mol.atom_count() {
+            let mut expected: Vec<(u32, u32)> = mol
+                .neighbors(a)
+                .map(|(n, b)| (n as u32, b as u32))
+                .collect();
+            expected.sort_by_key(|&(_, b)| b);
+            assert_eq!(csr.neighbors(a), expected.as_slice(), "atom {a}");
+            assert_eq!(csr.degree(a) as usize, mol.degree(a));
+        }
+        assert_eq!(
+            csr.bond_between(4, 6),
+            mol.bond_between(4, 6).map(|b| b as u32)
+        );
+        assert_eq!(csr.bond_between(0, 6), None);
+    }
+}
