@@ -11,16 +11,6 @@ use markush::smiles;
 
 const FIXTURE: &str = include_str!("../fixtures/groups/substituents.tsv");
 
-/// Ring perception lands on branch `arom`; until then ring facts are
-/// placeholders and nothing that needs them can run.
-fn rings_available() -> bool {
-    let perceived = !smiles::parse("C1CC1").unwrap().rings().sssr().is_empty();
-    if !perceived {
-        eprintln!("notice: ring perception not available yet; skipping");
-    }
-    perceived
-}
-
 struct Row<'a> {
     line: usize,
     group: &'a str,
@@ -56,9 +46,6 @@ fn rows() -> Vec<Row<'static>> {
 
 #[test]
 fn every_fixture_row_holds() {
-    if !rings_available() {
-        return;
-    }
     let library = GroupLibrary::builtin();
     let mut failures = Vec::new();
     for row in rows() {
@@ -181,9 +168,6 @@ fn the_issue_names_every_group_the_library_needs() {
 /// near misses are not in the list at all.
 #[test]
 fn most_specific_group_comes_first() {
-    if !rings_available() {
-        return;
-    }
     let library = GroupLibrary::builtin();
     let cases: &[(&str, &str, &[&str])] = &[
         ("[*]OC", "alkoxy", &["hydroxy", "aryloxy", "alkyl"]),
@@ -232,9 +216,6 @@ fn hydrogen_is_the_absent_substituent() {
 
 #[test]
 fn ring_size_is_checked_on_the_attachment_atom() {
-    if !rings_available() {
-        return;
-    }
     let five = RingRequirement {
         kind: RingKind::Hetero,
         size: Some(5),
@@ -269,9 +250,6 @@ fn ring_size_is_checked_on_the_attachment_atom() {
 
 #[test]
 fn a_session_answers_like_fresh_calls() {
-    if !rings_available() {
-        return;
-    }
     let library = GroupLibrary::builtin();
     // Both substituents of one molecule: methoxy and acetamido on benzene.
     let mol = smiles::parse("COc1ccc(NC(C)=O)cc1").unwrap();
@@ -293,9 +271,6 @@ fn a_session_answers_like_fresh_calls() {
 
 #[test]
 fn large_substituents_stay_bounded() {
-    if !rings_available() {
-        return;
-    }
     let library = GroupLibrary::builtin();
     let start = Instant::now();
     // A long chain ending in phenyl: recursion through aralkyl slots stops
@@ -386,9 +361,6 @@ fn a_cycle_of_bare_names_matches_nothing() {
 
 #[test]
 fn a_tiny_budget_gives_an_error_not_a_wrong_answer() {
-    if !rings_available() {
-        return;
-    }
     let library = GroupLibrary::builtin();
     let mol = smiles::parse("CC(=O)Nc1ccc(S(=O)(=O)O)cc1").unwrap();
     let sulfo = [8usize, 9, 10, 11, 12];
