@@ -127,9 +127,33 @@ impl Smarts {
         target: &Target,
         options: MatchOptions,
     ) -> Result<Vec<Vec<u32>>, BudgetExceeded> {
+        self.collect_matches(target, None, options)
+    }
+
+    /// [`Smarts::matches`] with query atom `q` fixed on target atom `t`:
+    /// only the surroundings of `t` are searched.
+    pub fn matches_at(
+        &self,
+        target: &Target,
+        q: usize,
+        t: usize,
+        options: MatchOptions,
+    ) -> Result<Vec<Vec<u32>>, BudgetExceeded> {
+        self.collect_matches(target, Some((q, t)), options)
+    }
+
+    fn collect_matches(
+        &self,
+        target: &Target,
+        anchor: Option<(usize, usize)>,
+        options: MatchOptions,
+    ) -> Result<Vec<Vec<u32>>, BudgetExceeded> {
         let budget = Budget::new(options.budget);
         let bound = Bound::new(self, target.atom_count(), &budget);
-        let found: Result<Vec<_>, _> = matcher::find(&bound, target, options).collect();
+        let found: Result<Vec<_>, _> = match anchor {
+            None => matcher::find(&bound, target, options).collect(),
+            Some((q, t)) => matcher::find_at(&bound, target, q, t, options).collect(),
+        };
         budget.check()?;
         found
     }
