@@ -46,7 +46,7 @@ fn rows() -> Vec<Row<'static>> {
 
 #[test]
 fn every_fixture_row_holds() {
-    let library = GroupLibrary::builtin();
+    let library = markush::markush::builtin_groups();
     let mut failures = Vec::new();
     for row in rows() {
         let groups = library
@@ -73,7 +73,7 @@ fn every_fixture_row_holds() {
 
 #[test]
 fn every_group_has_three_positives_and_three_negatives() {
-    let library = GroupLibrary::builtin();
+    let library = markush::markush::builtin_groups();
     let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for row in rows() {
         assert!(
@@ -101,7 +101,7 @@ fn every_group_has_three_positives_and_three_negatives() {
 
 #[test]
 fn the_issue_names_every_group_the_library_needs() {
-    let library = GroupLibrary::builtin();
+    let library = markush::markush::builtin_groups();
     let named = [
         "hydrogen",
         "halogen",
@@ -168,7 +168,7 @@ fn the_issue_names_every_group_the_library_needs() {
 /// near misses are not in the list at all.
 #[test]
 fn most_specific_group_comes_first() {
-    let library = GroupLibrary::builtin();
+    let library = markush::markush::builtin_groups();
     let cases: &[(&str, &str, &[&str])] = &[
         ("[*]OC", "alkoxy", &["hydroxy", "aryloxy", "alkyl"]),
         ("[*]NC(C)=O", "amide", &["amino", "alkylamino", "carbamoyl"]),
@@ -201,7 +201,7 @@ fn most_specific_group_comes_first() {
 
 #[test]
 fn hydrogen_is_the_absent_substituent() {
-    let library = GroupLibrary::builtin();
+    let library = markush::markush::builtin_groups();
     let h = library.hydrogen_groups();
     assert_eq!(h, ["hydrogen"]);
     let mut defs: Vec<GroupDef> = library.defs().cloned().collect();
@@ -250,7 +250,7 @@ fn ring_size_is_checked_on_the_attachment_atom() {
 
 #[test]
 fn a_session_answers_like_fresh_calls() {
-    let library = GroupLibrary::builtin();
+    let library = markush::markush::builtin_groups();
     // Both substituents of one molecule: methoxy and acetamido on benzene.
     let mol = smiles::parse("COc1ccc(NC(C)=O)cc1").unwrap();
     let methoxy = [0usize, 1];
@@ -271,7 +271,7 @@ fn a_session_answers_like_fresh_calls() {
 
 #[test]
 fn large_substituents_stay_bounded() {
-    let library = GroupLibrary::builtin();
+    let library = markush::markush::builtin_groups();
     let start = Instant::now();
     // A long chain ending in phenyl: recursion through aralkyl slots stops
     // at the depth limit instead of walking the chain.
@@ -343,7 +343,7 @@ fn bad_definitions_are_reported() {
     }
     let twice = GroupLibrary::new(vec![group("a", vec![]), group("a", vec![])]).unwrap_err();
     assert!(matches!(twice, GroupError::Duplicate { .. }));
-    let parse = GroupLibrary::from_str("group a = [C", "broken.markush").unwrap_err();
+    let parse = markush::markush::groups_from_str("group a = [C", "broken.markush").unwrap_err();
     assert!(parse.to_string().contains("broken.markush:1:"), "{parse}");
 }
 
@@ -361,7 +361,7 @@ fn a_cycle_of_bare_names_matches_nothing() {
 
 #[test]
 fn a_tiny_budget_gives_an_error_not_a_wrong_answer() {
-    let library = GroupLibrary::builtin();
+    let library = markush::markush::builtin_groups();
     let mol = smiles::parse("CC(=O)Nc1ccc(S(=O)(=O)O)cc1").unwrap();
     let sulfo = [8usize, 9, 10, 11, 12];
     let mut starved = Session::new(&library, &mol, 1);

@@ -723,7 +723,9 @@ fn large_templates_are_read_in_linear_time() {
     // 20,000 labels on one core line and 20,000 label lines.
     let n = 20_000;
     let core: String = (0..n).map(|i| format!("C{{R{i}}}")).collect();
-    let labels: String = (0..n).map(|i| format!(" label R{i} = alkyl | cyano\n")).collect();
+    let labels: String = (0..n)
+        .map(|i| format!(" label R{i} = alkyl | cyano\n"))
+        .collect();
     let text = format!("formula p:I\n core {core}\n{labels}");
     let started = std::time::Instant::now();
     let l = lib(&text);

@@ -32,8 +32,8 @@
 //! as substituent is classified like any other substituent.
 //!
 //! ```
-//! use markush::groups::GroupLibrary;
-//! let library = GroupLibrary::builtin();
+//! // The template parser lives in `markush`, one layer up.
+//! let library = markush::markush::builtin_groups();
 //! assert_eq!(library.classify_smiles("[*]OC").unwrap()[0], "alkoxy");
 //! let amide = library.classify_smiles("[*]NC(C)=O").unwrap();
 //! assert!(amide.contains(&"amide") && !amide.contains(&"amino"));
@@ -53,9 +53,6 @@ use crate::smarts::{Smarts, SmartsError};
 use crate::smiles::{self, SmilesError};
 pub use classify::Session;
 use def::{Alternative, GroupDef, RingRequirement, Span};
-
-/// The named-group library shipped in `grammars/groups.markush`.
-pub const BUILTIN_SOURCE: &str = include_str!("../../grammars/groups.markush");
 
 /// A set of named groups, checked and compiled for classification.
 #[derive(Debug, Clone)]
@@ -208,31 +205,6 @@ impl GroupLibrary {
             });
         }
         Ok(GroupLibrary { groups, by_name })
-    }
-
-    /// Parses group definitions in the template language (see
-    /// `grammars/README.md`); `file` names the source in error messages.
-    /// Formulas in the source are read and checked too, but not kept.
-    pub fn from_str(source: &str, file: &str) -> Result<GroupLibrary, GroupError> {
-        let library =
-            crate::markush::Library::from_sources(&[(file, source)]).map_err(|errors| {
-                GroupError::Parse(errors.iter().map(|e| format!("{e}\n")).collect())
-            })?;
-        GroupLibrary::new(library.groups)
-    }
-
-    /// Reads and parses a group library file.
-    pub fn load(path: &std::path::Path) -> Result<GroupLibrary, GroupError> {
-        let source = std::fs::read_to_string(path)
-            .map_err(|e| GroupError::Parse(format!("{}: {e}", path.display())))?;
-        GroupLibrary::from_str(&source, &path.display().to_string())
-    }
-
-    /// The library of `grammars/groups.markush`, compiled into the binary.
-    /// Panics only if that file is broken, which the test suite rules out.
-    pub fn builtin() -> GroupLibrary {
-        GroupLibrary::from_str(BUILTIN_SOURCE, "grammars/groups.markush")
-            .unwrap_or_else(|e| panic!("built-in group library: {e}"))
     }
 
     /// Group definitions in library order.
