@@ -5,5 +5,6 @@
 //! holds the graph with rings and aromaticity. Higher layers never reach
 //! down past the one below them.
 
+pub mod io;
 pub mod mol;
 pub mod smiles;
