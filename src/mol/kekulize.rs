@@ -24,169 +24,266 @@ enum Need {
     Optional,
 }
 
-fn need(mol: &Mol, i: usize, aromatic_bonds: usize) -> Need {
+/// `shown` is the valence the atom's bonds show with every aromatic bond
+/// counted as single: the double bond we may add is the one extra unit.
+fn need(mol: &Mol, i: usize, shown: u32) -> Need {
     let atom = mol.atom(i);
     if atom.element == 0 {
         return Need::Optional;
     }
-    // Each aromatic bond counts once (its single-bond part); the double bond
-    // we may add is the one extra unit.
-    let nonaromatic: u32 = mol
-        .neighbors(i)
-        .filter(|&(_, b)| !mol.bond(b).aromatic)
-        .map(|(_, b)| {
-            let bond = mol.bond(b);
-            if bond.order == BondOrder::Dative && mol.bond_atoms(b).0 == i {
-                0
-            } else {
-                bond.order.valence() as u32
-            }
-        })
-        .sum();
-    let used = nonaromatic + aromatic_bonds as u32 + atom.explicit_h as u32;
+    let used = shown + atom.explicit_h as u32;
     let allowed = element::allowed_valences_charged(atom.element, atom.charge);
     match allowed.iter().map(|&v| v as u32).find(|&v| v >= used) {
         Some(v) if v > used => Need::Required,
+        // A neutral aromatic nitrogen already showing four bond units is the
+        // pentavalent Kekulé form (pyridine N-oxide as `O=n1ccccc1`, ring
+        // fusion through `[n]12`) that many toolkits write; every reader of
+        // the SMILES-reading benchmark gives it its ring double bond.
+        None if atom.element == 7 && atom.charge == 0 && used == 4 => Need::Required,
         _ => Need::None,
     }
+}
+
+/// Reusable buffers: kekulization runs once per aromatic molecule, and
+/// allocating its working arrays every time cost more than the matching.
+#[derive(Default)]
+struct Scratch {
+    /// Aromatic bonds as (atom, atom, bond).
+    bonds: Vec<(u32, u32, u32)>,
+    /// Per molecule atom: aromatic bond count, valence shown by all its
+    /// bonds (aromatic ones as single), then local index.
+    count: Vec<u32>,
+    shown: Vec<u32>,
+    local: Vec<u32>,
+    atoms: Vec<u32>,
+    needs: Vec<Need>,
+    /// Candidate graph in CSR form.
+    start: Vec<u32>,
+    adj: Vec<u32>,
+    edges: Vec<(u32, u32, u32)>,
+    fill: Vec<u32>,
+    pendants: Vec<(u32, u32)>,
+    unmatched: Vec<usize>,
+    /// Matching state, lent to [`Matching`] for one molecule.
+    mate: Vec<u32>,
+    free_deg: Vec<u32>,
+    order: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Assigns Kekulé orders to every bond flagged aromatic. Aromatic flags are
 /// left as they are; aromaticity perception sets them afresh afterwards.
 pub fn kekulize(mol: &mut Mol) -> Result<(), KekulizeError> {
-    let n = mol.atom_count();
-    let mut aromatic_bonds: Vec<(u32, u32, u32)> = Vec::new();
-    for e in 0..mol.bond_count() {
-        if mol.bond(e).aromatic {
-            let (a, b) = mol.bond_atoms(e);
-            aromatic_bonds.push((a as u32, b as u32, e as u32));
-        }
-    }
-    let mut marked: Vec<usize> = (0..n).filter(|&i| mol.atom(i).aromatic).collect();
-    if aromatic_bonds.is_empty() && marked.is_empty() {
+    if !(0..mol.bond_count()).any(|e| mol.bond(e).aromatic) && !mol.atoms().any(|a| a.aromatic) {
         return Ok(());
     }
-    // Local numbering of the atoms that take part.
-    let mut local = vec![u32::MAX; n];
-    let mut atoms: Vec<usize> = Vec::new();
-    let mut count = vec![0usize; n];
-    for &(a, b, _) in &aromatic_bonds {
-        count[a as usize] += 1;
-        count[b as usize] += 1;
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => kekulize_with(mol, &mut s),
+        // Only reachable if kekulize were re-entered on this thread.
+        Err(_) => kekulize_with(mol, &mut Scratch::default()),
+    })
+}
+
+fn kekulize_with(mol: &mut Mol, s: &mut Scratch) -> Result<(), KekulizeError> {
+    let n = mol.atom_count();
+    s.bonds.clear();
+    s.count.clear();
+    s.count.resize(n, 0);
+    s.shown.clear();
+    s.shown.resize(n, 0);
+    for e in 0..mol.bond_count() {
+        let bond = *mol.bond(e);
+        let (a, b) = mol.bond_atoms(e);
+        if bond.aromatic {
+            s.bonds.push((a as u32, b as u32, e as u32));
+            s.count[a] += 1;
+            s.count[b] += 1;
+        }
+        let v = bond.order.valence() as u32;
+        s.shown[b] += v;
+        if bond.order != BondOrder::Dative {
+            s.shown[a] += v;
+        }
     }
-    marked.extend(
-        aromatic_bonds
-            .iter()
-            .flat_map(|&(a, b, _)| [a as usize, b as usize]),
-    );
-    marked.sort_unstable();
-    marked.dedup();
-    let mut needs = Vec::new();
-    for &i in &marked {
-        let nd = need(mol, i, count[i]);
+    // Local numbering of the atoms that may take a double bond.
+    s.local.clear();
+    s.local.resize(n, NONE);
+    s.atoms.clear();
+    s.needs.clear();
+    for i in 0..n {
+        if s.count[i] == 0 && !mol.atom(i).aromatic {
+            continue;
+        }
+        let nd = need(mol, i, s.shown[i]);
         if nd != Need::None {
-            local[i] = atoms.len() as u32;
-            atoms.push(i);
-            needs.push(nd);
+            s.local[i] = s.atoms.len() as u32;
+            s.atoms.push(i as u32);
+            s.needs.push(nd);
         }
     }
-    let real = atoms.len();
-    // Graph over candidate atoms; each optional atom gets a pendant partner
-    // so that leaving it without a double bond is just another matching.
-    let mut adj: Vec<Vec<u32>> = vec![Vec::new(); real];
-    let mut edge_of: Vec<(u32, u32, u32)> = Vec::new();
-    for &(a, b, e) in &aromatic_bonds {
-        let (la, lb) = (local[a as usize], local[b as usize]);
-        if la != u32::MAX && lb != u32::MAX {
-            adj[la as usize].push(lb);
-            adj[lb as usize].push(la);
-            edge_of.push((la, lb, e));
+    let real = s.atoms.len();
+    // Each optional atom gets a pendant partner, so that leaving it without a
+    // double bond is just another matching.
+    let optional = s.needs.iter().filter(|&&n| n == Need::Optional).count();
+    let total = real + optional;
+    s.edges.clear();
+    s.start.clear();
+    s.start.resize(total + 1, 0);
+    for &(a, b, e) in &s.bonds {
+        let (la, lb) = (s.local[a as usize], s.local[b as usize]);
+        if la != NONE && lb != NONE {
+            s.edges.push((la, lb, e));
+            s.start[la as usize + 1] += 1;
+            s.start[lb as usize + 1] += 1;
         }
     }
+    let mut pendant = real as u32;
+    s.pendants.clear();
     for v in 0..real {
-        if needs[v] == Need::Optional {
-            let p = adj.len() as u32;
-            adj.push(vec![v as u32]);
-            adj[v].push(p);
+        if s.needs[v] == Need::Optional {
+            s.pendants.push((v as u32, pendant));
+            s.start[v + 1] += 1;
+            s.start[pendant as usize + 1] += 1;
+            pendant += 1;
         }
     }
-    let mut matching = Matching::new(&adj);
-    matching.greedy();
-    let mut unmatched = Vec::new();
+    for i in 0..total {
+        s.start[i + 1] += s.start[i];
+    }
+    s.adj.clear();
+    s.adj.resize(s.start[total] as usize, 0);
+    s.fill.clear();
+    s.fill.extend_from_slice(&s.start[..total]);
+    for (a, b) in s
+        .edges
+        .iter()
+        .map(|&(la, lb, _)| (la, lb))
+        .chain(s.pendants.iter().copied())
+    {
+        for (v, w) in [(a, b), (b, a)] {
+            s.adj[s.fill[v as usize] as usize] = w;
+            s.fill[v as usize] += 1;
+        }
+    }
+    let graph = Csr {
+        start: &s.start,
+        adj: &s.adj,
+    };
+    let mut mate = std::mem::take(&mut s.mate);
+    mate.clear();
+    mate.resize(total, NONE);
+    let mut matching = Matching::new(graph, total, mate);
+    matching.greedy(real, &mut s.free_deg, &mut s.order);
+    s.unmatched.clear();
     for v in 0..real {
-        if needs[v] == Need::Required && matching.mate[v] == NONE && !matching.augment_from(v) {
-            unmatched.push(atoms[v]);
+        if s.needs[v] == Need::Required && matching.mate[v] == NONE && !matching.augment_from(v) {
+            s.unmatched.push(s.atoms[v] as usize);
         }
     }
-    if !unmatched.is_empty() {
-        return Err(KekulizeError { atoms: unmatched });
-    }
-    for &(_, _, e) in &aromatic_bonds {
-        mol.bond_mut(e as usize).order = BondOrder::Single;
-    }
-    for &(la, lb, e) in &edge_of {
-        if matching.mate[la as usize] == lb {
-            mol.bond_mut(e as usize).order = BondOrder::Double;
+    let mate = matching.mate;
+    let result = if s.unmatched.is_empty() {
+        for &(_, _, e) in &s.bonds {
+            mol.bond_mut(e as usize).order = BondOrder::Single;
         }
+        for &(la, lb, e) in &s.edges {
+            if mate[la as usize] == lb {
+                mol.bond_mut(e as usize).order = BondOrder::Double;
+            }
+        }
+        Ok(())
+    } else {
+        Err(KekulizeError {
+            atoms: s.unmatched.clone(),
+        })
+    };
+    s.mate = mate;
+    result
+}
+
+#[derive(Clone, Copy)]
+struct Csr<'a> {
+    start: &'a [u32],
+    adj: &'a [u32],
+}
+
+impl<'a> Csr<'a> {
+    fn neighbors(&self, v: u32) -> &'a [u32] {
+        &self.adj[self.start[v as usize] as usize..self.start[v as usize + 1] as usize]
     }
-    Ok(())
 }
 
 const NONE: u32 = u32::MAX;
 
 /// Maximum-cardinality matching state on a small general graph.
 struct Matching<'a> {
-    adj: &'a [Vec<u32>],
+    graph: Csr<'a>,
+    n: usize,
     mate: Vec<u32>,
-    // Scratch for the blossom search, reused between searches.
+    /// Scratch for the blossom search, allocated on the first search only:
+    /// the greedy pass settles almost every molecule without one.
     parent: Vec<u32>,
     base: Vec<u32>,
     in_tree: Vec<bool>,
     in_blossom: Vec<bool>,
+    seen: Vec<bool>,
     queue: Vec<u32>,
 }
 
 impl<'a> Matching<'a> {
-    fn new(adj: &'a [Vec<u32>]) -> Self {
-        let n = adj.len();
+    fn new(graph: Csr<'a>, n: usize, mate: Vec<u32>) -> Self {
         Matching {
-            adj,
-            mate: vec![NONE; n],
-            parent: vec![NONE; n],
-            base: (0..n as u32).collect(),
-            in_tree: vec![false; n],
-            in_blossom: vec![false; n],
+            graph,
+            n,
+            mate,
+            parent: Vec::new(),
+            base: Vec::new(),
+            in_tree: Vec::new(),
+            in_blossom: Vec::new(),
+            seen: Vec::new(),
             queue: Vec::new(),
         }
     }
 
     /// Matches vertices with the fewest free neighbours first: chains and
     /// pendant atoms are forced, and rings rarely need repair afterwards.
-    fn greedy(&mut self) {
-        let n = self.adj.len();
-        let mut free_deg: Vec<u32> = self.adj.iter().map(|a| a.len() as u32).collect();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by_key(|&v| free_deg[v as usize]);
+    /// Only the first `real` vertices take part: the partners added for
+    /// optional atoms must stay free, as ends for augmenting paths.
+    fn greedy(&mut self, real: usize, free_deg: &mut Vec<u32>, order: &mut Vec<u32>) {
+        let n = real;
+        let g = self.graph;
+        free_deg.clear();
+        free_deg.extend(
+            (0..n as u32)
+                .map(|v| g.neighbors(v).iter().filter(|&&w| (w as usize) < n).count() as u32),
+        );
+        order.clear();
+        order.extend(0..n as u32);
+        order.sort_unstable_by_key(|&v| free_deg[v as usize]);
+        // Vertices left with one free neighbour are forced: settle them first.
         let mut stack: Vec<u32> = Vec::new();
-        for &start in &order {
+        for &start in order.iter() {
             stack.push(start);
             while let Some(v) = stack.pop() {
                 let v = v as usize;
                 if self.mate[v] != NONE {
                     continue;
                 }
-                let best = self.adj[v]
+                let best = g
+                    .neighbors(v as u32)
                     .iter()
                     .copied()
-                    .filter(|&w| self.mate[w as usize] == NONE)
+                    .filter(|&w| (w as usize) < n && self.mate[w as usize] == NONE)
                     .min_by_key(|&w| free_deg[w as usize]);
                 let Some(w) = best else { continue };
                 self.mate[v] = w;
                 self.mate[w as usize] = v as u32;
                 // Neighbours that just lost a free partner may now be forced.
-                for &x in self.adj[v].iter().chain(self.adj[w as usize].iter()) {
+                for &x in g.neighbors(v as u32).iter().chain(g.neighbors(w)) {
                     let x = x as usize;
-                    if self.mate[x] == NONE {
+                    if x < n && self.mate[x] == NONE {
                         free_deg[x] = free_deg[x].saturating_sub(1);
                         if free_deg[x] == 1 {
                             stack.push(x as u32);
@@ -197,11 +294,12 @@ impl<'a> Matching<'a> {
         }
     }
 
-    fn lca(&self, mut a: u32, mut b: u32) -> u32 {
-        let mut seen = vec![false; self.adj.len()];
+    fn lca(&mut self, mut a: u32, mut b: u32) -> u32 {
+        self.seen.clear();
+        self.seen.resize(self.n, false);
         loop {
             a = self.base[a as usize];
-            seen[a as usize] = true;
+            self.seen[a as usize] = true;
             if self.mate[a as usize] == NONE {
                 break;
             }
@@ -209,7 +307,7 @@ impl<'a> Matching<'a> {
         }
         loop {
             b = self.base[b as usize];
-            if seen[b as usize] {
+            if self.seen[b as usize] {
                 return b;
             }
             b = self.parent[self.mate[b as usize] as usize];
@@ -230,12 +328,14 @@ impl<'a> Matching<'a> {
     /// Edmonds' search for an augmenting path from the free vertex `root`;
     /// flips it and returns true when one exists.
     fn augment_from(&mut self, root: usize) -> bool {
-        let n = self.adj.len();
-        self.parent.fill(NONE);
-        self.in_tree.fill(false);
-        for (i, b) in self.base.iter_mut().enumerate() {
-            *b = i as u32;
-        }
+        let n = self.n;
+        self.parent.clear();
+        self.parent.resize(n, NONE);
+        self.in_tree.clear();
+        self.in_tree.resize(n, false);
+        self.in_blossom.resize(n, false);
+        self.base.clear();
+        self.base.extend(0..n as u32);
         self.queue.clear();
         self.queue.push(root as u32);
         self.in_tree[root] = true;
@@ -243,8 +343,7 @@ impl<'a> Matching<'a> {
         while head < self.queue.len() {
             let v = self.queue[head];
             head += 1;
-            for k in 0..self.adj[v as usize].len() {
-                let to = self.adj[v as usize][k];
+            for &to in self.graph.neighbors(v) {
                 if self.base[v as usize] == self.base[to as usize] || self.mate[v as usize] == to {
                     continue;
                 }

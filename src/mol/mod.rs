@@ -248,12 +248,12 @@ impl Mol {
 
     /// Sum of bond valences on atom `i`, hydrogens not counted.
     pub fn bonded_valence(&self, i: usize) -> u32 {
-        let n = NodeIndex::new(i);
-        self.graph
-            .edges(n)
-            .map(|e| {
-                let b = e.weight();
-                if b.order == BondOrder::Dative && e.source() == n {
+        // petgraph reports every undirected edge with `i` as its source, so
+        // the donor end of a dative bond must come from the stored endpoints.
+        self.neighbors(i)
+            .map(|(_, e)| {
+                let b = self.bond(e);
+                if b.order == BondOrder::Dative && self.bond_atoms(e).0 == i {
                     0
                 } else {
                     b.order.valence() as u32
@@ -326,11 +326,11 @@ impl Mol {
             }
         };
         let mut order: Vec<usize> = (0..counts.len()).filter(|&z| counts[z] > 0).collect();
-        if counts[6] > 0 {
-            push(6, counts[6]);
-            push(1, counts[1]);
-            order.retain(|&z| z != 6 && z != 1);
-        }
+        // RDKit writes H right after C, and first when there is no carbon
+        // (`HCl`, `H3N`), where strict Hill order would say `ClH`.
+        push(6, counts[6]);
+        push(1, counts[1]);
+        order.retain(|&z| z != 6 && z != 1);
         order.sort_by_key(|&z| element::symbol(z as u8));
         for z in order {
             push(z, counts[z]);

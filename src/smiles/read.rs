@@ -39,13 +39,49 @@ pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
     let mut reader = Reader::new(smiles);
     reader.run()?;
     let Reader {
-        mut mol, offsets, ..
+        mut mol,
+        offsets,
+        star_bonds,
+        ..
     } = reader;
+    aromatize_ring_bonds_to_stars(&mut mol, &star_bonds);
     if let Err(KekulizeError { atoms }) = kekulize(&mut mol) {
         let offset = offsets[atoms[0]] as usize;
         return Err(SmilesError::Kekulize { offset, atoms });
     }
     Ok(mol)
+}
+
+/// RDKit reads an unwritten bond between an aromatic atom and `*` as
+/// aromatic when it lies in a ring (`c1cc*cc1`), single otherwise
+/// (`*c1ccccc1`): the `*` may stand for a ring atom of the aromatic system.
+fn aromatize_ring_bonds_to_stars(mol: &mut Mol, candidates: &[u32]) {
+    for &e in candidates {
+        let (a, b) = mol.bond_atoms(e as usize);
+        if connected_without(mol, a, b, e as usize) {
+            mol.bond_mut(e as usize).aromatic = true;
+        }
+    }
+}
+
+/// Whether `a` reaches `b` without crossing bond `skip` (so `skip` is in a
+/// ring). Only run for the rare bonds from aromatic atoms to `*`.
+fn connected_without(mol: &Mol, a: usize, b: usize, skip: usize) -> bool {
+    let mut seen = vec![false; mol.atom_count()];
+    let mut stack = vec![a];
+    seen[a] = true;
+    while let Some(v) = stack.pop() {
+        for (w, e) in mol.neighbors(v) {
+            if e != skip && !seen[w] {
+                if w == b {
+                    return true;
+                }
+                seen[w] = true;
+                stack.push(w);
+            }
+        }
+    }
+    false
 }
 
 /// A bond symbol as written, before we know both its atoms.
@@ -85,6 +121,8 @@ struct Reader<'a> {
     /// Chiral atoms and their neighbour order (index into `stereo`).
     stereo: Vec<StereoCenter>,
     stereo_of: Vec<u32>,
+    /// Unwritten bonds between an aromatic atom and `*`.
+    star_bonds: Vec<u32>,
 }
 
 const NO_STEREO: u32 = u32::MAX;
@@ -105,6 +143,7 @@ impl<'a> Reader<'a> {
             open_rings: 0,
             stereo: Vec::new(),
             stereo_of: Vec::with_capacity(guess),
+            star_bonds: Vec::new(),
         }
     }
 
@@ -151,6 +190,9 @@ impl<'a> Reader<'a> {
                     }
                     self.prev = None;
                     self.pos += 1;
+                    if self.pos == self.input.len() {
+                        return Err(self.unexpected("an atom"));
+                    }
                 }
                 b'0'..=b'9' | b'%' => self.ring_bond()?,
                 b'-' | b'=' | b'#' | b'$' | b':' | b'/' | b'\\' | b'<' => {
@@ -352,7 +394,13 @@ impl<'a> Reader<'a> {
         Some((s, list.len() as u32 - 1))
     }
 
+    fn aromatic_star_pair(&self, a: u32, b: u32) -> bool {
+        let (x, y) = (self.mol.atom(a as usize), self.mol.atom(b as usize));
+        (x.aromatic && y.element == 0) || (y.aromatic && x.element == 0)
+    }
+
     fn connect(&mut self, a: u32, b: u32, spec: Option<BondSpec>, both_aromatic: bool) {
+        let spec_unwritten = spec.is_none();
         let spec = spec.unwrap_or(BondSpec {
             order: BondOrder::Single,
             aromatic: both_aromatic,
@@ -365,7 +413,10 @@ impl<'a> Reader<'a> {
             direction: spec.direction,
         };
         let (from, to) = if spec.reversed { (b, a) } else { (a, b) };
-        self.mol.add_bond(from as usize, to as usize, bond);
+        let e = self.mol.add_bond(from as usize, to as usize, bond);
+        if spec_unwritten && self.aromatic_star_pair(a, b) {
+            self.star_bonds.push(e as u32);
+        }
         self.stereo_push(a, b);
         self.stereo_push(b, a);
     }
@@ -434,12 +485,13 @@ impl<'a> Reader<'a> {
                     direction: BondDirection::None,
                     reversed: false,
                 });
+                let unwritten = open.bond.is_none() && bond.is_none();
                 let (from, to) = if spec.reversed {
                     (prev, open.atom)
                 } else {
                     (open.atom, prev)
                 };
-                self.mol.add_bond(
+                let e = self.mol.add_bond(
                     from as usize,
                     to as usize,
                     Bond {
@@ -448,6 +500,9 @@ impl<'a> Reader<'a> {
                         direction: spec.direction,
                     },
                 );
+                if unwritten && self.aromatic_star_pair(open.atom, prev) {
+                    self.star_bonds.push(e as u32);
+                }
                 self.stereo_push(prev, open.atom);
             }
         }
