@@ -229,3 +229,30 @@ fn closed_output_pipe_ends_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn truncated_gzip_is_an_io_failure_after_the_complete_records() {
+    let text: String = (0..5000)
+        .map(|i| format!("C{} n{i}\n", "C".repeat(i % 7)))
+        .collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    let bytes = gz.finish().unwrap();
+    let dir = temp_dir("truncated");
+    let path = dir.join("cut.smi.gz");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+
+    let out = run(&["parse", path.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut.smi.gz"));
+    // Whatever was printed are whole records of whole lines, in order.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.lines().count() > 100, "{stdout}");
+    for (i, line) in stdout.lines().enumerate() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["line"], i + 1);
+        assert_eq!(record["id"], format!("n{i}"));
+        assert_eq!(record["heavy_atoms"], i % 7 + 1);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

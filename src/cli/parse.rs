@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use markush::io::{open_input, ParseReport, SmiReader};
+use markush::io::{open_input, with_path, ParseReport, SmiReader};
 
 #[derive(Debug, Args)]
 #[command(
@@ -30,7 +30,7 @@ pub struct ParseArgs {
 
 pub fn run(args: &ParseArgs, out: &mut impl Write) -> io::Result<()> {
     for record in SmiReader::new(open_input(&args.input)?) {
-        let record = record?;
+        let record = record.map_err(|e| with_path(e, &args.input))?;
         let result = markush::smiles::parse(&record.smiles);
         serde_json::to_writer(&mut *out, &ParseReport::new(&record, &result, args.atoms))?;
         out.write_all(b"\n")?;

@@ -8,4 +8,4 @@ mod report;
 mod smi;
 
 pub use report::{ErrorReport, MolReport, Outcome, ParseReport};
-pub use smi::{open_input, SmiReader, SmiRecord};
+pub use smi::{open_input, with_path, SmiReader, SmiRecord};

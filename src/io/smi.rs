@@ -26,8 +26,9 @@ pub fn open_input(path: &Path) -> io::Result<Box<dyn BufRead>> {
         return maybe_gunzip(BufReader::new(io::stdin().lock()), false);
     }
     let named_gz = path.extension().is_some_and(|ext| ext == "gz");
-    let file = File::open(path).map_err(|e| with_path(e, path))?;
-    maybe_gunzip(BufReader::new(file), named_gz)
+    File::open(path)
+        .and_then(|file| maybe_gunzip(BufReader::new(file), named_gz))
+        .map_err(|e| with_path(e, path))
 }
 
 fn maybe_gunzip<R: BufRead + 'static>(
@@ -44,7 +45,8 @@ fn maybe_gunzip<R: BufRead + 'static>(
     })
 }
 
-fn with_path(err: io::Error, path: &Path) -> io::Error {
+/// The error with the file name in front, keeping its kind.
+pub fn with_path(err: io::Error, path: &Path) -> io::Error {
     io::Error::new(err.kind(), format!("{}: {err}", path.display()))
 }
 
