@@ -6,5 +6,7 @@
 //! down past the one below them.
 
 pub mod io;
+pub mod matcher;
 pub mod mol;
+pub mod smarts;
 pub mod smiles;

@@ -45,7 +45,7 @@ fn ours(smiles: &str) -> Answers {
         Ok(mol) => {
             // Heavy atoms as RDKit counts them: atomic number above 1, so
             // the `*` atom is not one.
-            let heavy = mol.atoms().filter(|a| a.element > 1).count();
+            let heavy = mol.heavy_atom_count();
             out.insert("status", "ok".into());
             out.insert("formula", mol.formula());
             out.insert("hydrogens", mol.hydrogen_count().to_string());

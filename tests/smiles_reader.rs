@@ -341,3 +341,26 @@ fn empty_input_is_an_empty_molecule() {
     let m = parse("").unwrap();
     assert_eq!((m.atom_count(), m.formula()), (0, String::new()));
 }
+
+#[test]
+fn hypervalent_spellings_are_charge_separated_as_rdkit_does() {
+    use markush::smiles::to_smiles;
+    for (written, separated) in [
+        ("CN(=O)=O", "C[N+](=O)[O-]"),
+        ("O=n1ccccc1", "[O-][n+]1ccccc1"),
+        ("c1ccc2n(=O)cccc2c1", "[O-][n+]1cccc2ccccc21"),
+        ("CN=N#N", "CN=[N+]=[N-]"),
+        ("OCl(=O)(=O)=O", "[O-][Cl+3]([O-])([O-])O"),
+        ("[O-]Cl(=O)(=O)=O", "[O-][Cl+3]([O-])([O-])[O-]"),
+    ] {
+        let a = mol(written);
+        let b = mol(separated);
+        assert_eq!(to_smiles(&a), to_smiles(&b), "{written}");
+        assert_eq!(a.formula(), b.formula(), "{written}");
+    }
+    // Already separated or ordinary valences are left alone.
+    let m = mol("C[N+](=O)[O-]");
+    assert_eq!((m.atom(1).charge, m.atom(3).charge), (1, -1));
+    let m = mol("CS(=O)(=O)O");
+    assert!(m.atoms().all(|a| a.charge == 0));
+}

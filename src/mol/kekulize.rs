@@ -77,7 +77,7 @@ thread_local! {
 /// Assigns Kekulé orders to every bond flagged aromatic. Aromatic flags are
 /// left as they are; aromaticity perception sets them afresh afterwards.
 pub fn kekulize(mol: &mut Mol) -> Result<(), KekulizeError> {
-    if !(0..mol.bond_count()).any(|e| mol.bond(e).aromatic) && !mol.atoms().any(|a| a.aromatic) {
+    if !mol.bonds().any(|(_, _, b)| b.aromatic) && !mol.atoms().any(|a| a.aromatic) {
         return Ok(());
     }
     SCRATCH.with(|s| match s.try_borrow_mut() {
@@ -94,9 +94,7 @@ fn kekulize_with(mol: &mut Mol, s: &mut Scratch) -> Result<(), KekulizeError> {
     s.count.resize(n, 0);
     s.shown.clear();
     s.shown.resize(n, 0);
-    for e in 0..mol.bond_count() {
-        let bond = *mol.bond(e);
-        let (a, b) = mol.bond_atoms(e);
+    for (e, (a, b, bond)) in mol.bonds().enumerate() {
         if bond.aromatic {
             s.bonds.push((a as u32, b as u32, e as u32));
             s.count[a] += 1;

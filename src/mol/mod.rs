@@ -13,6 +13,7 @@
 //! ```
 
 pub mod aromaticity;
+mod cleanup;
 pub mod element;
 pub mod kekulize;
 pub mod rings;
@@ -22,6 +23,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
+pub use cleanup::clean_up;
 pub use rings::RingInfo;
 pub use valence::assign_implicit_hydrogens;
 
@@ -207,6 +209,15 @@ impl Mol {
         &mut self.graph[EdgeIndex::new(e)]
     }
 
+    /// Every bond as `(first atom, second atom, bond)`, in bond index order;
+    /// one sequential pass, cheaper than looking bonds up one by one.
+    pub fn bonds(&self) -> impl ExactSizeIterator<Item = (usize, usize, &Bond)> + '_ {
+        self.graph
+            .raw_edges()
+            .iter()
+            .map(|e| (e.source().index(), e.target().index(), &e.weight))
+    }
+
     /// The two atoms of bond `e`, first atom first.
     pub fn bond_atoms(&self, e: usize) -> (usize, usize) {
         let (a, b) = self
@@ -292,9 +303,9 @@ impl Mol {
         self.atoms().map(|a| a.charge as i32).sum()
     }
 
-    /// Atoms other than hydrogen (the `*` atom counts, as in RDKit).
+    /// Atoms heavier than hydrogen; like RDKit, the `*` atom is not one.
     pub fn heavy_atom_count(&self) -> usize {
-        self.atoms().filter(|a| a.element != 1).count()
+        self.atoms().filter(|a| a.element > 1).count()
     }
 
     /// All hydrogens: implicit, bracket counts and hydrogen atoms.

@@ -1,23 +1,33 @@
 //! Implicit hydrogens from the valence model (OpenSMILES organic subset,
 //! with the valence lists RDKit uses).
 
-use super::{element, Mol};
+use super::{element, BondOrder, Mol};
 
 /// Gives every organic-subset (non-bracket) atom the hydrogens that bring it
 /// to its smallest allowed valence at or above the valence its bonds show.
 /// Run after kekulization, so aromatic bonds have their Kekulé orders.
 pub fn assign_implicit_hydrogens(mol: &mut Mol) {
-    for i in 0..mol.atom_count() {
-        let atom = mol.atom(i);
+    // One pass over the bonds instead of an edge-list walk per atom.
+    let mut shown = vec![0u32; mol.atom_count()];
+    for (a, b, bond) in mol.bonds() {
+        let order = bond.order;
+        let v = order.valence() as u32;
+        shown[b] += v;
+        if order != BondOrder::Dative {
+            shown[a] += v;
+        }
+    }
+    for (i, &shown) in shown.iter().enumerate() {
+        let atom = mol.atom_mut(i);
         if atom.bracket || atom.element == 0 {
             continue;
         }
-        let shown = mol.bonded_valence(i);
-        let h = element::allowed_valences(atom.element)
+        // Written atoms are neutral, but clean-up may have charged them.
+        let h = element::allowed_valences_charged(atom.element, atom.charge)
             .iter()
             .map(|&v| v as u32)
             .find(|&v| v >= shown)
             .map_or(0, |v| v - shown);
-        mol.atom_mut(i).implicit_h = h.min(u8::MAX as u32) as u8;
+        atom.implicit_h = h.min(u8::MAX as u32) as u8;
     }
 }

@@ -1,5 +1,6 @@
 //! SMILES reading and writing (OpenSMILES, plus RDKit's dative bonds `->`).
 
+mod canon;
 mod error;
 mod read;
 pub mod write;

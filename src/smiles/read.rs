@@ -13,8 +13,8 @@ use nom::IResult;
 use super::error::{Found, SmilesError};
 use crate::mol::kekulize::{kekulize, KekulizeError};
 use crate::mol::{
-    assign_implicit_hydrogens, element, Atom, Bond, BondDirection, BondOrder, Chirality, Mol,
-    StereoCenter,
+    assign_implicit_hydrogens, clean_up, element, Atom, Bond, BondDirection, BondOrder, Chirality,
+    Mol, StereoCenter,
 };
 
 /// Reads a SMILES string into a molecule: kekulized, with implicit
@@ -28,6 +28,7 @@ use crate::mol::{
 /// ```
 pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
     let mut mol = parse_graph(smiles)?;
+    clean_up(&mut mol);
     assign_implicit_hydrogens(&mut mol);
     mol.perceive();
     Ok(mol)

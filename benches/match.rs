@@ -1,0 +1,141 @@
+//! Parse plus one substructure test per molecule over the first N molecules
+//! of the MOSES corpus, for a few queries; prints molecules per second.
+//! `scripts/bench_match.py` runs this and RDKit on the same file and prints
+//! the ratio.
+//!
+//! `cargo bench --bench match [-- N]` (default N = 20000). The corpus is
+//! looked for at `$MARKUSH_SHARED_DATA/corpus/moses_train.smi.gz`, else
+//! `../shared/data/corpus/` from the crate root; without it the bench says
+//! so and does nothing.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use markush::matcher::{has_match, MolQuery, Target, DEFAULT_BUDGET};
+use markush::smiles::parse;
+
+/// (name, query SMILES for MolQuery, the same query as SMARTS for RDKit).
+/// MolQuery atoms match element and aromaticity and ignore hydrogens, as
+/// bare SMARTS atoms do; bonds match their kind, as the SMARTS here imply.
+const QUERIES: &[(&str, &str, &str)] = &[
+    ("benzene", "c1ccccc1", "c1ccccc1"),
+    ("carboxylic acid", "C(=O)O", "C(=O)O"),
+    ("amide", "C(=O)N", "C(=O)N"),
+    (
+        "phenothiazine",
+        "c1ccc2c(c1)Nc1ccccc1S2",
+        "c1ccc2c(c1)Nc1ccccc1S2",
+    ),
+];
+
+/// Seconds this thread has been on a CPU (Linux schedstat), so that the
+/// figures hold on a loaded machine; wall-clock time elsewhere.
+struct Clock(Option<Instant>);
+
+impl Clock {
+    fn start() -> (Clock, f64) {
+        match thread_cpu_seconds() {
+            Some(s) => (Clock(None), s),
+            None => (Clock(Some(Instant::now())), 0.0),
+        }
+    }
+
+    fn seconds_since(&self, start: f64) -> f64 {
+        match self.0 {
+            Some(instant) => instant.elapsed().as_secs_f64(),
+            None => thread_cpu_seconds().unwrap_or(start) - start,
+        }
+    }
+}
+
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
+/// Times `f`, returning its result and the seconds taken.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let (clock, start) = Clock::start();
+    let out = f();
+    (out, clock.seconds_since(start))
+}
+
+fn corpus() -> Option<PathBuf> {
+    let data = std::env::var_os("MARKUSH_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    let path = data.join("corpus/moses_train.smi.gz");
+    path.exists().then_some(path)
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(20_000);
+    let Some(path) = corpus() else {
+        println!("match bench: corpus moses_train.smi.gz not found, skipped");
+        return;
+    };
+    let file = std::fs::File::open(&path).expect("open corpus");
+    let lines: Vec<String> = BufReader::new(flate2::read::GzDecoder::new(file))
+        .lines()
+        .take(n)
+        .map(|l| l.expect("read corpus"))
+        .collect();
+    let smiles: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+
+    let (mols, parse_s) = timed(|| {
+        smiles
+            .iter()
+            .filter_map(|s| parse(s).ok())
+            .collect::<Vec<_>>()
+    });
+    println!(
+        "parse only: {} molecules ({} read) {:.0} mol/s",
+        smiles.len(),
+        mols.len(),
+        smiles.len() as f64 / parse_s
+    );
+
+    let (atoms, target_s) = timed(|| {
+        mols.iter()
+            .map(|m| Target::new(m).atom_count())
+            .sum::<usize>()
+    });
+    println!(
+        "target facts only: {:.0} mol/s ({:.1} atoms on average)",
+        mols.len() as f64 / target_s,
+        atoms as f64 / mols.len() as f64
+    );
+
+    for &(name, query_smiles, smarts) in QUERIES {
+        let query = MolQuery::new(&parse(query_smiles).expect("query SMILES"));
+        let match_only = |mols: &[markush::mol::Mol]| {
+            mols.iter()
+                .filter(|m| has_match(&query, &Target::new(m), DEFAULT_BUDGET) == Ok(true))
+                .count()
+        };
+        let (hits, match_s) = timed(|| match_only(&mols));
+        let (parse_hits, total_s) = timed(|| {
+            smiles
+                .iter()
+                .filter_map(|s| parse(s).ok())
+                .filter(|m| has_match(&query, &Target::new(m), DEFAULT_BUDGET) == Ok(true))
+                .count()
+        });
+        assert_eq!(hits, parse_hits);
+        // One machine-readable line per query for scripts/bench_match.py.
+        println!(
+            "query\t{name}\t{smarts}\tmolecules={}\thits={hits}\tparse_and_match_mol_per_s={:.0}\tmatch_only_mol_per_s={:.0}",
+            smiles.len(),
+            smiles.len() as f64 / total_s,
+            mols.len() as f64 / match_s,
+        );
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Parse plus one substructure test per molecule: markush against RDKit.
+
+Runs `cargo bench --bench match -- N` (which prints one `query` line per
+query with its SMARTS), then does the same job with RDKit on the same
+molecules in the same run (Chem.MolFromSmiles + HasSubstructMatch, one
+thread), and prints both rates, the hit counts and the ratio. Both sides
+time the CPU seconds of their own thread, not the wall clock.
+
+usage: scripts/bench_match.py [N]   (default 20000; needs the corpus at
+$MARKUSH_SHARED_DATA or ../shared/data)
+"""
+import gzip
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rdkit import Chem, RDLogger
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def corpus_path():
+    data = Path(os.environ.get("MARKUSH_SHARED_DATA", ROOT / ".." / "shared" / "data"))
+    return data / "corpus" / "moses_train.smi.gz"
+
+
+def rust_results(n):
+    out = subprocess.run(
+        ["cargo", "bench", "--quiet", "--bench", "match", "--", str(n)],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+        env={**os.environ, "MARKUSH_SHARED_DATA": str(corpus_path().parent.parent)},
+    ).stdout
+    rows = []
+    for line in out.splitlines():
+        if line.startswith("parse only"):
+            print("markush " + line)
+        if not line.startswith("query\t"):
+            continue
+        _, name, smarts, *fields = line.split("\t")
+        values = dict(f.split("=") for f in fields)
+        rows.append((name, smarts, {k: float(v) for k, v in values.items()}))
+    return rows
+
+
+def rdkit_rate(smiles, smarts):
+    query = Chem.MolFromSmarts(smarts)
+    hits = 0
+    # CPU time of this thread, as the Rust bench measures: the figures then
+    # hold on a loaded machine.
+    start = time.thread_time()
+    for s in smiles:
+        mol = Chem.MolFromSmiles(s)
+        if mol is not None and mol.HasSubstructMatch(query):
+            hits += 1
+    return hits, len(smiles) / (time.thread_time() - start)
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
+    path = corpus_path()
+    if not path.exists():
+        print(f"corpus {path} not found, skipped")
+        return
+    RDLogger.DisableLog("rdApp.*")
+    with gzip.open(path, "rt") as f:
+        smiles = [line.split()[0] for _, line in zip(range(n), f) if line.strip()]
+    rows = rust_results(n)
+    print(f"{'query':<16} {'hits rust/rdkit':>16} {'markush mol/s':>14} "
+          f"{'rdkit mol/s':>12} {'ratio':>7} {'match-only mol/s':>17}")
+    for name, smarts, r in rows:
+        hits, rate = rdkit_rate(smiles, smarts)
+        ours = r["parse_and_match_mol_per_s"]
+        print(f"{name:<16} {int(r['hits']):>7}/{hits:<8} {ours:>14.0f} {rate:>12.0f} "
+              f"{ours / rate:>6.1f}x {r['match_only_mol_per_s']:>17.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+//! Substructure search: a query graph of atom and bond predicates ([`Query`])
+//! against a molecule ([`Target`]), by subgraph monomorphism.
+//!
+//! Every query atom maps to a distinct target atom and every query bond onto
+//! the target bond between the images of its atoms; the target may have
+//! extra bonds. The search is VF2-like: query atoms are visited in a fixed
+//! order (the rarest first, then always an atom bonded to one already
+//! placed), candidates come from the neighbours of an already placed atom's
+//! image, and every candidate pair tried counts against a step budget, so
+//! no query and molecule can make it run away.
+//!
+//! ```
+//! use markush::matcher::{self, MolQuery, Target};
+//! let mol = markush::smiles::parse("OC(=O)CC(O)(CC(=O)O)C(=O)O").unwrap();
+//! let acid = MolQuery::new(&markush::smiles::parse("C(=O)O").unwrap());
+//! let target = Target::new(&mol);
+//! assert_eq!(matcher::count_unique(&acid, &target, 1_000_000), Ok(3));
+//! ```
+
+mod mol_query;
+mod search;
+mod target;
+
+pub use mol_query::MolQuery;
+pub use search::Matches;
+pub use target::Target;
+
+/// A pattern graph whose atoms and bonds are predicates.
+pub trait Query {
+    fn atom_count(&self) -> usize;
+    /// (neighbour query atom, query bond index) pairs.
+    fn neighbors(&self, q: usize) -> &[(u32, u32)];
+    fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool;
+    fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool;
+    /// Final check on a complete mapping (query atom i -> mapping[i]); chirality and
+    /// component-level grouping live here. Default: accept.
+    fn accept(&self, _target: &Target, _mapping: &[u32]) -> bool {
+        true
+    }
+    /// Optional: query atoms with equal keys test the same atom predicate,
+    /// so a search evaluates it once per target atom for all of them
+    /// (benzene's six atoms cost one pass). Default: no key.
+    fn atom_key(&self, _q: usize) -> Option<u64> {
+        None
+    }
+}
+
+/// How [`find`] reports matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchOptions {
+    /// Report each set of target atoms once (RDKit uniquify=True). Default true.
+    pub unique: bool,
+    /// Stop after this many matches. Default: no limit.
+    pub max_matches: Option<usize>,
+    /// Search steps (candidate pairs tried) before giving up. Default: 1_000_000.
+    pub budget: u64,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions {
+            unique: true,
+            max_matches: None,
+            budget: DEFAULT_BUDGET,
+        }
+    }
+}
+
+/// The default step budget: a few milliseconds of search.
+pub const DEFAULT_BUDGET: u64 = 1_000_000;
+
+/// The search tried more candidate pairs than its budget allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("search budget exceeded")]
+pub struct BudgetExceeded;
+
+/// Lazy iterator over matches; each item is the mapping (query atom -> target atom)
+/// or BudgetExceeded (after which it ends). Dropping it stops the search.
+pub fn find<'a, Q: Query + ?Sized>(
+    query: &'a Q,
+    target: &'a Target<'a>,
+    options: MatchOptions,
+) -> Matches<'a, Q> {
+    Matches::new(query, target, options, None)
+}
+
+/// Like [`find`], with query atom `q` fixed on target atom `t`: the search
+/// recursive SMARTS (`$(...)`) needs, and far cheaper than a free search
+/// because only the surroundings of `t` are explored.
+pub fn find_at<'a, Q: Query + ?Sized>(
+    query: &'a Q,
+    target: &'a Target<'a>,
+    q: usize,
+    t: usize,
+    options: MatchOptions,
+) -> Matches<'a, Q> {
+    Matches::new(query, target, options, Some((q, t)))
+}
+
+/// Whether the query occurs in the target at all.
+pub fn has_match<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    budget: u64,
+) -> Result<bool, BudgetExceeded> {
+    first_of(find(query, target, first_only(budget)))
+}
+
+/// Whether the query occurs with query atom `q` on target atom `t`.
+pub fn has_match_at<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    q: usize,
+    t: usize,
+    budget: u64,
+) -> Result<bool, BudgetExceeded> {
+    first_of(find_at(query, target, q, t, first_only(budget)))
+}
+
+/// Number of matches that differ in their set of target atoms.
+pub fn count_unique<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    budget: u64,
+) -> Result<usize, BudgetExceeded> {
+    let options = MatchOptions {
+        budget,
+        ..MatchOptions::default()
+    };
+    let mut matches = find(query, target, options);
+    let mut count = 0;
+    while let Some(m) = matches.advance() {
+        m?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn first_only(budget: u64) -> MatchOptions {
+    MatchOptions {
+        unique: false,
+        max_matches: Some(1),
+        budget,
+    }
+}
+
+fn first_of<Q: Query + ?Sized>(mut matches: Matches<'_, Q>) -> Result<bool, BudgetExceeded> {
+    match matches.advance() {
+        Some(Ok(_)) => Ok(true),
+        Some(Err(e)) => Err(e),
+        None => Ok(false),
+    }
+}

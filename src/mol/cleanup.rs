@@ -1,0 +1,64 @@
+//! RDKit's clean-up of hypervalent spellings into their charge-separated
+//! forms, so that `CN(=O)=O` and `C[N+](=O)[O-]` are one molecule:
+//!
+//! - a neutral five-valent nitrogen with a double bond to oxygen
+//!   (nitro, N-oxides written `O=n1ccccc1`): `N=O` becomes `[N+]-[O-]`;
+//! - a neutral five-valent nitrogen with a triple bond to nitrogen
+//!   (azides written `N=N#N`): `N#N` becomes `[N+]=[N-]`;
+//! - a neutral seven-valent Cl, Br or I with three double bonds to oxygen
+//!   (perchlorate and kin): each `=O` becomes `-[O-]` and the halogen `+3`.
+//!
+//! Runs on the Kekulé structure, before hydrogens are assigned.
+
+use super::{BondOrder, Mol};
+
+pub fn clean_up(mol: &mut Mol) {
+    for i in 0..mol.atom_count() {
+        let atom = mol.atom(i);
+        if atom.charge != 0 || !matches!(atom.element, 7 | 17 | 35 | 53) {
+            continue;
+        }
+        let valence = mol.bonded_valence(i) + atom.explicit_h as u32;
+        match (atom.element, valence) {
+            (7, 5) => {
+                if let Some((o, e)) = partner(mol, i, 8, BondOrder::Double) {
+                    separate(mol, i, o, e, BondOrder::Single, 1);
+                } else if let Some((n, e)) = partner(mol, i, 7, BondOrder::Triple) {
+                    separate(mol, i, n, e, BondOrder::Double, 1);
+                }
+            }
+            (_, 7) => {
+                let oxos: Vec<(usize, usize)> = mol
+                    .neighbors(i)
+                    .filter(|&(o, e)| {
+                        is_terminal(mol, o, 8) && mol.bond(e).order == BondOrder::Double
+                    })
+                    .collect();
+                if oxos.len() == 3 {
+                    for (o, e) in oxos {
+                        separate(mol, i, o, e, BondOrder::Single, 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A neutral terminal neighbour of the given element joined by `order`.
+fn partner(mol: &Mol, i: usize, element: u8, order: BondOrder) -> Option<(usize, usize)> {
+    mol.neighbors(i)
+        .find(|&(j, e)| is_terminal(mol, j, element) && mol.bond(e).order == order)
+}
+
+fn is_terminal(mol: &Mol, j: usize, element: u8) -> bool {
+    let a = mol.atom(j);
+    a.element == element && a.charge == 0 && mol.degree(j) == 1
+}
+
+/// Lowers bond `e` to `order`, moving one unit of charge from `j` to `i`.
+fn separate(mol: &mut Mol, i: usize, j: usize, e: usize, order: BondOrder, charge: i8) {
+    mol.bond_mut(e).order = order;
+    mol.atom_mut(i).charge += charge;
+    mol.atom_mut(j).charge -= charge;
+}

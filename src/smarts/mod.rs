@@ -1,0 +1,209 @@
+//! SMARTS queries: Daylight SMARTS as RDKit reads it, with RDKit's range
+//! extension (`[D{2-3}]`), `z`/`Z` heteroatom-neighbour counts and dative
+//! bonds.
+//!
+//! Matching follows RDKit's semantics on our RDKit-model molecules: `H` is
+//! the total hydrogen count, `D` the explicit degree, the default bond is
+//! "single or aromatic", and matches are unique by atom set as with
+//! RDKit's `GetSubstructMatches(uniquify=True)`. Chirality is read but not
+//! used in matching, as RDKit does by default.
+//!
+//! ```
+//! use markush::smarts::Smarts;
+//! let acid = Smarts::parse("[CX3](=O)[OX2H1]").unwrap();
+//! assert_eq!(acid.atom_count(), 3);
+//! let citric = markush::smiles::parse("OC(=O)CC(O)(CC(=O)O)C(=O)O").unwrap();
+//! assert_eq!(acid.count_unique(&citric), Ok(3));
+//! let ester = Smarts::parse("[#6][CX3](=O)[OX2H0][#6]").unwrap();
+//! assert_eq!(ester.has_match(&citric), Ok(false));
+//! assert!(Smarts::parse("[C;H2").is_err());
+//! ```
+
+mod error;
+pub mod expr;
+mod parse;
+mod query;
+
+pub use error::SmartsError;
+pub use expr::{AtomPrimitive, BondPrimitive, Expr, Literal, Range};
+pub use parse::MAX_RECURSION;
+
+use crate::matcher::{self, BudgetExceeded, MatchOptions, Target, DEFAULT_BUDGET};
+use crate::mol::{Chirality, Mol};
+use query::{Bound, Budget};
+
+/// One query atom: its predicate, the atom map (`:n`, 0 when absent) and
+/// the chirality written on it (read, not used in matching).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryAtom {
+    pub expr: Expr<AtomPrimitive>,
+    pub map: u32,
+    pub chirality: Chirality,
+}
+
+/// One query bond between two query atoms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryBond {
+    pub atoms: [u32; 2],
+    pub expr: Expr<BondPrimitive>,
+}
+
+/// A parsed SMARTS pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Smarts {
+    atoms: Vec<QueryAtom>,
+    bonds: Vec<QueryBond>,
+    /// Neighbours of atom `i` are `adjacency[offsets[i]..offsets[i + 1]]`.
+    offsets: Vec<u32>,
+    adjacency: Vec<(u32, u32)>,
+    /// The `$(...)` subpatterns that [`AtomPrimitive::Recursive`] points to.
+    recursive: Vec<Smarts>,
+}
+
+impl Smarts {
+    /// Reads a SMARTS pattern.
+    pub fn parse(smarts: &str) -> Result<Smarts, SmartsError> {
+        parse::parse(smarts)
+    }
+
+    fn build(atoms: Vec<QueryAtom>, bonds: Vec<QueryBond>, recursive: Vec<Smarts>) -> Smarts {
+        let mut counts = vec![0u32; atoms.len() + 1];
+        for b in &bonds {
+            counts[b.atoms[0] as usize + 1] += 1;
+            counts[b.atoms[1] as usize + 1] += 1;
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let offsets = counts.clone();
+        let mut adjacency = vec![(0, 0); 2 * bonds.len()];
+        for (e, b) in bonds.iter().enumerate() {
+            let [x, y] = b.atoms;
+            adjacency[counts[x as usize] as usize] = (y, e as u32);
+            counts[x as usize] += 1;
+            adjacency[counts[y as usize] as usize] = (x, e as u32);
+            counts[y as usize] += 1;
+        }
+        Smarts {
+            atoms,
+            bonds,
+            offsets,
+            adjacency,
+            recursive,
+        }
+    }
+
+    pub fn atom_count(&self) -> usize {
+        self.atoms.len()
+    }
+
+    pub fn bond_count(&self) -> usize {
+        self.bonds.len()
+    }
+
+    pub fn atom(&self, i: usize) -> &QueryAtom {
+        &self.atoms[i]
+    }
+
+    pub fn bond(&self, e: usize) -> &QueryBond {
+        &self.bonds[e]
+    }
+
+    /// `(neighbour, bond)` pairs of query atom `i`.
+    pub fn neighbors(&self, i: usize) -> &[(u32, u32)] {
+        &self.adjacency[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// The subpattern of `$(...)` number `i` (see [`AtomPrimitive::Recursive`]).
+    pub fn recursive(&self, i: usize) -> &Smarts {
+        &self.recursive[i]
+    }
+
+    /// Matches in `target`, each the target atom of every query atom, in
+    /// the order and with the limits `options` sets. Recursive `$(...)`
+    /// searches draw on a budget of their own of `options.budget` steps.
+    pub fn matches(
+        &self,
+        target: &Target,
+        options: MatchOptions,
+    ) -> Result<Vec<Vec<u32>>, BudgetExceeded> {
+        let budget = Budget::new(options.budget);
+        let bound = Bound::new(self, target.atom_count(), &budget);
+        let found: Result<Vec<_>, _> = matcher::find(&bound, target, options).collect();
+        budget.check()?;
+        found
+    }
+
+    /// Number of matches in `target` unique by atom set (RDKit's
+    /// `len(GetSubstructMatches(uniquify=True))`), within `budget` steps.
+    pub fn count_unique_in(&self, target: &Target, budget: u64) -> Result<usize, BudgetExceeded> {
+        let shared = Budget::new(budget);
+        let bound = Bound::new(self, target.atom_count(), &shared);
+        let n = matcher::count_unique(&bound, target, budget);
+        shared.check()?;
+        n
+    }
+
+    /// Whether the pattern occurs in `target`, within `budget` steps.
+    pub fn has_match_in(&self, target: &Target, budget: u64) -> Result<bool, BudgetExceeded> {
+        let shared = Budget::new(budget);
+        let bound = Bound::new(self, target.atom_count(), &shared);
+        let found = matcher::has_match(&bound, target, budget);
+        shared.check()?;
+        found
+    }
+
+    /// [`Smarts::count_unique_in`] on a molecule, with the default budget.
+    pub fn count_unique(&self, mol: &Mol) -> Result<usize, BudgetExceeded> {
+        self.count_unique_in(&Target::new(mol), DEFAULT_BUDGET)
+    }
+
+    /// [`Smarts::has_match_in`] on a molecule, with the default budget.
+    pub fn has_match(&self, mol: &Mol) -> Result<bool, BudgetExceeded> {
+        self.has_match_in(&Target::new(mol), DEFAULT_BUDGET)
+    }
+
+    /// RDKit's `mergeHs`: query hydrogens (`[#1]`, `[H]`) bonded to exactly
+    /// one other atom become hydrogen-count conditions on it; the k-th
+    /// merged hydrogen adds `;!H{k-1}`, so two merged hydrogens ask for at
+    /// least two. Recursive subpatterns are merged too. Patterns written
+    /// with explicit hydrogens (the PAINS set) are meant to be read so.
+    pub fn merge_query_hs(&self) -> Smarts {
+        let is_h = |i: usize| {
+            matches!(
+                self.atoms[i].expr.as_single(),
+                Some(AtomPrimitive::AtomicNumber(1))
+            )
+        };
+        let mergeable =
+            |i: usize| is_h(i) && matches!(self.neighbors(i), [(n, _)] if !is_h(*n as usize));
+        let mut atoms = Vec::with_capacity(self.atoms.len());
+        let mut new_index = vec![u32::MAX; self.atoms.len()];
+        for (i, atom) in self.atoms.iter().enumerate() {
+            if !mergeable(i) {
+                new_index[i] = atoms.len() as u32;
+                atoms.push(atom.clone());
+            }
+        }
+        let mut merged = vec![0u32; atoms.len()];
+        for i in (0..self.atoms.len()).filter(|&i| mergeable(i)) {
+            let heavy = new_index[self.neighbors(i)[0].0 as usize] as usize;
+            atoms[heavy].expr.and(Literal {
+                negated: true,
+                primitive: AtomPrimitive::TotalH(Range::exactly(merged[heavy])),
+            });
+            merged[heavy] += 1;
+        }
+        let bonds = self
+            .bonds
+            .iter()
+            .filter(|b| b.atoms.iter().all(|&a| new_index[a as usize] != u32::MAX))
+            .map(|b| QueryBond {
+                atoms: b.atoms.map(|a| new_index[a as usize]),
+                expr: b.expr.clone(),
+            })
+            .collect();
+        let recursive = self.recursive.iter().map(Smarts::merge_query_hs).collect();
+        Smarts::build(atoms, bonds, recursive)
+    }
+}

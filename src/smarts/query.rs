@@ -1,0 +1,173 @@
+//! A parsed pattern bound to one molecule: the [`Query`] the matcher runs.
+
+use std::cell::Cell;
+
+use super::expr::{AtomPrimitive, BondPrimitive};
+use super::Smarts;
+use crate::matcher::{self, BudgetExceeded, MatchOptions, Query, Target};
+use crate::mol::BondOrder;
+
+/// What the recursive subpatterns of a search may still spend, shared by
+/// every level of `$(...)` nesting.
+pub(super) struct Budget {
+    remaining: Cell<u64>,
+    exceeded: Cell<bool>,
+}
+
+impl Budget {
+    pub(super) fn new(steps: u64) -> Self {
+        Budget {
+            remaining: Cell::new(steps),
+            exceeded: Cell::new(false),
+        }
+    }
+
+    pub(super) fn check(&self) -> Result<(), BudgetExceeded> {
+        if self.exceeded.get() {
+            Err(BudgetExceeded)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+const UNKNOWN: u8 = 0;
+const NO: u8 = 1;
+const YES: u8 = 2;
+
+/// `smarts` for one target. Each `$(...)` is searched at most once per
+/// target atom, rooted there (its first atom on that atom), and the answer
+/// kept in `memo`; the search itself runs on the subpattern's own bound
+/// query, so nested recursion memoizes at every level.
+pub(super) struct Bound<'a> {
+    smarts: &'a Smarts,
+    budget: &'a Budget,
+    /// `memo[i][t]`: does recursive subpattern `i` match at target atom `t`?
+    memo: Vec<Vec<Cell<u8>>>,
+    subs: Vec<Bound<'a>>,
+}
+
+impl<'a> Bound<'a> {
+    pub(super) fn new(smarts: &'a Smarts, target_atoms: usize, budget: &'a Budget) -> Self {
+        Bound {
+            smarts,
+            budget,
+            memo: smarts
+                .recursive
+                .iter()
+                .map(|_| vec![Cell::new(UNKNOWN); target_atoms])
+                .collect(),
+            subs: smarts
+                .recursive
+                .iter()
+                .map(|sub| Bound::new(sub, target_atoms, budget))
+                .collect(),
+        }
+    }
+
+    fn recursive_matches(&self, target: &Target, i: usize, t: usize) -> bool {
+        let known = self.memo[i][t].get();
+        if known != UNKNOWN {
+            return known == YES;
+        }
+        if self.budget.exceeded.get() {
+            return false;
+        }
+        let options = MatchOptions {
+            unique: false,
+            max_matches: Some(1),
+            budget: self.budget.remaining.get(),
+        };
+        let mut search = matcher::find_at(&self.subs[i], target, 0, t, options);
+        let found = match search.next() {
+            Some(Ok(_)) => true,
+            Some(Err(BudgetExceeded)) => {
+                self.budget.exceeded.set(true);
+                return false;
+            }
+            None => false,
+        };
+        let spent = search.steps();
+        self.budget
+            .remaining
+            .set(self.budget.remaining.get().saturating_sub(spent));
+        self.memo[i][t].set(if found { YES } else { NO });
+        found
+    }
+
+    fn primitive(&self, target: &Target, p: &AtomPrimitive, t: usize) -> bool {
+        use AtomPrimitive as P;
+        let atom = target.mol().atom(t);
+        match p {
+            P::Any | P::Chirality(_) => true,
+            P::Aromatic => atom.aromatic,
+            P::Aliphatic => !atom.aromatic,
+            P::Element { number, aromatic } => {
+                atom.element == *number && atom.aromatic == *aromatic
+            }
+            P::AtomicNumber(z) => atom.element == *z,
+            P::Isotope(i) => atom.isotope == *i,
+            P::Charge(c) => atom.charge as i32 == *c,
+            P::Degree(r) => r.contains(target.degree(t)),
+            P::TotalH(r) => r.contains(target.total_h(t)),
+            // RDKit's `h` is getTotalNumHs(false): bracket and implicit
+            // hydrogens, not hydrogen atoms of the graph.
+            P::ImplicitH(r) => r.contains(atom.total_h() as u32),
+            P::RingCount(r) => r.contains(target.ring_count(t)),
+            P::RingSize(r) => r.contains(target.min_ring_size(t)),
+            P::Valence(r) => r.contains(target.valence(t)),
+            P::Connectivity(r) => r.contains(target.total_degree(t)),
+            P::RingBonds(r) => r.contains(target.ring_bond_count(t)),
+            P::HeteroNeighbors(r) => r.contains(self.hetero_neighbors(target, t, false)),
+            P::AliphaticHeteroNeighbors(r) => r.contains(self.hetero_neighbors(target, t, true)),
+            P::Recursive(i) => self.recursive_matches(target, *i as usize, t),
+        }
+    }
+
+    /// Neighbours other than carbon and hydrogen (RDKit's `z`, and `Z`
+    /// when only aliphatic ones count).
+    fn hetero_neighbors(&self, target: &Target, t: usize, aliphatic_only: bool) -> u32 {
+        let mol = target.mol();
+        target
+            .neighbors(t)
+            .iter()
+            .filter(|&&(n, _)| {
+                let a = mol.atom(n as usize);
+                a.element != 6 && a.element != 1 && !(aliphatic_only && a.aromatic)
+            })
+            .count() as u32
+    }
+}
+
+impl Query for Bound<'_> {
+    fn atom_count(&self) -> usize {
+        self.smarts.atoms.len()
+    }
+
+    fn neighbors(&self, q: usize) -> &[(u32, u32)] {
+        self.smarts.neighbors(q)
+    }
+
+    fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool {
+        self.smarts.atoms[q]
+            .expr
+            .eval(|p| self.primitive(target, p, t))
+    }
+
+    fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool {
+        use BondPrimitive as B;
+        let bond = target.mol().bond(t_bond);
+        let plain = |order| bond.order == order && !bond.aromatic;
+        self.smarts.bonds[q_bond].expr.eval(|p| match p {
+            B::SingleOrAromatic | B::Up | B::Down => bond.aromatic || plain(BondOrder::Single),
+            B::Any => true,
+            B::Single => plain(BondOrder::Single),
+            B::Double => plain(BondOrder::Double),
+            B::Triple => plain(BondOrder::Triple),
+            B::Quadruple => plain(BondOrder::Quadruple),
+            B::Aromatic => bond.aromatic,
+            B::Ring => target.is_ring_bond(t_bond),
+            B::Dative => bond.order == BondOrder::Dative,
+        })
+    }
+}
