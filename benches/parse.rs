@@ -7,7 +7,7 @@
 //! `MARKUSH_BENCH_REPEAT` (timed passes, default 3; the best is reported),
 //! `MARKUSH_SHARED_DATA` (data directory, default `../shared/data`).
 //! The last two lines, `markush_parse_mol_per_s <rate>` (wall clock) and
-//! `markush_parse_mol_per_cpu_s <rate>` (CPU time of the process, which is
+//! `markush_parse_mol_per_cpu_s <rate>` (CPU time of the thread, which is
 //! steadier on a shared machine), are what `scripts/bench_parse.py` reads.
 
 use std::hint::black_box;
@@ -33,16 +33,13 @@ fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
 }
 
-/// User plus system CPU time of this process, from /proc/self/stat (Linux;
-/// `None` elsewhere). Ticks are taken as 1/100 s, the Linux USER_HZ.
+/// CPU time of this thread (Linux schedstat, nanoseconds); `None` elsewhere.
+/// Steadier than wall-clock time on a machine shared with other jobs.
 fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the parenthesised command name start at field 3 (state);
-    // utime and stime are fields 14 and 15.
-    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace().skip(11);
-    let utime: u64 = fields.next()?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some(Duration::from_millis((utime + stime) * 10))
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(Duration::from_nanos(
+        stat.split_whitespace().next()?.parse().ok()?,
+    ))
 }
 
 struct Pass {
@@ -106,7 +103,7 @@ fn main() {
         let cpu = p.cpu.map_or(f64::NAN, |c| c.as_secs_f64());
         best_cpu = best_cpu.min(cpu);
         println!(
-            "run {run}: {wall:.3} s wall, {cpu:.2} s cpu, {:.0} molecules/s ({} failed, {} atoms)",
+            "run {run}: {wall:.3} s wall, {cpu:.3} s cpu, {:.0} molecules/s ({} failed, {} atoms)",
             n / wall,
             p.failed,
             p.atoms
