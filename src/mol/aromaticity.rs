@@ -1,6 +1,530 @@
-//! Aromaticity perception after RDKit's default model.
-//! PLACEHOLDER: being written on branch `aromaticity`.
+//! Aromaticity perception after RDKit's default model
+//! (`MolOps::setAromaticity` with `AROMATICITY_RDKIT`).
+//!
+//! Every ring atom gets an electron-donor type from its Kekulé
+//! surroundings (a ring C=C carbon gives one electron, pyrrole-type N/O/S
+//! two, a carbon with an exocyclic C=O none, ...). A ring all of whose atoms
+//! can take part is a candidate; candidate rings are joined into fused
+//! systems through single shared bonds, and the 4n+2 rule is tried on every
+//! connected combination of up to six rings of a system (only pairs for
+//! systems over 300 rings), counting the electrons of the atoms on the
+//! combination's rim (atoms in one or two of its rings). A combination that
+//! passes makes its rim bonds and their atoms aromatic, which is how azulene
+//! (10 electrons over both rings) becomes aromatic while its fusion bond
+//! does not.
+//!
+//! ```
+//! let mol = markush::smiles::parse("O=C1C=CC(=O)C=C1").unwrap();
+//! assert_eq!(mol.aromatic_atom_count(), 0);
+//! let mol = markush::smiles::parse("O=C1C=CC=CN1").unwrap();
+//! assert_eq!(mol.aromatic_atom_count(), 6);
+//! ```
 
-use super::Mol;
+use super::{BondOrder, Mol};
 
-pub fn perceive(_mol: &mut Mol) {}
+/// RDKit's default valences (first entry of its valence lists; -1 = any),
+/// indexed by atomic number.
+const DEFAULT_VALENCE: [i8; 119] = [
+    -1, 1, 0, 1, 2, 3, 4, 3, 2, 1, 0, 1, 2, 3, 4, 3, 2, 1, 0, 1, 2, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, 3, 4, 3, 2, 1, 0, 1, 2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 3, 2, 3, 2, 1, 0, 1, 2,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, 2, 3, 2, 1, 0, 1, 2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+];
+
+/// RDKit's outer-shell electron counts, which also rank electronegativity
+/// in its model.
+const OUTER_ELECTRONS: [u8; 119] = [
+    0, 1, 2, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 2,
+    3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 3, 4, 5,
+    6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 4, 5, 6, 7, 8, 9, 10, 11, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4,
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+];
+
+/// Rings larger than this are not fused with others (a bit over the outer
+/// ring of a porphyrin), and combinations stop at this many rings.
+const MAX_FUSED_RING_SIZE: usize = 24;
+const MAX_FUSED_RINGS: usize = 6;
+/// Systems with more rings only try single rings and pairs.
+const HUGE_SYSTEM: usize = 300;
+
+fn default_valence(z: i32) -> i32 {
+    usize::try_from(z)
+        .ok()
+        .and_then(|z| DEFAULT_VALENCE.get(z))
+        .map_or(-1, |&v| v as i32)
+}
+
+fn outer_electrons(z: u8) -> i32 {
+    OUTER_ELECTRONS.get(z as usize).map_or(0, |&v| v as i32)
+}
+
+/// RDKit's electronegativity proxy: more outer electrons, then the lighter
+/// element of the same group.
+fn more_electronegative(a: u8, b: u8) -> bool {
+    let (ea, eb) = (outer_electrons(a), outer_electrons(b));
+    ea > eb || (ea == eb && a < b)
+}
+
+/// How many pi electrons an atom can put into a ring.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Donor {
+    /// Empty p orbital (C+ in tropylium, C of an exocyclic C=O).
+    Vacant,
+    One,
+    Two,
+    /// The `*` atom: one or two.
+    Any,
+    None,
+}
+
+/// Facts about one atom that the donor rules look at, in RDKit's terms.
+struct AtomFacts {
+    z: u8,
+    charge: i32,
+    /// Bond valences plus bracket hydrogens (RDKit's explicit valence).
+    explicit_valence: i32,
+    total_valence: i32,
+    /// Bonds in the graph, whatever their order.
+    degree: i32,
+    /// Bonds contributing nothing to this atom (zero-order, dative from it).
+    null_bonds: i32,
+    explicit_h: i32,
+    total_h: i32,
+    radicals: i32,
+    double_or_triple: i32,
+    /// The neighbour across the first non-ring bond of order two or more.
+    exocyclic_multiple: Option<u8>,
+    cyclic_multiple: bool,
+}
+
+fn bond_valence_at(mol: &Mol, bond: usize, atom: usize) -> i32 {
+    let b = mol.bond(bond);
+    if b.order == BondOrder::Dative && mol.bond_atoms(bond).0 == atom {
+        0
+    } else {
+        b.order.valence() as i32
+    }
+}
+
+fn atom_facts(mol: &Mol, i: usize) -> AtomFacts {
+    let atom = mol.atom(i);
+    let rings = mol.rings();
+    let mut facts = AtomFacts {
+        z: atom.element,
+        charge: atom.charge as i32,
+        explicit_valence: atom.explicit_h as i32,
+        total_valence: atom.total_h() as i32,
+        degree: 0,
+        null_bonds: 0,
+        explicit_h: atom.explicit_h as i32,
+        total_h: atom.total_h() as i32,
+        radicals: 0,
+        double_or_triple: 0,
+        exocyclic_multiple: None,
+        cyclic_multiple: false,
+    };
+    for (nbr, bond) in mol.neighbors(i) {
+        let v = bond_valence_at(mol, bond, i);
+        facts.degree += 1;
+        facts.explicit_valence += v;
+        facts.total_valence += v;
+        if v == 0 {
+            facts.null_bonds += 1;
+        }
+        if matches!(mol.bond(bond).order, BondOrder::Double | BondOrder::Triple) {
+            facts.double_or_triple += 1;
+        }
+        if v >= 2 {
+            if rings.is_ring_bond(bond) {
+                facts.cyclic_multiple = true;
+            } else if facts.exocyclic_multiple.is_none() {
+                facts.exocyclic_multiple = Some(mol.atom(nbr).element);
+            }
+        }
+    }
+    if atom.bracket {
+        facts.radicals = radicals(&facts);
+    }
+    facts
+}
+
+/// Unpaired electrons of a bracket atom written below its valence
+/// (`[CH]1C=CC=C1`), as RDKit assigns them.
+fn radicals(f: &AtomFacts) -> i32 {
+    if default_valence(f.z as i32) < 0 {
+        return 0;
+    }
+    let outer = outer_electrons(f.z);
+    let base = if f.z <= 2 { 2 } else { 8 };
+    let octet = (base - outer - f.explicit_valence + f.charge).max(0);
+    let shell = outer - f.explicit_valence - f.charge;
+    if shell >= 0 {
+        octet.min(shell)
+    } else {
+        octet
+    }
+}
+
+/// Electrons the atom could donate, -1 when it cannot be conjugated.
+fn count_electrons(f: &AtomFacts) -> i32 {
+    let dv = default_valence(f.z as i32);
+    if dv <= 1 {
+        return -1;
+    }
+    let degree = f.degree + f.total_h - f.null_bonds;
+    if degree > 3 {
+        return -1;
+    }
+    let lone = (outer_electrons(f.z) - dv - f.charge).max(0);
+    let mut n = dv - degree + lone - f.radicals;
+    if n > 1 && f.explicit_valence - f.degree > 1 {
+        // A triple bond leaves a single electron for the ring.
+        n = 1;
+    }
+    n
+}
+
+fn donor_type(f: &AtomFacts) -> Donor {
+    if f.z == 0 {
+        return if f.cyclic_multiple {
+            Donor::One
+        } else {
+            Donor::Any
+        };
+    }
+    let mut n = count_electrons(f);
+    let steals = f
+        .exocyclic_multiple
+        .is_some_and(|other| more_electronegative(other, f.z));
+    match n {
+        n if n < 0 => Donor::None,
+        0 if f.exocyclic_multiple.is_some() => Donor::Vacant,
+        0 if f.cyclic_multiple => Donor::One,
+        0 => Donor::None,
+        1 if f.exocyclic_multiple.is_some() => {
+            if steals {
+                Donor::Vacant
+            } else {
+                Donor::One
+            }
+        }
+        1 => {
+            let multiple = f.explicit_valence != f.degree + f.explicit_h - f.null_bonds;
+            if multiple {
+                Donor::One
+            } else if f.charge == 1 {
+                Donor::Vacant
+            } else {
+                Donor::None
+            }
+        }
+        _ => {
+            if steals {
+                n -= 1;
+            }
+            if n % 2 == 1 {
+                Donor::One
+            } else {
+                Donor::Two
+            }
+        }
+    }
+}
+
+fn is_candidate(f: &AtomFacts, donor: Donor) -> bool {
+    if f.z > 18 && f.z != 34 && f.z != 52 {
+        return false;
+    }
+    if donor == Donor::None {
+        return false;
+    }
+    if default_valence(f.z as i32) > 0 && f.total_valence > default_valence(f.z as i32 - f.charge) {
+        return false;
+    }
+    if f.radicals > 0 && (f.z != 6 || f.charge != 0) {
+        return false;
+    }
+    // Two multiple bonds on one atom (C1=C=NC=N1) shut it out.
+    !(f.explicit_valence - f.degree > 1 && f.double_or_triple > 1)
+}
+
+/// (min, max) electrons a donor type may contribute.
+fn electron_range(d: Donor) -> (i32, i32) {
+    match d {
+        Donor::Any => (1, 2),
+        Donor::One => (1, 1),
+        Donor::Two => (2, 2),
+        Donor::Vacant | Donor::None => (0, 0),
+    }
+}
+
+pub fn perceive(mol: &mut Mol) {
+    for i in 0..mol.atom_count() {
+        mol.atom_mut(i).aromatic = false;
+    }
+    for e in 0..mol.bond_count() {
+        mol.bond_mut(e).aromatic = false;
+    }
+    if mol.rings().rings().is_empty() {
+        return;
+    }
+    let n = mol.atom_count();
+    // Donor type per atom, computed once, for ring atoms only.
+    let mut donors: Vec<Option<(Donor, bool)>> = vec![None; n];
+    let mut candidates: Vec<usize> = Vec::new();
+    let rings = mol.rings().rings().len();
+    for r in 0..rings {
+        let ring = &mol.rings().rings()[r];
+        let mut all_candidates = true;
+        let mut all_dummy = true;
+        for &a in ring {
+            let a = a as usize;
+            all_dummy &= mol.atom(a).element == 0;
+            let (_, ok) = *donors[a].get_or_insert_with(|| {
+                let f = atom_facts(mol, a);
+                let d = donor_type(&f);
+                (d, is_candidate(&f, d))
+            });
+            all_candidates &= ok;
+        }
+        if all_candidates && !all_dummy {
+            candidates.push(r);
+        }
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    let donor = |a: u32| donors[a as usize].map_or(Donor::None, |(d, _)| d);
+    let marks = {
+        let info = mol.rings();
+        let systems = Systems::new(info, &candidates);
+        let mut marks = Marks::new(n, mol.bond_count());
+        for system in &systems.groups {
+            huckel_on_system(info, &candidates, &systems, system, &donor, &mut marks);
+        }
+        marks
+    };
+    for (e, &aromatic) in marks.bonds.iter().enumerate() {
+        if !aromatic {
+            continue;
+        }
+        mol.bond_mut(e).aromatic = true;
+        if matches!(mol.bond(e).order, BondOrder::Single | BondOrder::Double) {
+            let (a, b) = mol.bond_atoms(e);
+            mol.atom_mut(a).aromatic = true;
+            mol.atom_mut(b).aromatic = true;
+        }
+    }
+}
+
+/// Candidate rings (indices into `candidates`) joined when they share
+/// exactly one bond and neither is larger than [`MAX_FUSED_RING_SIZE`].
+struct Systems {
+    neighbors: Vec<Vec<usize>>,
+    groups: Vec<Vec<usize>>,
+}
+
+impl Systems {
+    fn new(info: &super::RingInfo, candidates: &[usize]) -> Systems {
+        let k = candidates.len();
+        let mut neighbors = vec![Vec::new(); k];
+        for i in 0..k {
+            let bi = info.ring_bonds(candidates[i]);
+            if bi.len() > MAX_FUSED_RING_SIZE {
+                continue;
+            }
+            for j in i + 1..k {
+                let bj = info.ring_bonds(candidates[j]);
+                if bj.len() > MAX_FUSED_RING_SIZE {
+                    continue;
+                }
+                if bi.iter().filter(|e| bj.contains(e)).count() == 1 {
+                    neighbors[i].push(j);
+                    neighbors[j].push(i);
+                }
+            }
+        }
+        // Depth-first from the lowest unvisited ring, neighbours in order.
+        let mut seen = vec![false; k];
+        let mut groups = Vec::new();
+        for start in 0..k {
+            if seen[start] {
+                continue;
+            }
+            let mut group = vec![start];
+            seen[start] = true;
+            let mut stack = vec![(start, 0usize)];
+            while let Some((r, next)) = stack.last_mut() {
+                let Some(&nb) = neighbors[*r].get(*next) else {
+                    stack.pop();
+                    continue;
+                };
+                *next += 1;
+                if !seen[nb] {
+                    seen[nb] = true;
+                    group.push(nb);
+                    stack.push((nb, 0));
+                }
+            }
+            groups.push(group);
+        }
+        Systems { neighbors, groups }
+    }
+}
+
+/// Aromatic bonds found so far, plus scratch counters over atoms and bonds
+/// (all zero between uses).
+struct Marks {
+    bonds: Vec<bool>,
+    atom_uses: Vec<u8>,
+    bond_uses: Vec<u8>,
+}
+
+impl Marks {
+    fn new(atoms: usize, bonds: usize) -> Marks {
+        Marks {
+            bonds: vec![false; bonds],
+            atom_uses: vec![0; atoms],
+            bond_uses: vec![0; bonds],
+        }
+    }
+}
+
+fn huckel_on_system(
+    info: &super::RingInfo,
+    candidates: &[usize],
+    systems: &Systems,
+    system: &[usize],
+    donor: &dyn Fn(u32) -> Donor,
+    marks: &mut Marks,
+) {
+    let mut system_bonds: Vec<u32> = system
+        .iter()
+        .flat_map(|&r| info.ring_bonds(candidates[r]).iter().copied())
+        .collect();
+    system_bonds.sort_unstable();
+    system_bonds.dedup();
+    let mut max_size = system.len().min(MAX_FUSED_RINGS);
+    if system.len() > HUGE_SYSTEM {
+        max_size = max_size.min(2);
+    }
+    for size in 1..=max_size {
+        if system_bonds.iter().all(|&e| marks.bonds[e as usize]) {
+            break;
+        }
+        let mut subset = Vec::with_capacity(size);
+        for &start in system {
+            subset.clear();
+            subset.push(start);
+            let extension: Vec<usize> = systems.neighbors[start]
+                .iter()
+                .copied()
+                .filter(|&r| r > start)
+                .collect();
+            grow(
+                size,
+                &mut subset,
+                extension,
+                start,
+                &mut |rings| try_rings(info, candidates, rings, donor, marks),
+                &systems.neighbors,
+            );
+        }
+    }
+}
+
+/// Visits every connected set of `size` rings whose smallest member is
+/// `start` exactly once (Wernicke's ESU enumeration); depth is at most
+/// [`MAX_FUSED_RINGS`].
+fn grow(
+    size: usize,
+    subset: &mut Vec<usize>,
+    mut extension: Vec<usize>,
+    start: usize,
+    visit: &mut dyn FnMut(&[usize]),
+    neighbors: &[Vec<usize>],
+) {
+    if subset.len() == size {
+        visit(subset);
+        return;
+    }
+    while let Some(w) = extension.pop() {
+        let mut next = extension.clone();
+        for &u in &neighbors[w] {
+            if u > start
+                && !subset.contains(&u)
+                && u != w
+                && !next.contains(&u)
+                && !subset.iter().any(|&s| neighbors[s].contains(&u))
+            {
+                next.push(u);
+            }
+        }
+        subset.push(w);
+        grow(size, subset, next, start, visit, neighbors);
+        subset.pop();
+    }
+}
+
+/// Applies the 4n+2 rule to the rim of a set of rings and, when it holds,
+/// marks the bonds that belong to just one of them.
+fn try_rings(
+    info: &super::RingInfo,
+    candidates: &[usize],
+    rings: &[usize],
+    donor: &dyn Fn(u32) -> Donor,
+    marks: &mut Marks,
+) {
+    for &r in rings {
+        for &a in &info.rings()[candidates[r]] {
+            marks.atom_uses[a as usize] = marks.atom_uses[a as usize].saturating_add(1);
+        }
+    }
+    let (mut low, mut high, mut any) = (0, 0, 0);
+    for &r in rings {
+        for &a in &info.rings()[candidates[r]] {
+            let uses = &mut marks.atom_uses[a as usize];
+            if *uses == 1 || *uses == 2 {
+                let d = donor(a);
+                any += i32::from(d == Donor::Any);
+                let (lo, hi) = electron_range(d);
+                low += lo;
+                high += hi;
+            }
+            // Count each atom once however many of the rings hold it.
+            *uses = u8::MAX;
+        }
+    }
+    for &r in rings {
+        for &a in &info.rings()[candidates[r]] {
+            marks.atom_uses[a as usize] = 0;
+        }
+    }
+    let aromatic = any <= 1
+        && if high >= 6 {
+            (low..=high).any(|e| e >= 2 && (e - 2) % 4 == 0)
+        } else {
+            high == 2
+        };
+    if !aromatic {
+        return;
+    }
+    for &r in rings {
+        for &e in info.ring_bonds(candidates[r]) {
+            marks.bond_uses[e as usize] = marks.bond_uses[e as usize].saturating_add(1);
+        }
+    }
+    for &r in rings {
+        for &e in info.ring_bonds(candidates[r]) {
+            if marks.bond_uses[e as usize] == 1 {
+                marks.bonds[e as usize] = true;
+            }
+        }
+    }
+    for &r in rings {
+        for &e in info.ring_bonds(candidates[r]) {
+            marks.bond_uses[e as usize] = 0;
+        }
+    }
+}
