@@ -1,11 +1,19 @@
 //! `markush` reads molecules and tells which claimed Markush formula each one
 //! falls under, and how.
 //!
-//! Layers, lowest first: [`smiles`] reads text into a [`mol::Mol`]; `mol`
-//! holds the graph with rings and aromaticity. Higher layers never reach
-//! down past the one below them.
+//! Layers, lowest first; data flows one way (text -> molecule -> matches ->
+//! report) and no module imports one above it:
+//!
+//! - [`smiles`]: reading and writing SMILES;
+//! - [`mol`]: the molecular graph, rings, aromaticity, clean-up;
+//! - [`matcher`]: bounded subgraph search over per-molecule facts;
+//! - [`smarts`]: SMARTS queries, matched with `matcher`;
+//! - [`groups`]: the substituent vocabulary (alkoxy, sulfamoyl, ...);
+//! - [`markush`]: the template language of `grammars/`;
+//! - [`io`]: record readers and writers for the command line.
 
 pub mod groups;
+pub mod io;
 pub mod markush;
 pub mod matcher;
 pub mod mol;
