@@ -261,3 +261,73 @@ fn truncated_gzip_is_an_io_failure_after_the_complete_records() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn match_counts_unique_matches_per_record() {
+    let input = b"OC(=O)CC(O)(CC(=O)O)C(=O)O citric acid\nc1ccc2ccccc2c1 naphthalene\nC1CC1( broken\n\nCCO ethanol\n";
+    let recs = records(&["match", "C(=O)[OH]", "-"], input);
+    assert_eq!(recs.len(), 4, "one record per non-blank line");
+    assert_eq!(by_id(&recs, "citric acid")["matches"], 3);
+    assert_eq!(by_id(&recs, "naphthalene")["matches"], 0);
+    assert_eq!(by_id(&recs, "ethanol")["matches"], 0);
+    let broken = by_id(&recs, "broken");
+    assert_eq!(broken["line"], 3);
+    assert!(broken["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("branch"));
+    // Benzene rings of naphthalene, with their atoms.
+    let recs = records(&["match", "--atoms", "c1ccccc1", "-"], b"c1ccc2ccccc2c1\n");
+    assert_eq!(recs[0]["matches"], 2);
+    let mut rings: Vec<Vec<u64>> = recs[0]["atoms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let mut a: Vec<u64> = m
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap())
+                .collect();
+            a.sort();
+            a
+        })
+        .collect();
+    rings.sort();
+    assert_eq!(rings, vec![vec![0, 1, 2, 3, 8, 9], vec![3, 4, 5, 6, 7, 8]]);
+}
+
+#[test]
+fn match_reports_bad_smarts_and_exhausted_budgets() {
+    let out = run(&["match", "c1cc[", "-"], b"c1ccccc1\n");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("offset 5") && err.contains('^'), "{err}");
+    // A 12-carbon chain query in a big branched alkane with a tiny budget.
+    let alkane = format!("C{}\n", "C(C)".repeat(40));
+    let recs = records(
+        &["match", "--budget", "50", "CCCCCCCCCCCC", "-"],
+        alkane.as_bytes(),
+    );
+    assert_eq!(recs[0]["error"]["message"], "search budget exceeded");
+}
+
+#[test]
+fn templates_check_lists_formulas_or_points_at_errors() {
+    let grammars = Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars/examples");
+    let out = run(&["templates", "check", grammars.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listing.contains("example:M-I") && listing.contains("all valid"),
+        "{listing}"
+    );
+    let dir = temp_dir("templates");
+    std::fs::write(dir.join("bad.markush"), "group a \"a\" = [C\n").unwrap();
+    let out = run(&["templates", "check", dir.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.markush:1:"), "{err}");
+    assert!(err.contains('^'), "{err}");
+}

@@ -2,6 +2,8 @@
 //! with a plain options struct and a `run` that writes to any `Write`.
 
 mod parse;
+mod search;
+mod templates;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -16,7 +18,9 @@ use clap::{Parser, Subcommand};
     after_help = "Examples:\n  \
         markush parse fixtures/examples/dyes.smi\n  \
         zcat big.smi.gz | markush parse - | head\n  \
-        markush parse --atoms molecules.smi.gz > out.jsonl\n\n\
+        markush parse --atoms molecules.smi.gz > out.jsonl\n  \
+        markush match 'c1ccccc1' fixtures/examples/dyes.smi\n  \
+        markush templates check grammars\n\n\
         Exit codes: 0 done (bad records are reported in the output), \
         1 input/output failure, 2 usage error."
 )]
@@ -28,6 +32,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Parse(parse::ParseArgs),
+    #[command(name = "match")]
+    Match(search::MatchArgs),
+    Templates(templates::TemplatesArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -37,6 +44,14 @@ pub fn main() -> ExitCode {
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = match cli.command {
         Command::Parse(args) => parse::run(&args, &mut out),
+        Command::Match(args) => match search::parse_pattern(&args) {
+            Ok(pattern) => search::run(&args, &pattern, &mut out),
+            Err(message) => {
+                eprintln!("markush: bad SMARTS: {message}");
+                return ExitCode::from(2);
+            }
+        },
+        Command::Templates(args) => return ExitCode::from(templates::run(&args)),
     }
     .and_then(|()| out.flush());
     match result {
