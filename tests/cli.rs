@@ -331,3 +331,17 @@ fn templates_check_lists_formulas_or_points_at_errors() {
     assert!(err.contains("bad.markush:1:"), "{err}");
     assert!(err.contains('^'), "{err}");
 }
+
+#[test]
+fn atom_hydrogens_count_hydrogen_atoms_on_their_neighbour() {
+    let recs = records(
+        &["parse", "--atoms", "-"],
+        b"[H]C([H])([H])O methanol\nc1cc[nH]c1\n",
+    );
+    assert_eq!(recs[0]["atom_hydrogens"], serde_json::json!([3, 1]));
+    assert_eq!(recs[0]["heavy_atoms"], 2);
+    assert_eq!(
+        recs[1]["atom_hydrogens"],
+        serde_json::json!([1, 1, 1, 1, 1])
+    );
+}

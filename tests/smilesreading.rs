@@ -21,17 +21,10 @@ use shared_data::{fixtures_dir, read_lines, shared_data_or_skip};
 /// Per-atom hydrogen counts as the benchmark writes them, or the error.
 fn hcounts(smiles: &str) -> Result<String, String> {
     let mol = smiles::parse(smiles).map_err(|e| format!("error: {e}"))?;
-    let mut counts: Vec<u32> = mol.atoms().map(|a| u32::from(a.total_h())).collect();
-    for i in 0..mol.atom_count() {
-        if mol.atom(i).element == 1 {
-            for (n, _) in mol.neighbors(i) {
-                counts[n] += 1;
-            }
-        }
-    }
-    let kept: Vec<String> = (0..mol.atom_count())
-        .filter(|&i| mol.atom(i).element != 1)
-        .map(|i| counts[i].to_string())
+    let kept: Vec<String> = mol
+        .heavy_atom_hydrogens()
+        .iter()
+        .map(u32::to_string)
         .collect();
     Ok(kept.join(" "))
 }

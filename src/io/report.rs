@@ -33,10 +33,10 @@ pub struct MolReport {
     pub charge: i32,
     pub rings: usize,
     pub aromatic_atoms: usize,
-    /// Hydrogens on each atom (bracket plus implicit), in atom order; only
+    /// Hydrogens on each non-hydrogen atom in atom order, hydrogen atoms
+    /// counted on their neighbour ([`Mol::heavy_atom_hydrogens`]); only
     /// asked for with `--atoms`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub atom_hydrogens: Option<Vec<u8>>,
+    pub atom_hydrogens: Option<Vec<u32>>,
 }
 
 /// Why a SMILES could not be read, and the byte offset in the SMILES.
@@ -55,7 +55,7 @@ impl MolReport {
             charge: mol.charge(),
             rings: mol.rings().sssr().len(),
             aromatic_atoms: mol.aromatic_atom_count(),
-            atom_hydrogens: atom_hydrogens.then(|| mol.atoms().map(|a| a.total_h()).collect()),
+            atom_hydrogens: atom_hydrogens.then(|| mol.heavy_atom_hydrogens()),
         }
     }
 }

@@ -315,6 +315,26 @@ impl Mol {
             .sum()
     }
 
+    /// Hydrogens on every atom other than hydrogen, in atom order, with
+    /// hydrogen atoms of the graph counted on the atom they are bonded to:
+    /// what RDKit reports after removing explicit hydrogens, and the form
+    /// the SMILES-reading benchmark publishes its answers in.
+    pub fn heavy_atom_hydrogens(&self) -> Vec<u32> {
+        let mut counts: Vec<u32> = self.atoms().map(|a| u32::from(a.total_h())).collect();
+        for (a, b, _) in self.bonds() {
+            if self.atom(a).element == 1 {
+                counts[b] += 1;
+            }
+            if self.atom(b).element == 1 {
+                counts[a] += 1;
+            }
+        }
+        (0..self.atom_count())
+            .filter(|&i| self.atom(i).element != 1)
+            .map(|i| counts[i])
+            .collect()
+    }
+
     pub fn aromatic_atom_count(&self) -> usize {
         self.atoms().filter(|a| a.aromatic).count()
     }
