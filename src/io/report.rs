@@ -36,6 +36,7 @@ pub struct MolReport {
     /// Hydrogens on each non-hydrogen atom in atom order, hydrogen atoms
     /// counted on their neighbour ([`Mol::heavy_atom_hydrogens`]); only
     /// asked for with `--atoms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub atom_hydrogens: Option<Vec<u32>>,
 }
 
