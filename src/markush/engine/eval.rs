@@ -230,11 +230,14 @@ struct Sat {
 }
 
 /// What one core mapping gathered so far.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct State {
     variables: IndexMap<String, String>,
     assignments: IndexMap<String, Assignment>,
     counts: IndexMap<String, i64>,
+    /// Counted substituents that fit more than one term: the terms each
+    /// fits, first term first; the conditions decide.
+    pending: Vec<Vec<(String, String, Sat)>>,
 }
 
 fn insert_numbered<V>(map: &mut IndexMap<String, V>, key: &str, value: V) {
@@ -345,34 +348,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         for label in &self.f.complexes {
             self.complex(label, &mut state, &mut claims)?;
         }
-        if !self.f.counts.is_empty() {
-            for count in &self.f.counts {
-                for term in &count.terms {
-                    state.counts.entry(term.variable.clone()).or_insert(0);
-                }
-            }
-            if self.f.counts.len() > 1 {
-                let sum = self
-                    .f
-                    .counts
-                    .iter()
-                    .filter_map(|c| c.terms.first())
-                    .map(|t| state.counts[&t.variable])
-                    .sum();
-                state.counts.insert("sum".to_string(), sum);
-            }
-        }
-        for c in &self.f.conditions {
-            if !super::holds(&c.rule, &state.counts, &state.variables) {
-                return Err(Fail::new(
-                    STAGE_RULES,
-                    format!(
-                        "core found, but {}",
-                        why_not(&c.rule, &state.counts, &state.variables)
-                    ),
-                ));
-            }
-        }
+        let state = self.settle(state)?;
         let mut notes = Vec::new();
         let mol = self.mol();
         let mut others: Vec<u32> = component.iter().copied().filter(|&c| c != home).collect();
@@ -397,6 +373,80 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             counts: (!self.f.counts.is_empty()).then_some(state.counts),
             notes,
         })
+    }
+
+    /// Picks a term for each counted substituent (first terms preferred)
+    /// so that every condition holds; the first failure is the miss.
+    fn settle(&self, mut state: State) -> Result<State, Fail> {
+        let pending = std::mem::take(&mut state.pending);
+        let mut pick = vec![0usize; pending.len()];
+        let mut first: Option<Fail> = None;
+        for _ in 0..MAX_STEPS {
+            let mut trial = state.clone();
+            for (options, &p) in pending.iter().zip(&pick) {
+                let (var, label, sat) = &options[p];
+                *trial.counts.entry(var.clone()).or_insert(0) += 1;
+                self.write_sat(&mut trial, label, sat.clone());
+            }
+            self.totals(&mut trial);
+            let broken = self
+                .f
+                .conditions
+                .iter()
+                .find(|c| !super::holds(&c.rule, &trial.counts, &trial.variables));
+            match broken {
+                None => return Ok(trial),
+                Some(c) => {
+                    first.get_or_insert_with(|| {
+                        Fail::new(
+                            STAGE_RULES,
+                            format!(
+                                "core found, but {}",
+                                why_not(&c.rule, &trial.counts, &trial.variables)
+                            ),
+                        )
+                    });
+                }
+            }
+            let mut k = 0;
+            loop {
+                if k == pick.len() {
+                    return Err(first.unwrap_or_else(|| {
+                        Fail::new(STAGE_RULES, "core found, but the conditions do not hold")
+                    }));
+                }
+                pick[k] += 1;
+                if pick[k] < pending[k].len() {
+                    break;
+                }
+                pick[k] = 0;
+                k += 1;
+            }
+        }
+        Err(first.unwrap_or_else(|| {
+            Fail::new(STAGE_RULES, "core found, but the conditions do not hold")
+        }))
+    }
+
+    /// Every count variable (0 when nothing was counted) and their `sum`.
+    fn totals(&self, state: &mut State) {
+        if !self.f.counts.is_empty() {
+            for count in &self.f.counts {
+                for term in &count.terms {
+                    state.counts.entry(term.variable.clone()).or_insert(0);
+                }
+            }
+            if self.f.counts.len() > 1 {
+                let sum = self
+                    .f
+                    .counts
+                    .iter()
+                    .filter_map(|c| c.terms.first())
+                    .map(|t| state.counts[&t.variable])
+                    .sum();
+                state.counts.insert("sum".to_string(), sum);
+            }
+        }
     }
 
     /// The non-pattern neighbours of pattern atoms within `region`, and the
@@ -681,24 +731,20 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 ));
             }
             let mut why = Vec::new();
-            let mut placed = false;
+            let mut options = Vec::new();
             for term in &count.terms {
                 match self.sat(&chain_of(&term.label), n, &comps[c], depth) {
-                    Ok(sat) => {
-                        *state.counts.entry(term.variable.clone()).or_insert(0) += 1;
-                        self.write_sat(state, &term.label, sat);
-                        placed = true;
-                        break;
-                    }
+                    Ok(sat) => options.push((term.variable.clone(), term.label.clone(), sat)),
                     Err(reason) => why.push(reason),
                 }
             }
-            if !placed {
+            if options.is_empty() {
                 return Err(Fail::new(
                     STAGE_LABELS,
                     format!("core found, but at {}: {}", count.site, why.join("; ")),
                 ));
             }
+            state.pending.push(options);
         }
         for _ in 0..hydrogens {
             let term = count.terms.iter().find(|term| {
@@ -1202,6 +1248,12 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                         let mut sub = State::default();
                         match self.resolve(pattern, &m, &region, None, &mut sub, depth + 1) {
                             Ok(()) => {
+                                // Counts inside a fragment take their first terms.
+                                for options in std::mem::take(&mut sub.pending) {
+                                    let (var, l, sat) = options[0].clone();
+                                    *sub.counts.entry(var).or_insert(0) += 1;
+                                    self.write_sat(&mut sub, &l, sat);
+                                }
                                 let mut variables = vec![(label.to_string(), alt.title.clone())];
                                 variables.extend(sub.variables);
                                 return Ok(Sat {
