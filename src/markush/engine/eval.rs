@@ -1402,7 +1402,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 return Err(Fail::new(
                     STAGE_RULES,
                     format!(
-                        "core found, but {label} is {}, which is not {}",
+                        "core found, but {label} is {}, which is not a metal of {}",
                         element::symbol(z),
                         metals::describe(rule)
                     ),
