@@ -96,7 +96,7 @@ fn cli_classify_and_explain() {
     assert_eq!(lines[1]["matches"], serde_json::json!([]));
     assert_eq!(
         lines[1]["misses"][0]["reason"],
-        "core found, but M is Na, which is not a metal of valence >= 2"
+        "M is Na, which is not a metal of valence >= 2"
     );
     assert!(lines[2]["error"]["message"].is_string());
     let out = Command::new(bin)

@@ -290,6 +290,16 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
     }
 
     fn formula(&mut self) -> Result<FormulaMatch, Fail> {
+        // A complex needs its metal in the record: a cheap screen before
+        // any search, which most molecules fail.
+        for label in &self.f.complexes {
+            if let Err(fail) = self.complex(label, &mut State::default(), &mut Vec::new()) {
+                return Err(Fail::new(
+                    fail.stage,
+                    fail.reason.replacen("core found, but ", "", 1),
+                ));
+            }
+        }
         let mut best: Option<Fail> = None;
         let compiled = self.compiled;
         for core in &compiled.cores {
