@@ -1,6 +1,8 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own module
 //! with a plain options struct and a `run` that writes to any `Write`.
 
+mod classify;
+mod explain;
 mod parse;
 
 use std::io::{self, BufWriter, Write};
@@ -16,7 +18,9 @@ use clap::{Parser, Subcommand};
     after_help = "Examples:\n  \
         markush parse fixtures/examples/dyes.smi\n  \
         zcat big.smi.gz | markush parse - | head\n  \
-        markush parse --atoms molecules.smi.gz > out.jsonl\n\n\
+        markush parse --atoms molecules.smi.gz > out.jsonl\n  \
+        markush classify molecules.smi > classified.jsonl\n  \
+        markush explain 'CCN(CC)c1nc(C)c(N=Nc2nccs2)cc1'\n\n\
         Exit codes: 0 done (bad records are reported in the output), \
         1 input/output failure, 2 usage error."
 )]
@@ -28,6 +32,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Parse(parse::ParseArgs),
+    Classify(classify::ClassifyArgs),
+    Explain(explain::ExplainArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -37,6 +43,14 @@ pub fn main() -> ExitCode {
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = match cli.command {
         Command::Parse(args) => parse::run(&args, &mut out),
+        Command::Classify(args) => classify::run(&args, &mut out),
+        Command::Explain(args) => match explain::run(&args, &mut out) {
+            Ok(Err(message)) => {
+                eprintln!("markush: bad SMILES: {message}");
+                return ExitCode::from(2);
+            }
+            other => other.map(|_| ()),
+        },
     }
     .and_then(|()| out.flush());
     match result {
