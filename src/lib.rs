@@ -12,6 +12,7 @@
 //! - [`markush`]: the template language of `grammars/`;
 //! - [`io`]: record readers and writers for the command line.
 
+pub mod classify;
 pub mod groups;
 pub mod io;
 pub mod markush;

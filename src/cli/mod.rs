@@ -1,6 +1,8 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own module
 //! with a plain options struct and a `run` that writes to any `Write`.
 
+mod classify;
+mod explain;
 mod parse;
 mod search;
 mod templates;
@@ -20,7 +22,9 @@ use clap::{Parser, Subcommand};
         zcat big.smi.gz | markush parse - | head\n  \
         markush parse --atoms molecules.smi.gz > out.jsonl\n  \
         markush match 'c1ccccc1' fixtures/examples/dyes.smi\n  \
-        markush templates check grammars\n\n\
+        markush templates check grammars\n  \
+        markush classify molecules.smi > classified.jsonl\n  \
+        markush explain 'CCN(CC)c1nc(C)c(N=Nc2nccs2)cc1'\n\n\
         Exit codes: 0 done (bad records are reported in the output), \
         1 input/output failure, 2 usage error."
 )]
@@ -35,6 +39,8 @@ enum Command {
     #[command(name = "match")]
     Match(search::MatchArgs),
     Templates(templates::TemplatesArgs),
+    Classify(classify::ClassifyArgs),
+    Explain(explain::ExplainArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -52,6 +58,14 @@ pub fn main() -> ExitCode {
             }
         },
         Command::Templates(args) => return ExitCode::from(templates::run(&args)),
+        Command::Classify(args) => classify::run(&args, &mut out),
+        Command::Explain(args) => match explain::run(&args, &mut out) {
+            Ok(Err(message)) => {
+                eprintln!("markush: bad SMILES: {message}");
+                return ExitCode::from(2);
+            }
+            other => other.map(|_| ()),
+        },
     }
     .and_then(|()| out.flush());
     match result {

@@ -13,6 +13,7 @@
 
 pub mod ast;
 mod check;
+pub mod engine;
 mod error;
 mod lex;
 mod parse;

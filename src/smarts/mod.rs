@@ -93,6 +93,33 @@ impl Smarts {
         }
     }
 
+    /// A pattern assembled from parts, as the Markush engine builds concrete
+    /// cores out of a template's core and its fragments. `recursive` holds
+    /// the subpatterns that [`AtomPrimitive::Recursive`] indices point into;
+    /// `None` when a bond names a missing atom or a recursive index is out
+    /// of range.
+    pub fn from_parts(
+        atoms: Vec<QueryAtom>,
+        bonds: Vec<QueryBond>,
+        recursive: Vec<Smarts>,
+    ) -> Option<Smarts> {
+        let atom_ok = bonds.iter().all(|b| {
+            b.atoms.iter().all(|&a| (a as usize) < atoms.len()) && b.atoms[0] != b.atoms[1]
+        });
+        let recursive_ok = atoms.iter().all(|a| {
+            a.expr.primitives().all(|p| match p {
+                AtomPrimitive::Recursive(i) => (*i as usize) < recursive.len(),
+                _ => true,
+            })
+        });
+        (atom_ok && recursive_ok).then(|| Smarts::build(atoms, bonds, recursive))
+    }
+
+    /// Number of `$(...)` subpatterns ([`Smarts::recursive`]).
+    pub fn recursive_count(&self) -> usize {
+        self.recursive.len()
+    }
+
     pub fn atom_count(&self) -> usize {
         self.atoms.len()
     }
