@@ -210,8 +210,8 @@ mi("MI-07", "pyrazolyl-azo pyrimidine coupler (B1 = N): 2,4-bis(ethylamino)-6-me
    "CCNc1nc(C)c(N=Nc2[nH]nc(C(C)(C)C)c2C#N)c(NCC)n1", "=N-", "-CR2=",
    {"A": sub("heterocyclic", PYRAZ), "G": sub("substituted-amino", "[*]NCC"), "R2": sub("aliphatic", "[*]C"),
     "R5": H, "R6": sub("aliphatic", "[*]CC")})
-mi("MI-08", "pyrazolyl-azo pyrazine coupler (B2 = N): 3,6-bis(ethylamino)-5-cyanopyrazin-2-yl", FJ,
-   "CCNc1nc(N=Nc2[nH]nc(C(C)(C)C)c2C#N)c(NCC)nc1C#N", "=CR1-", "-N=",
+mi("MI-08", "pyrazolyl-azo pyrazine coupler (B2 = N): 3,5-bis(ethylamino)-6-cyanopyrazin-2-yl", FJ,
+   "CCNc1nc(NCC)c(C#N)nc1N=Nc1[nH]nc(C(C)(C)C)c1C#N", "=CR1-", "-N=",
    {"A": sub("heterocyclic", PYRAZ), "G": sub("substituted-amino", "[*]NCC"), "R1": sub("cyano", "[*]C#N"),
     "R5": H, "R6": sub("aliphatic", "[*]CC")})
 mi("MI-09", "benzothiazol-2-yl-azo-2-(ethylamino)-6-piperidinopyridine (R5 and R6 form a ring)", FJ,
@@ -767,8 +767,8 @@ def branch(m, x, start):
 
 
 def l_y(m, x, start, acid):
-    """A linking group starting at carbon `start` and ending in an acidic group."""
-    if m.GetAtomWithIdx(start).GetAtomicNum() != 6:
+    """L (aliphatic, aromatic, heterocyclic or acyl from `start`) ending in an acidic group."""
+    if m.GetAtomWithIdx(start).GetAtomicNum() == 16 or not r1_group(m, x, start):
         return False
     atoms = branch(m, x, start)
     return any(h[0] in atoms and h[0] != start for h in m.GetSubstructMatches(acid))

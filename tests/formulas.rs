@@ -292,20 +292,3 @@ fn expectations_fit_the_templates() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
-
-#[test]
-fn linking_group() {
-    let lib = library();
-    let groups = GroupLibrary::new(lib.groups).expect("group library compiles");
-    for (smiles, expected) in [
-        ("[*]CC(=O)O", true),
-        ("[*]c1ccc(C(=O)O)cc1", true),
-        ("[*]C(=O)CCC(=O)O", true),
-        ("[*]OCC(=O)O", false),
-        ("[*]NCC(=O)O", false),
-        ("[*][H]", false),
-    ] {
-        let found = groups.classify_smiles(smiles).expect(smiles);
-        assert_eq!(found.contains(&"linking"), expected, "{smiles}: {found:?}");
-    }
-}
