@@ -59,6 +59,7 @@ struct Scratch {
     start: Vec<u32>,
     adj: Vec<u32>,
     edges: Vec<(u32, u32, u32)>,
+    fill: Vec<u32>,
     unmatched: Vec<usize>,
     /// Matching state, lent to [`Matching`] for one molecule.
     mate: Vec<u32>,
@@ -80,27 +81,49 @@ pub fn kekulize(mol: &mut Mol) -> Result<(), KekulizeError> {
         .filter(|(_, (_, _, bond))| bond.aromatic)
         .map(|(e, (a, b, _))| (a as u32, b as u32, e as u32))
         .collect();
-    if bonds.is_empty() && !mol.atoms().any(|a| a.aromatic) {
+    let mut atoms = Vec::new();
+    candidates(mol, &bonds, &mut atoms);
+    if atoms.is_empty() {
         return Ok(());
     }
     let mut shown = Vec::new();
     bond_valences(mol, &mut shown);
-    kekulize_prepared(mol, &mut shown, &bonds)
+    kekulize_prepared(mol, &mut shown, &bonds, &atoms)
+}
+
+/// The atoms kekulization looks at, ascending: the aromatic atoms and the
+/// ends of the aromatic `bonds`.
+pub(crate) fn candidates(mol: &Mol, bonds: &[(u32, u32, u32)], out: &mut Vec<u32>) {
+    let mut end = vec![false; mol.atom_count()];
+    for &(a, b, _) in bonds {
+        end[a as usize] = true;
+        end[b as usize] = true;
+    }
+    out.clear();
+    out.extend(
+        mol.atoms()
+            .zip(end)
+            .enumerate()
+            .filter(|(_, (atom, end))| atom.aromatic || *end)
+            .map(|(i, _)| i as u32),
+    );
 }
 
 /// [`kekulize`] for a caller that already knows the aromatic bonds (as
-/// `(atom, atom, bond)`, in bond order) and the valence every atom's bonds
-/// show ([`bond_valences`]), as the SMILES reader does. The aromatic bonds
-/// must be single; on success `shown` counts the new double bonds.
+/// `(atom, atom, bond)`, in bond order), the [`candidates`] and the valence
+/// every atom's bonds show ([`bond_valences`]), as the SMILES reader does.
+/// The aromatic bonds must be single; on success `shown` counts the new
+/// double bonds.
 pub(crate) fn kekulize_prepared(
     mol: &mut Mol,
     shown: &mut [u32],
     bonds: &[(u32, u32, u32)],
+    candidates: &[u32],
 ) -> Result<(), KekulizeError> {
     SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut s) => kekulize_with(mol, shown, bonds, &mut s),
+        Ok(mut s) => kekulize_with(mol, shown, bonds, candidates, &mut s),
         // Only reachable if kekulize were re-entered on this thread.
-        Err(_) => kekulize_with(mol, shown, bonds, &mut Scratch::default()),
+        Err(_) => kekulize_with(mol, shown, bonds, candidates, &mut Scratch::default()),
     })
 }
 
@@ -108,32 +131,28 @@ fn kekulize_with(
     mol: &mut Mol,
     shown: &mut [u32],
     bonds: &[(u32, u32, u32)],
+    candidates: &[u32],
     s: &mut Scratch,
 ) -> Result<(), KekulizeError> {
     let n = mol.atom_count();
-    // Candidates: aromatic atoms and the ends of aromatic bonds.
-    s.local.clear();
-    s.local.resize(n, NONE);
-    for &(a, b, _) in bonds {
-        s.local[a as usize] = CANDIDATE;
-        s.local[b as usize] = CANDIDATE;
+    // Only the candidates' entries are read below (every aromatic bond end
+    // is one) and all of them are written first, so entries left from an
+    // earlier molecule do no harm.
+    if s.local.len() < n {
+        s.local.resize(n, NONE);
     }
     // Local numbering of the atoms that may take a double bond.
     s.atoms.clear();
     s.optional.clear();
-    for ((i, atom), (local, &shown)) in mol.atoms().enumerate().zip(s.local.iter_mut().zip(&*shown))
-    {
-        if *local == NONE && !atom.aromatic {
-            continue;
-        }
-        *local = match need(atom, shown) {
+    for &i in candidates {
+        s.local[i as usize] = match need(mol.atom(i as usize), shown[i as usize]) {
             Need::None => NONE,
             nd => {
                 let v = s.atoms.len() as u32;
                 if nd == Need::Optional {
                     s.optional.push(v);
                 }
-                s.atoms.push(i as u32);
+                s.atoms.push(i);
                 v
             }
         };
@@ -143,28 +162,37 @@ fn kekulize_with(
     // double bond is just another matching.
     let total = real + s.optional.len();
     s.edges.clear();
-    s.start.clear();
-    s.start.resize(total + 1, 0);
+    // Degrees over the aromatic bonds: the greedy pass's free-neighbour
+    // counts, and with the pendants the CSR offsets.
+    s.free_deg.clear();
+    s.free_deg.resize(real, 0);
     for &(a, b, e) in bonds {
         let (la, lb) = (s.local[a as usize], s.local[b as usize]);
         if la != NONE && lb != NONE {
             s.edges.push((la, lb, e));
-            s.start[la as usize + 1] += 1;
-            s.start[lb as usize + 1] += 1;
+            s.free_deg[la as usize] += 1;
+            s.free_deg[lb as usize] += 1;
         }
     }
-    for (k, &v) in s.optional.iter().enumerate() {
-        s.start[v as usize + 1] += 1;
-        s.start[real + k + 1] += 1;
+    s.start.clear();
+    s.start.push(0);
+    let mut end = 0;
+    let mut optional = s.optional.iter().peekable();
+    for (v, &d) in s.free_deg.iter().enumerate() {
+        end += d;
+        if optional.next_if_eq(&&(v as u32)).is_some() {
+            end += 1;
+        }
+        s.start.push(end);
     }
-    for i in 0..total {
-        s.start[i + 1] += s.start[i];
+    for _ in 0..s.optional.len() {
+        end += 1;
+        s.start.push(end);
     }
     s.adj.clear();
-    s.adj.resize(s.start[total] as usize, 0);
-    // `free_deg` serves as the fill cursor here; the matching resets it.
-    s.free_deg.clear();
-    s.free_deg.extend_from_slice(&s.start[..total]);
+    s.adj.resize(end as usize, 0);
+    s.fill.clear();
+    s.fill.extend_from_slice(&s.start[..total]);
     let pendants = s
         .optional
         .iter()
@@ -172,10 +200,11 @@ fn kekulize_with(
         .map(|(k, &v)| (v, (real + k) as u32));
     for (a, b) in s.edges.iter().map(|&(la, lb, _)| (la, lb)).chain(pendants) {
         for (v, w) in [(a, b), (b, a)] {
-            s.adj[s.free_deg[v as usize] as usize] = w;
-            s.free_deg[v as usize] += 1;
+            s.adj[s.fill[v as usize] as usize] = w;
+            s.fill[v as usize] += 1;
         }
     }
+    order_by_degree(&s.free_deg, &mut s.order);
     let graph = Csr {
         start: &s.start,
         adj: &s.adj,
@@ -184,7 +213,7 @@ fn kekulize_with(
     mate.clear();
     mate.resize(total, NONE);
     let mut matching = Matching::new(graph, total, mate);
-    matching.greedy(real, &mut s.free_deg, &mut s.order, &mut s.stack);
+    matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
     s.unmatched.clear();
     let mut optional = s.optional.iter().peekable();
     for v in 0..real {
@@ -218,6 +247,32 @@ fn kekulize_with(
     result
 }
 
+/// The vertices by ascending degree. Small systems, almost all, are sorted
+/// by a scan per degree, which leaves ties in vertex order as the standard
+/// library's unstable sort does at that size (insertion sort up to 20
+/// items); larger ones keep the order that sort has always given them, so
+/// that every Kekulé structure stays as it was.
+fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
+    order.clear();
+    if degree.len() > 20 {
+        order.extend(0..degree.len() as u32);
+        order.sort_unstable_by_key(|&v| degree[v as usize]);
+        return;
+    }
+    let (lo, hi) = degree
+        .iter()
+        .fold((u32::MAX, 0), |(lo, hi), &d| (lo.min(d), hi.max(d)));
+    for d in lo..=hi {
+        order.extend(
+            degree
+                .iter()
+                .enumerate()
+                .filter(|&(_, &dv)| dv == d)
+                .map(|(v, _)| v as u32),
+        );
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Csr<'a> {
     start: &'a [u32],
@@ -231,8 +286,6 @@ impl<'a> Csr<'a> {
 }
 
 const NONE: u32 = u32::MAX;
-/// An end of an aromatic bond whose need is not yet known.
-const CANDIDATE: u32 = u32::MAX - 1;
 
 /// Maximum-cardinality matching state on a small general graph.
 struct Matching<'a> {
@@ -264,27 +317,14 @@ impl<'a> Matching<'a> {
         }
     }
 
-    /// Matches vertices with the fewest free neighbours first: chains and
-    /// pendant atoms are forced, and rings rarely need repair afterwards.
-    /// Only the first `real` vertices take part: the partners added for
-    /// optional atoms must stay free, as ends for augmenting paths.
-    fn greedy(
-        &mut self,
-        real: usize,
-        free_deg: &mut Vec<u32>,
-        order: &mut Vec<u32>,
-        stack: &mut Vec<u32>,
-    ) {
+    /// Matches vertices with the fewest free neighbours first (`order`, with
+    /// `free_deg` their counts of free neighbours among the first `real`):
+    /// chains and pendant atoms are forced, and rings rarely need repair
+    /// afterwards. Only the first `real` vertices take part: the partners
+    /// added for optional atoms must stay free, as ends for augmenting paths.
+    fn greedy(&mut self, real: usize, free_deg: &mut [u32], order: &[u32], stack: &mut Vec<u32>) {
         let n = real;
         let g = self.graph;
-        free_deg.clear();
-        free_deg.extend(
-            (0..n as u32)
-                .map(|v| g.neighbors(v).iter().filter(|&&w| (w as usize) < n).count() as u32),
-        );
-        order.clear();
-        order.extend(0..n as u32);
-        order.sort_unstable_by_key(|&v| free_deg[v as usize]);
         // Vertices left with one free neighbour are forced: settle them first.
         stack.clear();
         for &start in order.iter() {

@@ -11,7 +11,7 @@ use nom::sequence::preceded;
 use nom::IResult;
 
 use super::error::{Found, SmilesError};
-use crate::mol::kekulize::{kekulize_prepared, KekulizeError};
+use crate::mol::kekulize::{candidates, kekulize_prepared, KekulizeError};
 use crate::mol::{
     assign_implicit_hydrogens_with, clean_up_with, element, Atom, Bond, BondDirection, BondOrder,
     Chirality, Mol, StereoCenter,
@@ -72,6 +72,11 @@ struct Workspace {
     flags: Vec<u8>,
     /// Aromatic bonds as (atom, atom, bond), in bond order.
     aromatic_bonds: Vec<(u32, u32, u32)>,
+    /// The atoms kekulization looks at: the aromatic atoms, ascending, and
+    /// once `odd_aromatic_bond` is set, the aromatic bonds' ends as well.
+    kekule_atoms: Vec<u32>,
+    /// An aromatic bond has an end that is not an aromatic atom (`C:C`).
+    odd_aromatic_bond: bool,
 }
 
 const AROMATIC: u8 = 1;
@@ -87,6 +92,8 @@ impl Workspace {
         self.shown.clear();
         self.flags.clear();
         self.aromatic_bonds.clear();
+        self.kekule_atoms.clear();
+        self.odd_aromatic_bond = false;
     }
 
     /// Gives back the memory of a huge input instead of keeping it for the
@@ -106,6 +113,7 @@ impl Workspace {
         trim(&mut self.shown);
         trim(&mut self.flags);
         trim(&mut self.aromatic_bonds);
+        trim(&mut self.kekule_atoms);
     }
 }
 
@@ -129,10 +137,10 @@ fn read_with(smiles: &str, hydrogens: bool, ws: &mut Workspace) -> Result<Mol, S
     ws.clear();
     let mut reader = Reader::new(smiles, ws);
     reader.run()?;
-    let any_aromatic_atom = reader.any_aromatic;
     let mut mol = reader.mol;
     if !ws.star_bonds.is_empty() {
         aromatize_ring_bonds_to_stars(&mut mol, &ws.star_bonds);
+        ws.odd_aromatic_bond = true;
         ws.aromatic_bonds.clear();
         ws.aromatic_bonds.extend(
             mol.bonds()
@@ -141,10 +149,16 @@ fn read_with(smiles: &str, hydrogens: bool, ws: &mut Workspace) -> Result<Mol, S
                 .map(|(e, (a, b, _))| (a as u32, b as u32, e as u32)),
         );
     }
-    if any_aromatic_atom || !ws.aromatic_bonds.is_empty() {
-        if let Err(KekulizeError { atoms }) =
-            kekulize_prepared(&mut mol, &mut ws.shown, &ws.aromatic_bonds)
-        {
+    if ws.odd_aromatic_bond {
+        candidates(&mol, &ws.aromatic_bonds, &mut ws.kekule_atoms);
+    }
+    if !ws.kekule_atoms.is_empty() {
+        if let Err(KekulizeError { atoms }) = kekulize_prepared(
+            &mut mol,
+            &mut ws.shown,
+            &ws.aromatic_bonds,
+            &ws.kekule_atoms,
+        ) {
             let offset = atom_offset(smiles.as_bytes(), atoms[0]);
             return Err(SmilesError::Kekulize { offset, atoms });
         }
@@ -222,25 +236,17 @@ static ORGANIC: [u8; 256] = {
 
 const ORGANIC_AROMATIC: u8 = 0x80;
 
-/// Upper bounds of the atom and bond counts (every atom but a component's
-/// first has a bond to an earlier atom; a ring bond takes two digits or
-/// more), so the graph's storage is allocated once, at about its size.
+/// Upper bounds of the atom and bond counts, so the graph's storage is
+/// allocated once, at about its size. Every atom has a letter or `*` (the
+/// second letter of `Cl` and letters in brackets only overcount); every
+/// atom but a component's first has a bond to an earlier atom, and a ring
+/// bond takes two digits or more. Counting bytes without branches keeps
+/// this pass cheap next to the reading itself.
 fn size_hint(input: &[u8]) -> (usize, usize) {
     let (mut atoms, mut digits) = (0usize, 0usize);
-    let mut i = 0;
-    while i < input.len() {
-        let c = input[i];
-        if ORGANIC[c as usize] != 0 {
-            atoms += 1;
-        } else if c.is_ascii_digit() {
-            digits += 1;
-        } else if c == b'[' {
-            atoms += 1;
-            while i < input.len() && input[i] != b']' {
-                i += 1;
-            }
-        }
-        i += 1;
+    for &c in input {
+        atoms += usize::from((c | 0x20).wrapping_sub(b'a') < 26 || c == b'*');
+        digits += usize::from(c.wrapping_sub(b'0') < 10);
     }
     (atoms, atoms + digits / 2)
 }
@@ -314,7 +320,6 @@ struct Reader<'a, 'w> {
     prev: Option<u32>,
     bond: Option<(BondSpec, usize)>,
     open_rings: usize,
-    any_aromatic: bool,
     ws: &'w mut Workspace,
 }
 
@@ -331,7 +336,6 @@ impl<'a, 'w> Reader<'a, 'w> {
             prev: None,
             bond: None,
             open_rings: 0,
-            any_aromatic: false,
             ws,
         }
     }
@@ -543,8 +547,10 @@ impl<'a, 'w> Reader<'a, 'w> {
         } else {
             0
         };
-        self.any_aromatic |= atom.aromatic;
         let idx = self.mol.add_atom(atom) as u32;
+        if flags == AROMATIC {
+            self.ws.kekule_atoms.push(idx);
+        }
         self.ws.shown.push(0);
         self.ws.flags.push(flags);
         if chiral {
@@ -607,6 +613,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         }
         if bond.aromatic {
             self.ws.aromatic_bonds.push((from, to, e));
+            self.ws.odd_aromatic_bond |= !both_aromatic;
         } else if unwritten && aromatic_star {
             self.ws.star_bonds.push(e);
         }
