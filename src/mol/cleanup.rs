@@ -10,21 +10,30 @@
 //!
 //! Runs on the Kekulé structure, before hydrogens are assigned.
 
+use super::valence::bond_valences;
 use super::{BondOrder, Mol};
 
 pub fn clean_up(mol: &mut Mol) {
+    let mut shown = Vec::new();
+    bond_valences(mol, &mut shown);
+    clean_up_with(mol, &mut shown);
+}
+
+/// [`clean_up`] with the bond valences of every atom already known; keeps
+/// `shown` in step with the bonds it lowers.
+pub(crate) fn clean_up_with(mol: &mut Mol, shown: &mut [u32]) {
     for i in 0..mol.atom_count() {
         let atom = mol.atom(i);
         if atom.charge != 0 || !matches!(atom.element, 7 | 17 | 35 | 53) {
             continue;
         }
-        let valence = mol.bonded_valence(i) + atom.explicit_h as u32;
+        let valence = shown[i] + atom.explicit_h as u32;
         match (atom.element, valence) {
             (7, 5) => {
                 if let Some((o, e)) = partner(mol, i, 8, BondOrder::Double) {
-                    separate(mol, i, o, e, BondOrder::Single, 1);
+                    separate(mol, shown, i, o, e, BondOrder::Single, 1);
                 } else if let Some((n, e)) = partner(mol, i, 7, BondOrder::Triple) {
-                    separate(mol, i, n, e, BondOrder::Double, 1);
+                    separate(mol, shown, i, n, e, BondOrder::Double, 1);
                 }
             }
             (_, 7) => {
@@ -36,7 +45,7 @@ pub fn clean_up(mol: &mut Mol) {
                     .collect();
                 if oxos.len() == 3 {
                     for (o, e) in oxos {
-                        separate(mol, i, o, e, BondOrder::Single, 1);
+                        separate(mol, shown, i, o, e, BondOrder::Single, 1);
                     }
                 }
             }
@@ -56,9 +65,20 @@ fn is_terminal(mol: &Mol, j: usize, element: u8) -> bool {
     a.element == element && a.charge == 0 && mol.degree(j) == 1
 }
 
-/// Lowers bond `e` to `order`, moving one unit of charge from `j` to `i`.
-fn separate(mol: &mut Mol, i: usize, j: usize, e: usize, order: BondOrder, charge: i8) {
+/// Lowers bond `e` (never dative) by one unit to `order`, moving one unit
+/// of charge from `j` to `i`.
+fn separate(
+    mol: &mut Mol,
+    shown: &mut [u32],
+    i: usize,
+    j: usize,
+    e: usize,
+    order: BondOrder,
+    charge: i8,
+) {
     mol.bond_mut(e).order = order;
+    shown[i] -= 1;
+    shown[j] -= 1;
     mol.atom_mut(i).charge += charge;
     mol.atom_mut(j).charge -= charge;
 }

@@ -35,7 +35,23 @@ pub fn from_symbol(symbol: &str) -> Option<u8> {
 /// Valences RDKit allows for the neutral element, smallest first. An empty
 /// slice means "any valence" (transition metals, lanthanides, ...), which is
 /// also how RDKit treats them (valence list `-1`).
+#[inline]
 pub fn allowed_valences(atomic_number: u8) -> &'static [u8] {
+    // A table indexed by every u8: the reader asks once per atom.
+    VALENCES[atomic_number as usize]
+}
+
+static VALENCES: [&[u8]; 256] = {
+    let mut table: [&[u8]; 256] = [&[]; 256];
+    let mut z = 0;
+    while z < 256 {
+        table[z] = valences_of(z as u8);
+        z += 1;
+    }
+    table
+};
+
+const fn valences_of(atomic_number: u8) -> &'static [u8] {
     match atomic_number {
         1 => &[1],
         2 | 10 | 18 | 36 => &[0],
@@ -64,10 +80,15 @@ pub fn allowed_valences(atomic_number: u8) -> &'static [u8] {
 /// take the valences of their isoelectronic neighbour (N+ like C, O- like F,
 /// C- like N), as RDKit does; where no such neighbour exists in the same
 /// p-block row the list is empty, meaning "not constrained".
+#[inline]
 pub fn allowed_valences_charged(atomic_number: u8, charge: i8) -> &'static [u8] {
     if charge == 0 {
         return allowed_valences(atomic_number);
     }
+    charged_valences(atomic_number, charge)
+}
+
+fn charged_valences(atomic_number: u8, charge: i8) -> &'static [u8] {
     let Some(row) = p_block_row(atomic_number) else {
         return &[];
     };

@@ -6,7 +6,8 @@
 //! blossom algorithm, so odd rings in fused systems are no problem) after a
 //! greedy start that already settles almost every real molecule.
 
-use super::{element, BondOrder, Mol};
+use super::valence::bond_valences;
+use super::{element, Atom, BondOrder, Mol};
 
 /// Atoms that no Kekulé structure can give a double bond (atom indices,
 /// ascending).
@@ -26,8 +27,8 @@ enum Need {
 
 /// `shown` is the valence the atom's bonds show with every aromatic bond
 /// counted as single: the double bond we may add is the one extra unit.
-fn need(mol: &Mol, i: usize, shown: u32) -> Need {
-    let atom = mol.atom(i);
+#[inline]
+fn need(atom: &Atom, shown: u32) -> Need {
     if atom.element == 0 {
         return Need::Optional;
     }
@@ -48,26 +49,23 @@ fn need(mol: &Mol, i: usize, shown: u32) -> Need {
 /// allocating its working arrays every time cost more than the matching.
 #[derive(Default)]
 struct Scratch {
-    /// Aromatic bonds as (atom, atom, bond).
-    bonds: Vec<(u32, u32, u32)>,
-    /// Per molecule atom: aromatic bond count, valence shown by all its
-    /// bonds (aromatic ones as single), then local index.
-    count: Vec<u32>,
-    shown: Vec<u32>,
+    /// Per molecule atom: its vertex, [`NONE`] when it takes no double bond.
     local: Vec<u32>,
+    /// Per vertex: its molecule atom.
     atoms: Vec<u32>,
-    needs: Vec<Need>,
-    /// Candidate graph in CSR form.
+    /// Vertices of `*` atoms, which may stay without a double bond.
+    optional: Vec<u32>,
+    /// Candidate graph in CSR form; `edges` as (vertex, vertex, bond).
     start: Vec<u32>,
     adj: Vec<u32>,
     edges: Vec<(u32, u32, u32)>,
     fill: Vec<u32>,
-    pendants: Vec<(u32, u32)>,
     unmatched: Vec<usize>,
     /// Matching state, lent to [`Matching`] for one molecule.
     mate: Vec<u32>,
     free_deg: Vec<u32>,
     order: Vec<u32>,
+    stack: Vec<u32>,
 }
 
 thread_local! {
@@ -77,95 +75,136 @@ thread_local! {
 /// Assigns Kekulé orders to every bond flagged aromatic. Aromatic flags are
 /// left as they are; aromaticity perception sets them afresh afterwards.
 pub fn kekulize(mol: &mut Mol) -> Result<(), KekulizeError> {
-    if !mol.bonds().any(|(_, _, b)| b.aromatic) && !mol.atoms().any(|a| a.aromatic) {
+    let bonds: Vec<(u32, u32, u32)> = mol
+        .bonds()
+        .enumerate()
+        .filter(|(_, (_, _, bond))| bond.aromatic)
+        .map(|(e, (a, b, _))| (a as u32, b as u32, e as u32))
+        .collect();
+    let mut atoms = Vec::new();
+    candidates(mol, &bonds, &mut atoms);
+    if atoms.is_empty() {
         return Ok(());
     }
+    let mut shown = Vec::new();
+    bond_valences(mol, &mut shown);
+    kekulize_prepared(mol, &mut shown, &bonds, &atoms)
+}
+
+/// The atoms kekulization looks at, ascending: the aromatic atoms and the
+/// ends of the aromatic `bonds`.
+pub(crate) fn candidates(mol: &Mol, bonds: &[(u32, u32, u32)], out: &mut Vec<u32>) {
+    let mut end = vec![false; mol.atom_count()];
+    for &(a, b, _) in bonds {
+        end[a as usize] = true;
+        end[b as usize] = true;
+    }
+    out.clear();
+    out.extend(
+        mol.atoms()
+            .zip(end)
+            .enumerate()
+            .filter(|(_, (atom, end))| atom.aromatic || *end)
+            .map(|(i, _)| i as u32),
+    );
+}
+
+/// [`kekulize`] for a caller that already knows the aromatic bonds (as
+/// `(atom, atom, bond)`, in bond order), the [`candidates`] and the valence
+/// every atom's bonds show ([`bond_valences`]), as the SMILES reader does.
+/// The aromatic bonds must be single; on success `shown` counts the new
+/// double bonds.
+pub(crate) fn kekulize_prepared(
+    mol: &mut Mol,
+    shown: &mut [u32],
+    bonds: &[(u32, u32, u32)],
+    candidates: &[u32],
+) -> Result<(), KekulizeError> {
     SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut s) => kekulize_with(mol, &mut s),
+        Ok(mut s) => kekulize_with(mol, shown, bonds, candidates, &mut s),
         // Only reachable if kekulize were re-entered on this thread.
-        Err(_) => kekulize_with(mol, &mut Scratch::default()),
+        Err(_) => kekulize_with(mol, shown, bonds, candidates, &mut Scratch::default()),
     })
 }
 
-fn kekulize_with(mol: &mut Mol, s: &mut Scratch) -> Result<(), KekulizeError> {
+fn kekulize_with(
+    mol: &mut Mol,
+    shown: &mut [u32],
+    bonds: &[(u32, u32, u32)],
+    candidates: &[u32],
+    s: &mut Scratch,
+) -> Result<(), KekulizeError> {
     let n = mol.atom_count();
-    s.bonds.clear();
-    s.count.clear();
-    s.count.resize(n, 0);
-    s.shown.clear();
-    s.shown.resize(n, 0);
-    for (e, (a, b, bond)) in mol.bonds().enumerate() {
-        if bond.aromatic {
-            s.bonds.push((a as u32, b as u32, e as u32));
-            s.count[a] += 1;
-            s.count[b] += 1;
-        }
-        let v = bond.order.valence() as u32;
-        s.shown[b] += v;
-        if bond.order != BondOrder::Dative {
-            s.shown[a] += v;
-        }
+    // Only the candidates' entries are read below (every aromatic bond end
+    // is one) and all of them are written first, so entries left from an
+    // earlier molecule do no harm.
+    if s.local.len() < n {
+        s.local.resize(n, NONE);
     }
     // Local numbering of the atoms that may take a double bond.
-    s.local.clear();
-    s.local.resize(n, NONE);
     s.atoms.clear();
-    s.needs.clear();
-    for i in 0..n {
-        if s.count[i] == 0 && !mol.atom(i).aromatic {
-            continue;
-        }
-        let nd = need(mol, i, s.shown[i]);
-        if nd != Need::None {
-            s.local[i] = s.atoms.len() as u32;
-            s.atoms.push(i as u32);
-            s.needs.push(nd);
-        }
+    s.optional.clear();
+    for &i in candidates {
+        s.local[i as usize] = match need(mol.atom(i as usize), shown[i as usize]) {
+            Need::None => NONE,
+            nd => {
+                let v = s.atoms.len() as u32;
+                if nd == Need::Optional {
+                    s.optional.push(v);
+                }
+                s.atoms.push(i);
+                v
+            }
+        };
     }
     let real = s.atoms.len();
     // Each optional atom gets a pendant partner, so that leaving it without a
     // double bond is just another matching.
-    let optional = s.needs.iter().filter(|&&n| n == Need::Optional).count();
-    let total = real + optional;
+    let total = real + s.optional.len();
     s.edges.clear();
-    s.start.clear();
-    s.start.resize(total + 1, 0);
-    for &(a, b, e) in &s.bonds {
+    // Degrees over the aromatic bonds: the greedy pass's free-neighbour
+    // counts, and with the pendants the CSR offsets.
+    s.free_deg.clear();
+    s.free_deg.resize(real, 0);
+    for &(a, b, e) in bonds {
         let (la, lb) = (s.local[a as usize], s.local[b as usize]);
         if la != NONE && lb != NONE {
             s.edges.push((la, lb, e));
-            s.start[la as usize + 1] += 1;
-            s.start[lb as usize + 1] += 1;
+            s.free_deg[la as usize] += 1;
+            s.free_deg[lb as usize] += 1;
         }
     }
-    let mut pendant = real as u32;
-    s.pendants.clear();
-    for v in 0..real {
-        if s.needs[v] == Need::Optional {
-            s.pendants.push((v as u32, pendant));
-            s.start[v + 1] += 1;
-            s.start[pendant as usize + 1] += 1;
-            pendant += 1;
+    s.start.clear();
+    s.start.push(0);
+    let mut end = 0;
+    let mut optional = s.optional.iter().peekable();
+    for (v, &d) in s.free_deg.iter().enumerate() {
+        end += d;
+        if optional.next_if_eq(&&(v as u32)).is_some() {
+            end += 1;
         }
+        s.start.push(end);
     }
-    for i in 0..total {
-        s.start[i + 1] += s.start[i];
+    for _ in 0..s.optional.len() {
+        end += 1;
+        s.start.push(end);
     }
     s.adj.clear();
-    s.adj.resize(s.start[total] as usize, 0);
+    s.adj.resize(end as usize, 0);
     s.fill.clear();
     s.fill.extend_from_slice(&s.start[..total]);
-    for (a, b) in s
-        .edges
+    let pendants = s
+        .optional
         .iter()
-        .map(|&(la, lb, _)| (la, lb))
-        .chain(s.pendants.iter().copied())
-    {
+        .enumerate()
+        .map(|(k, &v)| (v, (real + k) as u32));
+    for (a, b) in s.edges.iter().map(|&(la, lb, _)| (la, lb)).chain(pendants) {
         for (v, w) in [(a, b), (b, a)] {
             s.adj[s.fill[v as usize] as usize] = w;
             s.fill[v as usize] += 1;
         }
     }
+    order_by_degree(&s.free_deg, &mut s.order);
     let graph = Csr {
         start: &s.start,
         adj: &s.adj,
@@ -174,21 +213,28 @@ fn kekulize_with(mol: &mut Mol, s: &mut Scratch) -> Result<(), KekulizeError> {
     mate.clear();
     mate.resize(total, NONE);
     let mut matching = Matching::new(graph, total, mate);
-    matching.greedy(real, &mut s.free_deg, &mut s.order);
+    matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
     s.unmatched.clear();
+    let mut optional = s.optional.iter().peekable();
     for v in 0..real {
-        if s.needs[v] == Need::Required && matching.mate[v] == NONE && !matching.augment_from(v) {
+        if optional.peek() == Some(&&(v as u32)) {
+            optional.next();
+            continue;
+        }
+        if matching.mate[v] == NONE && !matching.augment_from(v) {
             s.unmatched.push(s.atoms[v] as usize);
         }
     }
     let mate = matching.mate;
     let result = if s.unmatched.is_empty() {
-        for &(_, _, e) in &s.bonds {
+        for &(_, _, e) in bonds {
             mol.bond_mut(e as usize).order = BondOrder::Single;
         }
         for &(la, lb, e) in &s.edges {
             if mate[la as usize] == lb {
                 mol.bond_mut(e as usize).order = BondOrder::Double;
+                shown[s.atoms[la as usize] as usize] += 1;
+                shown[s.atoms[lb as usize] as usize] += 1;
             }
         }
         Ok(())
@@ -199,6 +245,32 @@ fn kekulize_with(mol: &mut Mol, s: &mut Scratch) -> Result<(), KekulizeError> {
     };
     s.mate = mate;
     result
+}
+
+/// The vertices by ascending degree. Small systems, almost all, are sorted
+/// by a scan per degree, which leaves ties in vertex order as the standard
+/// library's unstable sort does at that size (insertion sort up to 20
+/// items); larger ones keep the order that sort has always given them, so
+/// that every Kekulé structure stays as it was.
+fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
+    order.clear();
+    if degree.len() > 20 {
+        order.extend(0..degree.len() as u32);
+        order.sort_unstable_by_key(|&v| degree[v as usize]);
+        return;
+    }
+    let (lo, hi) = degree
+        .iter()
+        .fold((u32::MAX, 0), |(lo, hi), &d| (lo.min(d), hi.max(d)));
+    for d in lo..=hi {
+        order.extend(
+            degree
+                .iter()
+                .enumerate()
+                .filter(|&(_, &dv)| dv == d)
+                .map(|(v, _)| v as u32),
+        );
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -245,23 +317,16 @@ impl<'a> Matching<'a> {
         }
     }
 
-    /// Matches vertices with the fewest free neighbours first: chains and
-    /// pendant atoms are forced, and rings rarely need repair afterwards.
-    /// Only the first `real` vertices take part: the partners added for
-    /// optional atoms must stay free, as ends for augmenting paths.
-    fn greedy(&mut self, real: usize, free_deg: &mut Vec<u32>, order: &mut Vec<u32>) {
+    /// Matches vertices with the fewest free neighbours first (`order`, with
+    /// `free_deg` their counts of free neighbours among the first `real`):
+    /// chains and pendant atoms are forced, and rings rarely need repair
+    /// afterwards. Only the first `real` vertices take part: the partners
+    /// added for optional atoms must stay free, as ends for augmenting paths.
+    fn greedy(&mut self, real: usize, free_deg: &mut [u32], order: &[u32], stack: &mut Vec<u32>) {
         let n = real;
         let g = self.graph;
-        free_deg.clear();
-        free_deg.extend(
-            (0..n as u32)
-                .map(|v| g.neighbors(v).iter().filter(|&&w| (w as usize) < n).count() as u32),
-        );
-        order.clear();
-        order.extend(0..n as u32);
-        order.sort_unstable_by_key(|&v| free_deg[v as usize]);
         // Vertices left with one free neighbour are forced: settle them first.
-        let mut stack: Vec<u32> = Vec::new();
+        stack.clear();
         for &start in order.iter() {
             stack.push(start);
             while let Some(v) = stack.pop() {

@@ -24,8 +24,10 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
 pub use cleanup::clean_up;
+pub(crate) use cleanup::clean_up_with;
 pub use rings::RingInfo;
 pub use valence::assign_implicit_hydrogens;
+pub(crate) use valence::assign_implicit_hydrogens_with;
 
 /// Chirality as written in SMILES. The number is the OpenSMILES permutation
 /// index: `@` is `Tetrahedral(1)`, `@@` is `Tetrahedral(2)`, `@TB7` is
@@ -199,6 +201,11 @@ impl Mol {
 
     pub fn atoms(&self) -> impl Iterator<Item = &Atom> + '_ {
         self.graph.node_weights()
+    }
+
+    /// Every atom, mutable, in index order; one pass without index lookups.
+    pub(crate) fn atoms_mut(&mut self) -> impl Iterator<Item = &mut Atom> + '_ {
+        self.graph.node_weights_mut()
     }
 
     pub fn bond(&self, e: usize) -> &Bond {

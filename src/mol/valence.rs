@@ -7,8 +7,16 @@ use super::{element, BondOrder, Mol};
 /// to its smallest allowed valence at or above the valence its bonds show.
 /// Run after kekulization, so aromatic bonds have their Kekulé orders.
 pub fn assign_implicit_hydrogens(mol: &mut Mol) {
-    // One pass over the bonds instead of an edge-list walk per atom.
-    let mut shown = vec![0u32; mol.atom_count()];
+    let mut shown = Vec::new();
+    bond_valences(mol, &mut shown);
+    assign_implicit_hydrogens_with(mol, &shown);
+}
+
+/// The valence each atom's bonds show (a dative bond counts on its acceptor
+/// only), in one pass over the bonds instead of an edge-list walk per atom.
+pub(crate) fn bond_valences(mol: &Mol, shown: &mut Vec<u32>) {
+    shown.clear();
+    shown.resize(mol.atom_count(), 0);
     for (a, b, bond) in mol.bonds() {
         let order = bond.order;
         let v = order.valence() as u32;
@@ -17,8 +25,12 @@ pub fn assign_implicit_hydrogens(mol: &mut Mol) {
             shown[a] += v;
         }
     }
-    for (i, &shown) in shown.iter().enumerate() {
-        let atom = mol.atom_mut(i);
+}
+
+/// [`assign_implicit_hydrogens`] with the bond valences already known
+/// (`shown[i]` as [`bond_valences`] gives it).
+pub(crate) fn assign_implicit_hydrogens_with(mol: &mut Mol, shown: &[u32]) {
+    for (atom, &shown) in mol.atoms_mut().zip(shown) {
         if atom.bracket || atom.element == 0 {
             continue;
         }

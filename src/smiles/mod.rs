@@ -8,5 +8,5 @@ pub mod write;
 #[allow(unused_imports)]
 pub(crate) use error::Caret;
 pub use error::{Found, SmilesError};
-pub use read::{parse, parse_graph};
+pub use read::{parse, parse_graph, parse_unperceived};
 pub use write::{fragment_smiles, to_smiles};

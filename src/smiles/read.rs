@@ -11,10 +11,10 @@ use nom::sequence::preceded;
 use nom::IResult;
 
 use super::error::{Found, SmilesError};
-use crate::mol::kekulize::{kekulize, KekulizeError};
+use crate::mol::kekulize::{candidates, kekulize_prepared, KekulizeError};
 use crate::mol::{
-    assign_implicit_hydrogens, clean_up, element, Atom, Bond, BondDirection, BondOrder, Chirality,
-    Mol, StereoCenter,
+    assign_implicit_hydrogens_with, clean_up_with, element, Atom, Bond, BondDirection, BondOrder,
+    Chirality, Mol, StereoCenter,
 };
 
 /// Reads a SMILES string into a molecule: kekulized, with implicit
@@ -27,28 +27,145 @@ use crate::mol::{
 /// assert!(mol.atoms().all(|a| a.aromatic));
 /// ```
 pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
-    let mut mol = parse_graph(smiles)?;
-    clean_up(&mut mol);
-    assign_implicit_hydrogens(&mut mol);
+    let mut mol = parse_unperceived(smiles)?;
     mol.perceive();
     Ok(mol)
+}
+
+/// Reads a SMILES string into a kekulized molecule with implicit hydrogens
+/// and RDKit's clean-up of hypervalent spellings, but without ring or
+/// aromaticity perception: [`parse`] minus [`Mol::perceive`], for callers
+/// that need only atoms, bonds and hydrogen counts.
+///
+/// ```
+/// let mol = markush::smiles::parse_unperceived("c1ccncc1").unwrap();
+/// assert_eq!(mol.formula(), "C5H5N");
+/// assert!(mol.rings().sssr().is_empty());
+/// ```
+pub fn parse_unperceived(smiles: &str) -> Result<Mol, SmilesError> {
+    read(smiles, true)
 }
 
 /// Reads the graph as written and kekulizes it, without ring or aromaticity
 /// perception and without implicit hydrogens.
 pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
-    let mut reader = Reader::new(smiles);
+    read(smiles, false)
+}
+
+/// The reader's buffers, kept per thread: a molecule of typical size is read
+/// in about a microsecond, and allocating these anew each time cost a good
+/// part of that.
+#[derive(Default)]
+struct Workspace {
+    /// Open branches: the atom they hang from, the '(' offset, and whether
+    /// an atom was read inside yet.
+    branches: Vec<(u32, usize, bool)>,
+    rings: Vec<Option<OpenRing>>,
+    /// Chiral atoms and their neighbour order (index into `stereo`).
+    stereo: Vec<StereoCenter>,
+    stereo_of: Vec<u32>,
+    /// Unwritten bonds between an aromatic atom and `*`.
+    star_bonds: Vec<u32>,
+    /// Per atom: the valence its bonds show (see `mol::bond_valences`).
+    shown: Vec<u32>,
+    /// Per atom: [`AROMATIC`] and [`STAR`] flags.
+    flags: Vec<u8>,
+    /// Aromatic bonds as (atom, atom, bond), in bond order.
+    aromatic_bonds: Vec<(u32, u32, u32)>,
+    /// The atoms kekulization looks at: the aromatic atoms, ascending, and
+    /// once `odd_aromatic_bond` is set, the aromatic bonds' ends as well.
+    kekule_atoms: Vec<u32>,
+    /// An aromatic bond has an end that is not an aromatic atom (`C:C`).
+    odd_aromatic_bond: bool,
+}
+
+const AROMATIC: u8 = 1;
+const STAR: u8 = 2;
+
+impl Workspace {
+    fn clear(&mut self) {
+        self.branches.clear();
+        self.rings.clear();
+        self.stereo.clear();
+        self.stereo_of.clear();
+        self.star_bonds.clear();
+        self.shown.clear();
+        self.flags.clear();
+        self.aromatic_bonds.clear();
+        self.kekule_atoms.clear();
+        self.odd_aromatic_bond = false;
+    }
+
+    /// Gives back the memory of a huge input instead of keeping it for the
+    /// rest of the thread's life.
+    fn trim(&mut self) {
+        const KEEP: usize = 1 << 14;
+        fn trim<T>(v: &mut Vec<T>) {
+            if v.capacity() > KEEP {
+                *v = Vec::new();
+            }
+        }
+        trim(&mut self.branches);
+        trim(&mut self.rings);
+        trim(&mut self.stereo);
+        trim(&mut self.stereo_of);
+        trim(&mut self.star_bonds);
+        trim(&mut self.shown);
+        trim(&mut self.flags);
+        trim(&mut self.aromatic_bonds);
+        trim(&mut self.kekule_atoms);
+    }
+}
+
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
+}
+
+fn read(smiles: &str, hydrogens: bool) -> Result<Mol, SmilesError> {
+    WORKSPACE.with(|ws| match ws.try_borrow_mut() {
+        Ok(mut ws) => {
+            let result = read_with(smiles, hydrogens, &mut ws);
+            ws.trim();
+            result
+        }
+        // Only reachable if the reader were re-entered on this thread.
+        Err(_) => read_with(smiles, hydrogens, &mut Workspace::default()),
+    })
+}
+
+fn read_with(smiles: &str, hydrogens: bool, ws: &mut Workspace) -> Result<Mol, SmilesError> {
+    ws.clear();
+    let mut reader = Reader::new(smiles, ws);
     reader.run()?;
-    let Reader {
-        mut mol,
-        offsets,
-        star_bonds,
-        ..
-    } = reader;
-    aromatize_ring_bonds_to_stars(&mut mol, &star_bonds);
-    if let Err(KekulizeError { atoms }) = kekulize(&mut mol) {
-        let offset = offsets[atoms[0]] as usize;
-        return Err(SmilesError::Kekulize { offset, atoms });
+    let mut mol = reader.mol;
+    if !ws.star_bonds.is_empty() {
+        aromatize_ring_bonds_to_stars(&mut mol, &ws.star_bonds);
+        ws.odd_aromatic_bond = true;
+        ws.aromatic_bonds.clear();
+        ws.aromatic_bonds.extend(
+            mol.bonds()
+                .enumerate()
+                .filter(|(_, (_, _, bond))| bond.aromatic)
+                .map(|(e, (a, b, _))| (a as u32, b as u32, e as u32)),
+        );
+    }
+    if ws.odd_aromatic_bond {
+        candidates(&mol, &ws.aromatic_bonds, &mut ws.kekule_atoms);
+    }
+    if !ws.kekule_atoms.is_empty() {
+        if let Err(KekulizeError { atoms }) = kekulize_prepared(
+            &mut mol,
+            &mut ws.shown,
+            &ws.aromatic_bonds,
+            &ws.kekule_atoms,
+        ) {
+            let offset = atom_offset(smiles.as_bytes(), atoms[0]);
+            return Err(SmilesError::Kekulize { offset, atoms });
+        }
+    }
+    if hydrogens {
+        clean_up_with(&mut mol, &mut ws.shown);
+        assign_implicit_hydrogens_with(&mut mol, &ws.shown);
     }
     Ok(mol)
 }
@@ -85,6 +202,79 @@ fn connected_without(mol: &Mol, a: usize, b: usize, skip: usize) -> bool {
     false
 }
 
+/// What each byte starts outside brackets: an organic-subset atom (its
+/// element plus one, with [`ORGANIC_AROMATIC`] for the aromatic spellings)
+/// or nothing (0). `Cl` and `Br` start with `C` and `B`; the reader looks at
+/// the second letter itself.
+static ORGANIC: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let atoms: [(u8, u8, bool); 15] = [
+        (b'B', 5, false),
+        (b'C', 6, false),
+        (b'N', 7, false),
+        (b'O', 8, false),
+        (b'F', 9, false),
+        (b'P', 15, false),
+        (b'S', 16, false),
+        (b'I', 53, false),
+        (b'b', 5, true),
+        (b'c', 6, true),
+        (b'n', 7, true),
+        (b'o', 8, true),
+        (b'p', 15, true),
+        (b's', 16, true),
+        (b'*', 0, false),
+    ];
+    let mut i = 0;
+    while i < atoms.len() {
+        let (c, z, aromatic) = atoms[i];
+        t[c as usize] = (z + 1) | if aromatic { ORGANIC_AROMATIC } else { 0 };
+        i += 1;
+    }
+    t
+};
+
+const ORGANIC_AROMATIC: u8 = 0x80;
+
+/// Upper bounds of the atom and bond counts, so the graph's storage is
+/// allocated once, at about its size. Every atom has a letter or `*` (the
+/// second letter of `Cl` and letters in brackets only overcount); every
+/// atom but a component's first has a bond to an earlier atom, and a ring
+/// bond takes two digits or more. Counting bytes without branches keeps
+/// this pass cheap next to the reading itself.
+fn size_hint(input: &[u8]) -> (usize, usize) {
+    let (mut atoms, mut digits) = (0usize, 0usize);
+    for &c in input {
+        atoms += usize::from((c | 0x20).wrapping_sub(b'a') < 26 || c == b'*');
+        digits += usize::from(c.wrapping_sub(b'0') < 10);
+    }
+    (atoms, atoms + digits / 2)
+}
+
+/// Byte offset of atom `k` in a SMILES string that was read without error:
+/// errors found after reading (kekulization) point at an atom, and
+/// recording every atom's offset while reading would cost every molecule.
+fn atom_offset(input: &[u8], k: usize) -> usize {
+    let mut seen = 0;
+    let mut i = 0;
+    while i < input.len() {
+        let c = input[i];
+        if ORGANIC[c as usize] != 0 || c == b'[' {
+            if seen == k {
+                return i;
+            }
+            seen += 1;
+            if c == b'[' {
+                while i < input.len() && input[i] != b']' {
+                    i += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    input.len()
+}
+
 /// A bond symbol as written, before we know both its atoms.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct BondSpec {
@@ -93,6 +283,22 @@ struct BondSpec {
     direction: BondDirection,
     /// `<-`: the atom after the symbol donates.
     reversed: bool,
+}
+
+impl BondSpec {
+    const fn plain(order: BondOrder, aromatic: bool, direction: BondDirection) -> Self {
+        BondSpec {
+            order,
+            aromatic,
+            direction,
+            reversed: false,
+        }
+    }
+
+    /// The bond when nothing is written between the atoms.
+    const fn unwritten(both_aromatic: bool) -> Self {
+        BondSpec::plain(BondOrder::Single, both_aromatic, BondDirection::None)
+    }
 }
 
 struct OpenRing {
@@ -106,45 +312,31 @@ struct OpenRing {
 /// Neighbour slot of a chiral atom waiting for its ring partner.
 const PENDING: u32 = u32::MAX - 1;
 
-struct Reader<'a> {
+struct Reader<'a, 'w> {
     input: &'a [u8],
     text: &'a str,
     pos: usize,
     mol: Mol,
-    offsets: Vec<u32>,
     prev: Option<u32>,
     bond: Option<(BondSpec, usize)>,
-    /// Open branches: the atom they hang from, the '(' offset, and whether
-    /// an atom was read inside yet.
-    branches: Vec<(u32, usize, bool)>,
-    rings: Vec<Option<OpenRing>>,
     open_rings: usize,
-    /// Chiral atoms and their neighbour order (index into `stereo`).
-    stereo: Vec<StereoCenter>,
-    stereo_of: Vec<u32>,
-    /// Unwritten bonds between an aromatic atom and `*`.
-    star_bonds: Vec<u32>,
+    ws: &'w mut Workspace,
 }
 
 const NO_STEREO: u32 = u32::MAX;
 
-impl<'a> Reader<'a> {
-    fn new(text: &'a str) -> Self {
-        let guess = text.len() / 2 + 1;
+impl<'a, 'w> Reader<'a, 'w> {
+    fn new(text: &'a str, ws: &'w mut Workspace) -> Self {
+        let (atoms, bonds) = size_hint(text.as_bytes());
         Reader {
             input: text.as_bytes(),
             text,
             pos: 0,
-            mol: Mol::with_capacity(guess, guess + 4),
-            offsets: Vec::with_capacity(guess),
+            mol: Mol::with_capacity(atoms, bonds),
             prev: None,
             bond: None,
-            branches: Vec::new(),
-            rings: Vec::new(),
             open_rings: 0,
-            stereo: Vec::new(),
-            stereo_of: Vec::with_capacity(guess),
-            star_bonds: Vec::new(),
+            ws,
         }
     }
 
@@ -155,6 +347,11 @@ impl<'a> Reader<'a> {
     fn run(&mut self) -> Result<(), SmilesError> {
         while self.pos < self.input.len() {
             let c = self.input[self.pos];
+            let organic = ORGANIC[c as usize];
+            if organic != 0 {
+                self.organic_atom(c, organic);
+                continue;
+            }
             match c {
                 b'(' => {
                     let Some(prev) = self.prev else {
@@ -163,17 +360,17 @@ impl<'a> Reader<'a> {
                     if self.bond.is_some() {
                         return Err(self.unexpected("an atom after the bond"));
                     }
-                    if let Some(top) = self.branches.last_mut() {
+                    if let Some(top) = self.ws.branches.last_mut() {
                         top.2 = true;
                     }
-                    self.branches.push((prev, self.pos, false));
+                    self.ws.branches.push((prev, self.pos, false));
                     self.pos += 1;
                 }
                 b')' => {
                     if let Some((_, at)) = self.bond {
                         return Err(SmilesError::DanglingBond { offset: at });
                     }
-                    let Some((atom, _, filled)) = self.branches.pop() else {
+                    let Some((atom, _, filled)) = self.ws.branches.pop() else {
                         return Err(SmilesError::UnopenedBranch { offset: self.pos });
                     };
                     if !filled {
@@ -204,31 +401,27 @@ impl<'a> Reader<'a> {
                         return Err(self.unexpected("an atom after the bond"));
                     }
                     let at = self.pos;
-                    let (rest, spec) =
-                        bond_symbol(&self.text[at..]).map_err(|_| self.unexpected("a bond"))?;
-                    self.pos = self.text.len() - rest.len();
+                    let (len, spec) =
+                        bond_symbol(&self.input[at..]).ok_or_else(|| self.unexpected("a bond"))?;
+                    self.pos += len;
                     self.bond = Some((spec, at));
                 }
                 b'[' => {
-                    let at = self.pos;
                     let (atom, chiral_h) = self.bracket_atom()?;
-                    self.add_atom(atom, at, chiral_h);
+                    self.add_atom(atom, chiral_h);
                 }
-                _ => {
-                    let at = self.pos;
-                    let atom = self.organic_atom()?;
-                    self.add_atom(atom, at, false);
-                }
+                _ => return Err(self.unexpected("an atom, bond, ring bond or branch")),
             }
         }
         if let Some((_, at)) = self.bond {
             return Err(SmilesError::DanglingBond { offset: at });
         }
-        if let Some(&(_, at, _)) = self.branches.last() {
+        if let Some(&(_, at, _)) = self.ws.branches.last() {
             return Err(SmilesError::UnclosedBranch { offset: at });
         }
         if self.open_rings > 0 {
             let (ring, open) = self
+                .ws
                 .rings
                 .iter()
                 .enumerate()
@@ -243,40 +436,27 @@ impl<'a> Reader<'a> {
         if self.mol.atom_count() == 0 && !self.input.is_empty() {
             return Err(self.unexpected("an atom"));
         }
-        for center in self.stereo.drain(..) {
+        for center in self.ws.stereo.drain(..) {
             self.mol.add_stereo_center(center);
         }
         Ok(())
     }
 
-    fn organic_atom(&mut self) -> Result<Atom, SmilesError> {
-        let rest = &self.input[self.pos..];
-        let (element, aromatic, len) = match rest {
-            [b'C', b'l', ..] => (17, false, 2),
-            [b'B', b'r', ..] => (35, false, 2),
-            [b'B', ..] => (5, false, 1),
-            [b'C', ..] => (6, false, 1),
-            [b'N', ..] => (7, false, 1),
-            [b'O', ..] => (8, false, 1),
-            [b'F', ..] => (9, false, 1),
-            [b'P', ..] => (15, false, 1),
-            [b'S', ..] => (16, false, 1),
-            [b'I', ..] => (53, false, 1),
-            [b'b', ..] => (5, true, 1),
-            [b'c', ..] => (6, true, 1),
-            [b'n', ..] => (7, true, 1),
-            [b'o', ..] => (8, true, 1),
-            [b'p', ..] => (15, true, 1),
-            [b's', ..] => (16, true, 1),
-            [b'*', ..] => (0, false, 1),
-            _ => return Err(self.unexpected("an atom, bond, ring bond or branch")),
+    /// An organic-subset atom; `code` is its [`ORGANIC`] entry.
+    fn organic_atom(&mut self, c: u8, code: u8) {
+        let next = self.input.get(self.pos + 1).copied();
+        let (element, len) = match (c, next) {
+            (b'C', Some(b'l')) => (17, 2),
+            (b'B', Some(b'r')) => (35, 2),
+            _ => ((code & !ORGANIC_AROMATIC) - 1, 1),
         };
         self.pos += len;
-        Ok(Atom {
+        let atom = Atom {
             element,
-            aromatic,
+            aromatic: code & ORGANIC_AROMATIC != 0,
             ..Atom::default()
-        })
+        };
+        self.add_atom(atom, false);
     }
 
     /// Returns the atom and whether its hydrogen is a stereo neighbour.
@@ -358,26 +538,35 @@ impl<'a> Reader<'a> {
         Ok((atom, chirality != Chirality::None && explicit_h > 0))
     }
 
-    fn add_atom(&mut self, atom: Atom, offset: usize, chiral_h: bool) {
+    fn add_atom(&mut self, atom: Atom, chiral_h: bool) {
         let chiral = atom.chirality != Chirality::None;
-        let aromatic = atom.aromatic;
+        let flags = if atom.aromatic {
+            AROMATIC
+        } else if atom.element == 0 {
+            STAR
+        } else {
+            0
+        };
         let idx = self.mol.add_atom(atom) as u32;
-        self.offsets.push(offset as u32);
+        if flags == AROMATIC {
+            self.ws.kekule_atoms.push(idx);
+        }
+        self.ws.shown.push(0);
+        self.ws.flags.push(flags);
         if chiral {
-            self.stereo_of.resize(idx as usize, NO_STEREO);
-            self.stereo_of.push(self.stereo.len() as u32);
-            self.stereo.push(StereoCenter {
+            self.ws.stereo_of.resize(idx as usize, NO_STEREO);
+            self.ws.stereo_of.push(self.ws.stereo.len() as u32);
+            self.ws.stereo.push(StereoCenter {
                 atom: idx,
                 neighbors: Vec::with_capacity(4),
             });
         }
-        if let Some(top) = self.branches.last_mut() {
+        if let Some(top) = self.ws.branches.last_mut() {
             top.2 = true;
         }
         if let Some(prev) = self.prev {
             let spec = self.bond.take().map(|(s, _)| s);
-            let prev_aromatic = self.mol.atom(prev as usize).aromatic;
-            self.connect(prev, idx, spec, prev_aromatic && aromatic);
+            self.connect(prev, idx, spec);
         }
         if chiral_h {
             self.stereo_push(idx, StereoCenter::HYDROGEN);
@@ -386,41 +575,52 @@ impl<'a> Reader<'a> {
     }
 
     fn stereo_push(&mut self, atom: u32, neighbor: u32) -> Option<(u32, u32)> {
-        let s = *self.stereo_of.get(atom as usize)?;
+        let s = *self.ws.stereo_of.get(atom as usize)?;
         if s == NO_STEREO {
             return None;
         }
-        let list = &mut self.stereo[s as usize].neighbors;
+        let list = &mut self.ws.stereo[s as usize].neighbors;
         list.push(neighbor);
         Some((s, list.len() as u32 - 1))
     }
 
-    fn aromatic_star_pair(&self, a: u32, b: u32) -> bool {
-        let (x, y) = (self.mol.atom(a as usize), self.mol.atom(b as usize));
-        (x.aromatic && y.element == 0) || (y.aromatic && x.element == 0)
+    /// Whether the atoms are both aromatic, and whether one is aromatic and
+    /// the other `*`.
+    fn pair_kind(&self, a: u32, b: u32) -> (bool, bool) {
+        let (x, y) = (self.ws.flags[a as usize], self.ws.flags[b as usize]);
+        (x & y == AROMATIC, x | y == AROMATIC | STAR)
     }
 
-    fn connect(&mut self, a: u32, b: u32, spec: Option<BondSpec>, both_aromatic: bool) {
-        let spec_unwritten = spec.is_none();
-        let spec = spec.map_or(
-            BondSpec {
-                order: BondOrder::Single,
-                aromatic: both_aromatic,
-                direction: BondDirection::None,
-                reversed: false,
-            },
-            |s| directed_aromatic(s, both_aromatic),
-        );
+    /// Adds the bond `a`-`b` as written (`spec`, or nothing), keeping the
+    /// bond valences and the list of aromatic bonds up to date.
+    fn add_bond(&mut self, a: u32, b: u32, spec: Option<BondSpec>) {
+        let (both_aromatic, aromatic_star) = self.pair_kind(a, b);
+        let unwritten = spec.is_none();
+        let spec = spec.map_or(BondSpec::unwritten(both_aromatic), |s| {
+            directed_aromatic(s, both_aromatic)
+        });
         let bond = Bond {
             order: spec.order,
             aromatic: spec.aromatic,
             direction: spec.direction,
         };
         let (from, to) = if spec.reversed { (b, a) } else { (a, b) };
-        let e = self.mol.add_bond(from as usize, to as usize, bond);
-        if spec_unwritten && self.aromatic_star_pair(a, b) {
-            self.star_bonds.push(e as u32);
+        let e = self.mol.add_bond(from as usize, to as usize, bond) as u32;
+        let v = bond.order.valence() as u32;
+        self.ws.shown[to as usize] += v;
+        if bond.order != BondOrder::Dative {
+            self.ws.shown[from as usize] += v;
         }
+        if bond.aromatic {
+            self.ws.aromatic_bonds.push((from, to, e));
+            self.ws.odd_aromatic_bond |= !both_aromatic;
+        } else if unwritten && aromatic_star {
+            self.ws.star_bonds.push(e);
+        }
+    }
+
+    fn connect(&mut self, a: u32, b: u32, spec: Option<BondSpec>) {
+        self.add_bond(a, b, spec);
         self.stereo_push(a, b);
         self.stereo_push(b, a);
     }
@@ -430,23 +630,31 @@ impl<'a> Reader<'a> {
         let Some(prev) = self.prev else {
             return Err(self.unexpected("an atom before the ring bond"));
         };
-        let (rest, ring) = ring_number(&self.text[at..]).map_err(|_| {
-            if self.text[at + 1..].starts_with('(') {
-                self.unexpected_after(at + 2, "a ring number and ')'")
-            } else {
-                self.unexpected_after(at + 1, "two digits after '%'")
-            }
-        })?;
-        let ring = ring.ok_or(SmilesError::NumberTooLarge { offset: at })?;
-        self.pos = self.text.len() - rest.len();
+        let c = self.input[at];
+        let ring = if c.is_ascii_digit() {
+            self.pos += 1;
+            (c - b'0') as u32
+        } else {
+            let (rest, ring) = ring_number(&self.text[at..]).map_err(|_| {
+                if self.text[at + 1..].starts_with('(') {
+                    self.unexpected_after(at + 2, "a ring number and ')'")
+                } else {
+                    self.unexpected_after(at + 1, "two digits after '%'")
+                }
+            })?;
+            let ring = ring.ok_or(SmilesError::NumberTooLarge { offset: at })?;
+            self.pos = self.text.len() - rest.len();
+            ring
+        };
         let bond = self.bond.take();
-        if ring as usize >= self.rings.len() {
-            self.rings.resize_with(ring as usize + 1, || None);
+        let rings = &mut self.ws.rings;
+        if ring as usize >= rings.len() {
+            rings.resize_with(ring as usize + 1, || None);
         }
-        match self.rings[ring as usize].take() {
+        match rings[ring as usize].take() {
             None => {
                 let stereo_slot = self.stereo_push(prev, PENDING);
-                self.rings[ring as usize] = Some(OpenRing {
+                self.ws.rings[ring as usize] = Some(OpenRing {
                     atom: prev,
                     bond: bond.map(|(s, _)| s),
                     offset: at as u32,
@@ -477,39 +685,11 @@ impl<'a> Reader<'a> {
                     return Err(SmilesError::RingBondDuplicate { offset: at, ring });
                 }
                 if let Some((s, slot)) = open.stereo_slot {
-                    self.stereo[s as usize].neighbors[slot as usize] = prev;
+                    self.ws.stereo[s as usize].neighbors[slot as usize] = prev;
                 }
-                let both = self.mol.atom(open.atom as usize).aromatic
-                    && self.mol.atom(prev as usize).aromatic;
                 // The ring partner takes the neighbour slot at the closing
                 // digit, so add the bond's stereo entries by hand.
-                let spec = spec.map_or(
-                    BondSpec {
-                        order: BondOrder::Single,
-                        aromatic: both,
-                        direction: BondDirection::None,
-                        reversed: false,
-                    },
-                    |s| directed_aromatic(s, both),
-                );
-                let unwritten = open.bond.is_none() && bond.is_none();
-                let (from, to) = if spec.reversed {
-                    (prev, open.atom)
-                } else {
-                    (open.atom, prev)
-                };
-                let e = self.mol.add_bond(
-                    from as usize,
-                    to as usize,
-                    Bond {
-                        order: spec.order,
-                        aromatic: spec.aromatic,
-                        direction: spec.direction,
-                    },
-                );
-                if unwritten && self.aromatic_star_pair(open.atom, prev) {
-                    self.star_bonds.push(e as u32);
-                }
+                self.add_bond(open.atom, prev, spec);
                 self.stereo_push(prev, open.atom);
             }
         }
@@ -558,36 +738,27 @@ fn same_ring_bond(a: BondSpec, b: BondSpec) -> bool {
     a.order == b.order && a.aromatic == b.aromatic
 }
 
-fn bond_symbol(s: &str) -> IResult<&str, BondSpec> {
-    let plain = |order, aromatic, direction| BondSpec {
-        order,
-        aromatic,
-        direction,
-        reversed: false,
+/// The bond symbol at the start of `s` and its length in bytes.
+fn bond_symbol(s: &[u8]) -> Option<(usize, BondSpec)> {
+    use BondDirection::{Down, Up};
+    use BondOrder::{Dative, Double, Quadruple, Single, Triple};
+    let dative = |reversed| BondSpec {
+        reversed,
+        ..BondSpec::plain(Dative, false, BondDirection::None)
     };
-    alt((
-        map(tag("->"), |_| BondSpec {
-            order: BondOrder::Dative,
-            aromatic: false,
-            direction: BondDirection::None,
-            reversed: false,
-        }),
-        map(tag("<-"), |_| BondSpec {
-            order: BondOrder::Dative,
-            aromatic: false,
-            direction: BondDirection::None,
-            reversed: true,
-        }),
-        map(one_of("-=#$:/\\"), move |c| match c {
-            '-' => plain(BondOrder::Single, false, BondDirection::None),
-            '=' => plain(BondOrder::Double, false, BondDirection::None),
-            '#' => plain(BondOrder::Triple, false, BondDirection::None),
-            '$' => plain(BondOrder::Quadruple, false, BondDirection::None),
-            ':' => plain(BondOrder::Single, true, BondDirection::None),
-            '/' => plain(BondOrder::Single, false, BondDirection::Up),
-            _ => plain(BondOrder::Single, false, BondDirection::Down),
-        }),
-    ))(s)
+    let one = |order, aromatic, direction| Some((1, BondSpec::plain(order, aromatic, direction)));
+    match s {
+        [b'-', b'>', ..] => Some((2, dative(false))),
+        [b'<', b'-', ..] => Some((2, dative(true))),
+        [b'-', ..] => one(Single, false, BondDirection::None),
+        [b'=', ..] => one(Double, false, BondDirection::None),
+        [b'#', ..] => one(Triple, false, BondDirection::None),
+        [b'$', ..] => one(Quadruple, false, BondDirection::None),
+        [b':', ..] => one(Single, true, BondDirection::None),
+        [b'/', ..] => one(Single, false, Up),
+        [b'\\', ..] => one(Single, false, Down),
+        _ => None,
+    }
 }
 
 /// A ring-bond number: `1`, `%12` or `%(123)`. `None` when too large.
