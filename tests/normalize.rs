@@ -293,6 +293,9 @@ fn plain_molecules_pass_through_unchanged() {
         "[O-]S(=O)(=O)c1ccccc1.[Na+]",
         "O=C(O)C(=NNC(N)=O)C",
         "OC(=O)C(C)=NNc1ccccc1",
+        "O=C(Nc1ccc(Cc2ccncc2)cc1)c1nc[nH]n1",
+        "Cc1cc(Cc2ccc(C(F)(F)F)cc2)c(=O)[nH]n1",
+        "O=C1NC(c2ccccc2)c2c(-c3ccccc3)n[nH]c21",
         "",
     ] {
         let m = mol(s);
@@ -369,4 +372,40 @@ fn shared_data_sweep() {
             path.display()
         );
     }
+}
+
+#[test]
+fn bracket_hydrogens_and_hydrogen_atoms_are_kept() {
+    // Bracket NH: the count moves to the oxygen.
+    let forms = variants(&mol("O=C1C=Cc2ccccc2C1=N[NH]c1ccccc1"));
+    assert_eq!(forms.len(), 2);
+    assert_eq!(
+        to_smiles(&forms[1].mol),
+        to_smiles(&mol("Oc1ccc2ccccc2c1N=Nc1ccccc1"))
+    );
+    // A hydrogen atom on the NH would have to move as an atom: left alone.
+    let m = mol("O=C1C=Cc2ccccc2C1=NN([H])c1ccccc1");
+    let forms = variants(&m);
+    assert_eq!(forms.len(), 1);
+    assert_eq!(forms[0].mol.atom_count(), m.atom_count());
+}
+
+#[test]
+fn large_inputs_stay_bounded() {
+    let chain = format!("{}.[Cu+2].[Cl-].[Cl-]", "C".repeat(100_000));
+    let start = Instant::now();
+    let m = mol(&chain);
+    assert_eq!(variants(&m).len(), 1);
+    // Many hydrazone sites: a bounded number of variants.
+    let unit = "c1ccc(NN=C2C(=O)N(c3ccccc3)N=C2C)cc1";
+    let many = vec![unit; 200].join(".");
+    let m = mol(&many);
+    let forms = variants(&m);
+    check_invariants(&m, &forms);
+    assert_eq!(
+        forms.len(),
+        7,
+        "all sites, then each of the first sites alone"
+    );
+    assert!(start.elapsed().as_secs() < 20);
 }

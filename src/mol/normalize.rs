@@ -532,10 +532,15 @@ fn hydrazone_sites(mol: &Mol) -> Vec<Vec<Vec<usize>>> {
 /// The NH of `C=N-NH-Ar`: a neutral N with a hydrogen count (not a hydrogen
 /// atom, which would have to move) on an aromatic ring, the diazo component
 /// of the azo dye-to-be. Semicarbazones and acyl hydrazones (`C=N-NH-C(=O)`)
-/// are not azo dyes.
+/// are not azo dyes. The `C=N-N` link is outside rings, as an azo link is:
+/// pyrazoles and pyridazinones have ring `N-NH` of their own.
 fn hydrazone_nh(mol: &Mol, n1: usize, c: usize) -> Option<usize> {
     let a1 = mol.atom(n1);
     if a1.charge != 0 || a1.total_h() != 0 || mol.degree(n1) != 2 || mol.atom(c).charge != 0 {
+        return None;
+    }
+    let rings = mol.rings();
+    if mol.neighbors(n1).any(|(_, e)| rings.is_ring_bond(e)) {
         return None;
     }
     let (n2, e) = mol.neighbors(n1).find(|&(w, _)| w != c)?;
