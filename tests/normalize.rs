@@ -402,10 +402,7 @@ fn large_inputs_stay_bounded() {
     let m = mol(&many);
     let forms = variants(&m);
     check_invariants(&m, &forms);
-    assert_eq!(
-        forms.len(),
-        7,
-        "all sites, then each of the first sites alone"
-    );
+    // The molecule, the first four sites together, each of them alone.
+    assert_eq!(forms.len(), 6);
     assert!(start.elapsed().as_secs() < 20);
 }
