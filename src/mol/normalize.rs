@@ -211,12 +211,6 @@ fn ligand_aromaticity(mol: &Mol) -> Option<(Vec<bool>, Vec<bool>)> {
     (!same).then_some((atoms, bonds))
 }
 
-/// Valence atom `x` shows, hydrogens included (a dative bond it donates
-/// counts nothing).
-fn shown_valence(mol: &Mol, x: usize) -> u32 {
-    mol.valence(x)
-}
-
 fn allows(mol: &Mol, x: usize, charge: i8, valence: u32) -> bool {
     element::allowed_valences_charged(mol.atom(x).element, charge)
         .iter()
@@ -228,7 +222,7 @@ fn allows(mol: &Mol, x: usize, charge: i8, valence: u32) -> bool {
 fn under_valent(mol: &Mol, x: usize, charge: i8) -> bool {
     element::allowed_valences_charged(mol.atom(x).element, charge)
         .first()
-        .is_some_and(|&v| shown_valence(mol, x) < v as u32)
+        .is_some_and(|&v| mol.valence(x) < v as u32)
 }
 
 fn edit_bond(mol: &Mol, e: usize, edits: &mut MetalEdits) {
@@ -271,7 +265,7 @@ fn edit_bond(mol: &Mol, e: usize, edits: &mut MetalEdits) {
             }
         }
         BondOrder::Single if donor_element => {
-            let v = shown_valence(mol, x);
+            let v = mol.valence(x);
             if xq == 1 && allows(mol, x, 0, v - 1) {
                 // [n+]-[Cu-2]: a dative bond written with charges.
                 edits.removed[e] = true;
