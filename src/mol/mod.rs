@@ -16,6 +16,7 @@ pub mod aromaticity;
 mod cleanup;
 pub mod element;
 pub mod kekulize;
+pub mod normalize;
 pub mod rings;
 mod valence;
 

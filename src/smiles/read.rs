@@ -668,10 +668,14 @@ impl<'a, 'w> Reader<'a, 'w> {
                     (Some(a), Some(b)) if !same_ring_bond(a, b) => {
                         return Err(SmilesError::RingBondMismatch { offset: at, ring });
                     }
-                    // The opening side wrote the direction from its own atom.
+                    // The opening side wrote the direction from its own atom;
+                    // a symbol at the closing digit reads from the closing
+                    // atom, so its direction and its dative sense turn round
+                    // (the bond is stored from the opening atom).
                     (Some(a), _) => Some(a),
                     (None, Some(b)) => Some(BondSpec {
                         direction: flip(b.direction),
+                        reversed: b.reversed ^ (b.order == BondOrder::Dative),
                         ..b
                     }),
                     (None, None) => None,
