@@ -141,17 +141,9 @@ fn gcd(a: usize, b: usize) -> usize {
     }
 }
 
-/// Spellings the SMILES reader does not yet read to the same molecule as
-/// the record's own SMILES: dative bonds to a metal (the hydrogen count of a
-/// dative donor written `[NH2]->`, and ring perception of the Kekulé
-/// dative phthalocyanine). Listed so that a fix shows up as a failure here
-/// and the entry is removed; every other record must agree.
-const KNOWN_READER_DISAGREEMENTS: [&str; 3] = ["CI-03 kekule", "CX-11 aromatic", "CX-11 kekule"];
-
 #[test]
 fn every_spelling_reads_to_one_molecule() {
     let mut failures = Vec::new();
-    let mut known = Vec::new();
     for r in records() {
         let id = text(&r, "id");
         let given = parse(text(&r, "smiles")).unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -159,12 +151,10 @@ fn every_spelling_reads_to_one_molecule() {
         for key in ["aromatic", "kekule"] {
             let other = parse(text(&r, key)).unwrap_or_else(|e| panic!("{id} {key}: {e}"));
             if to_smiles(&other) != canonical {
-                let tag = format!("{id} {key}");
-                if KNOWN_READER_DISAGREEMENTS.contains(&tag.as_str()) {
-                    known.push(tag);
-                } else {
-                    failures.push(format!("{tag} spelling reads as {}", to_smiles(&other)));
-                }
+                failures.push(format!(
+                    "{id} {key} spelling reads as {}",
+                    to_smiles(&other)
+                ));
             }
         }
         let order = shuffle(given.atom_count(), id.len());
@@ -180,10 +170,6 @@ fn every_spelling_reads_to_one_molecule() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(
-        known, KNOWN_READER_DISAGREEMENTS,
-        "a known disagreement is fixed: remove it from the list"
-    );
 }
 
 /// Groups a label of `formula` may take: its `label` choices or the group

@@ -11,6 +11,7 @@ use super::{
 use crate::groups::Session;
 use crate::markush::ast::{CenterForm, Choice, ClosureKind, Count, Formula, FragmentKind};
 use crate::matcher::{MatchOptions, Target, DEFAULT_BUDGET};
+use crate::mol::normalize::variants;
 use crate::mol::{element, Mol};
 use crate::smiles::fragment_smiles;
 
@@ -24,23 +25,6 @@ const MAX_DEPTH: usize = 8;
 /// Attachment atoms per pattern atom, the substituent index of each
 /// attachment, and each substituent's sorted atoms.
 type Substituents = (Vec<Vec<usize>>, HashMap<usize, usize>, Vec<Vec<usize>>);
-
-/// One form of the molecule, as normalisation gives it.
-pub(super) struct Variant {
-    pub mol: Mol,
-    pub origin: Vec<usize>,
-    pub notes: Vec<String>,
-}
-
-/// Stand-in for `crate::mol::normalize::variants` until it lands: the
-/// molecule as given.
-fn variants(mol: &Mol) -> Vec<Variant> {
-    vec![Variant {
-        mol: mol.clone(),
-        origin: (0..mol.atom_count()).collect(),
-        notes: Vec::new(),
-    }]
-}
 
 /// A copy of `mol` with every bond between a metal and a non-metal broken
 /// ionically (a covalent bond leaves a negative charge on the non-metal and
