@@ -98,51 +98,89 @@ struct AtomFacts {
     cyclic_multiple: bool,
 }
 
-fn bond_valence_at(mol: &Mol, bond: usize, atom: usize) -> i32 {
-    let b = mol.bond(bond);
-    if b.order == BondOrder::Dative && mol.bond_atoms(bond).0 == atom {
-        0
-    } else {
-        b.order.valence() as i32
-    }
+/// Bond facts summed per atom in one pass over the bonds.
+#[derive(Clone, Copy, Default)]
+struct BondSums {
+    degree: i32,
+    valence: i32,
+    null_bonds: i32,
+    double_or_triple: i32,
+    cyclic_multiple: bool,
+    /// Latest non-ring bond of order two or more where the atom is the
+    /// bond's first / second atom: petgraph lists an atom's bonds latest
+    /// first, those it starts before those it ends, and RDKit's rule looks
+    /// at the first such bond in that order.
+    exo_first: u32,
+    exo_second: u32,
 }
 
-fn atom_facts(mol: &Mol, i: usize) -> AtomFacts {
-    let atom = mol.atom(i);
+const NO_BOND: u32 = u32::MAX;
+
+fn bond_sums(mol: &Mol, sums: &mut Vec<BondSums>) {
     let rings = mol.rings();
-    let mut facts = AtomFacts {
-        z: atom.element,
-        charge: atom.charge as i32,
-        explicit_valence: atom.explicit_h as i32,
-        total_valence: atom.total_h() as i32,
-        degree: 0,
-        null_bonds: 0,
-        explicit_h: atom.explicit_h as i32,
-        total_h: atom.total_h() as i32,
-        radicals: 0,
-        double_or_triple: 0,
-        exocyclic_multiple: None,
-        cyclic_multiple: false,
-    };
-    for (nbr, bond) in mol.neighbors(i) {
-        let v = bond_valence_at(mol, bond, i);
-        facts.degree += 1;
-        facts.explicit_valence += v;
-        facts.total_valence += v;
-        if v == 0 {
-            facts.null_bonds += 1;
-        }
-        if matches!(mol.bond(bond).order, BondOrder::Double | BondOrder::Triple) {
-            facts.double_or_triple += 1;
-        }
-        if v >= 2 {
-            if rings.is_ring_bond(bond) {
-                facts.cyclic_multiple = true;
-            } else if facts.exocyclic_multiple.is_none() {
-                facts.exocyclic_multiple = Some(mol.atom(nbr).element);
+    sums.clear();
+    sums.resize(
+        mol.atom_count(),
+        BondSums {
+            exo_first: NO_BOND,
+            exo_second: NO_BOND,
+            ..BondSums::default()
+        },
+    );
+    for (e, (a, b, bond)) in mol.bonds().enumerate() {
+        let multiple = matches!(bond.order, BondOrder::Double | BondOrder::Triple);
+        let v = bond.order.valence() as i32;
+        let ring = v >= 2 && rings.is_ring_bond(e);
+        for (atom, first) in [(a, true), (b, false)] {
+            let v = if bond.order == BondOrder::Dative && first {
+                0
+            } else {
+                v
+            };
+            let s = &mut sums[atom];
+            s.degree += 1;
+            s.valence += v;
+            s.null_bonds += i32::from(v == 0);
+            s.double_or_triple += i32::from(multiple);
+            if v >= 2 {
+                if ring {
+                    s.cyclic_multiple = true;
+                } else if first {
+                    s.exo_first = e as u32;
+                } else {
+                    s.exo_second = e as u32;
+                }
             }
         }
     }
+}
+
+fn atom_facts(mol: &Mol, sums: &[BondSums], i: usize) -> AtomFacts {
+    let atom = mol.atom(i);
+    let s = &sums[i];
+    let exo = if s.exo_first != NO_BOND {
+        s.exo_first
+    } else {
+        s.exo_second
+    };
+    let exocyclic_multiple = (exo != NO_BOND).then(|| {
+        let (a, b) = mol.bond_atoms(exo as usize);
+        mol.atom(if a == i { b } else { a }).element
+    });
+    let mut facts = AtomFacts {
+        z: atom.element,
+        charge: atom.charge as i32,
+        explicit_valence: atom.explicit_h as i32 + s.valence,
+        total_valence: atom.total_h() as i32 + s.valence,
+        degree: s.degree,
+        null_bonds: s.null_bonds,
+        explicit_h: atom.explicit_h as i32,
+        total_h: atom.total_h() as i32,
+        radicals: 0,
+        double_or_triple: s.double_or_triple,
+        exocyclic_multiple,
+        cyclic_multiple: s.cyclic_multiple,
+    };
     if atom.bracket {
         facts.radicals = radicals(&facts);
     }
@@ -259,6 +297,22 @@ fn electron_range(d: Donor) -> (i32, i32) {
     }
 }
 
+/// Buffers reused from molecule to molecule on one thread.
+#[derive(Default)]
+struct Work {
+    sums: Vec<BondSums>,
+    /// Donor type and candidacy per ring atom, computed once.
+    donors: Vec<Option<(Donor, bool)>>,
+    candidates: Vec<usize>,
+    /// Per bond: candidate rings small enough to fuse that hold it.
+    shared: Vec<u8>,
+    marks: Marks,
+}
+
+thread_local! {
+    static WORK: std::cell::RefCell<Work> = std::cell::RefCell::new(Work::default());
+}
+
 pub fn perceive(mol: &mut Mol) {
     for i in 0..mol.atom_count() {
         mol.atom_mut(i).aromatic = false;
@@ -266,47 +320,75 @@ pub fn perceive(mol: &mut Mol) {
     for e in 0..mol.bond_count() {
         mol.bond_mut(e).aromatic = false;
     }
-    if mol.rings().rings().is_empty() {
+    if mol.rings().ring_count() == 0 {
         return;
     }
+    WORK.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => perceive_with(mol, &mut w),
+        // Only reachable if perception were re-entered on this thread.
+        Err(_) => perceive_with(mol, &mut Work::default()),
+    })
+}
+
+fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let n = mol.atom_count();
-    // Donor type per atom, computed once, for ring atoms only.
-    let mut donors: Vec<Option<(Donor, bool)>> = vec![None; n];
-    let mut candidates: Vec<usize> = Vec::new();
-    let rings = mol.rings().rings().len();
-    for r in 0..rings {
-        let ring = &mol.rings().rings()[r];
+    let m = mol.bond_count();
+    bond_sums(mol, &mut w.sums);
+    w.donors.clear();
+    w.donors.resize(n, None);
+    w.candidates.clear();
+    let info = mol.rings();
+    for r in 0..info.ring_count() {
         let mut all_candidates = true;
         let mut all_dummy = true;
-        for &a in ring {
+        for &a in info.ring_atoms(r) {
             let a = a as usize;
             all_dummy &= mol.atom(a).element == 0;
-            let (_, ok) = *donors[a].get_or_insert_with(|| {
-                let f = atom_facts(mol, a);
+            let (_, ok) = *w.donors[a].get_or_insert_with(|| {
+                let f = atom_facts(mol, &w.sums, a);
                 let d = donor_type(&f);
                 (d, is_candidate(&f, d))
             });
             all_candidates &= ok;
         }
         if all_candidates && !all_dummy {
-            candidates.push(r);
+            w.candidates.push(r);
         }
     }
-    if candidates.is_empty() {
+    if w.candidates.is_empty() {
         return;
     }
+    let donors = &w.donors;
     let donor = |a: u32| donors[a as usize].map_or(Donor::None, |(d, _)| d);
-    let marks = {
-        let info = mol.rings();
-        let systems = Systems::new(info, &candidates);
-        let mut marks = Marks::new(n, mol.bond_count());
-        for system in &systems.groups {
-            huckel_on_system(info, &candidates, &systems, system, &donor, &mut marks);
+    let marks = &mut w.marks;
+    marks.reset(n, m);
+    // Without two fusable candidate rings on one bond every ring is a system
+    // of its own, and only the ring itself can pass the 4n+2 rule.
+    w.shared.clear();
+    w.shared.resize(m, 0);
+    let mut fused = false;
+    for &r in &w.candidates {
+        let bonds = info.ring_bonds(r);
+        if bonds.len() <= MAX_FUSED_RING_SIZE {
+            for &e in bonds {
+                let s = &mut w.shared[e as usize];
+                fused |= *s > 0;
+                *s = 1;
+            }
         }
-        marks
-    };
-    for (e, &aromatic) in marks.bonds.iter().enumerate() {
-        if !aromatic {
+    }
+    if fused {
+        let systems = Systems::new(info, &w.candidates);
+        for system in &systems.groups {
+            huckel_on_system(info, &w.candidates, &systems, system, &donor, marks);
+        }
+    } else {
+        for i in 0..w.candidates.len() {
+            try_rings(info, &w.candidates, &[i], &donor, marks);
+        }
+    }
+    for e in 0..m {
+        if !w.marks.bonds[e] {
             continue;
         }
         mol.bond_mut(e).aromatic = true;
@@ -375,6 +457,7 @@ impl Systems {
 
 /// Aromatic bonds found so far, plus scratch counters over atoms and bonds
 /// (all zero between uses).
+#[derive(Default)]
 struct Marks {
     bonds: Vec<bool>,
     atom_uses: Vec<u8>,
@@ -382,12 +465,13 @@ struct Marks {
 }
 
 impl Marks {
-    fn new(atoms: usize, bonds: usize) -> Marks {
-        Marks {
-            bonds: vec![false; bonds],
-            atom_uses: vec![0; atoms],
-            bond_uses: vec![0; bonds],
-        }
+    fn reset(&mut self, atoms: usize, bonds: usize) {
+        self.bonds.clear();
+        self.bonds.resize(bonds, false);
+        self.atom_uses.clear();
+        self.atom_uses.resize(atoms, 0);
+        self.bond_uses.clear();
+        self.bond_uses.resize(bonds, 0);
     }
 }
 
@@ -477,13 +561,13 @@ fn try_rings(
     marks: &mut Marks,
 ) {
     for &r in rings {
-        for &a in &info.rings()[candidates[r]] {
+        for &a in info.ring_atoms(candidates[r]) {
             marks.atom_uses[a as usize] = marks.atom_uses[a as usize].saturating_add(1);
         }
     }
     let (mut low, mut high, mut any) = (0, 0, 0);
     for &r in rings {
-        for &a in &info.rings()[candidates[r]] {
+        for &a in info.ring_atoms(candidates[r]) {
             let uses = &mut marks.atom_uses[a as usize];
             if *uses == 1 || *uses == 2 {
                 let d = donor(a);
@@ -497,7 +581,7 @@ fn try_rings(
         }
     }
     for &r in rings {
-        for &a in &info.rings()[candidates[r]] {
+        for &a in info.ring_atoms(candidates[r]) {
             marks.atom_uses[a as usize] = 0;
         }
     }

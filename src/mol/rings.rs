@@ -23,55 +23,67 @@
 //! assert_eq!(rings.ring_systems().len(), 1);
 //! ```
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use super::{BondOrder, Mol};
 
 /// Rings of a molecule. `sssr()` is the smallest set of smallest rings
 /// (its length is the cyclomatic number); `rings()` adds the symmetric
 /// extras RDKit keeps, and is what ring counts per atom are taken from.
+///
+/// Rings are stored back to back in flat arrays; the nested views that
+/// `sssr()`, `rings()` and `ring_systems()` hand out are built on first use,
+/// so perception allocates a handful of buffers whatever the ring count.
 #[derive(Clone, Debug, Default)]
 pub struct RingInfo {
-    rings: Vec<Vec<u32>>,
-    bonds: Vec<Vec<u32>>,
+    /// Atoms of every ring of `rings()`, ring `r` at `start[r]..start[r + 1]`.
+    atoms: Vec<u32>,
+    /// Bonds of every ring, at the same positions as its atoms.
+    bonds: Vec<u32>,
+    start: Vec<u32>,
     sssr_count: usize,
-    /// Per atom / bond: rings containing it and the smallest such ring
-    /// (0 = none). Empty when the molecule has no ring, so acyclic
-    /// molecules allocate nothing.
-    atom_rings: Vec<u32>,
-    atom_min: Vec<u32>,
-    bond_rings: Vec<u32>,
-    bond_min: Vec<u32>,
-    systems: Vec<Vec<usize>>,
+    atom_count: usize,
+    /// Rings containing each atom, smallest such ring per atom (0 = none),
+    /// then the same two per bond. Empty when the molecule has no ring, so
+    /// acyclic molecules allocate nothing.
+    facts: Vec<u32>,
+    nested: OnceLock<Vec<Vec<u32>>>,
+    systems: OnceLock<Vec<Vec<usize>>>,
 }
 
 impl RingInfo {
     /// The smallest set of smallest rings, each as atoms in cyclic order.
     pub fn sssr(&self) -> &[Vec<u32>] {
-        &self.rings[..self.sssr_count]
+        &self.rings()[..self.sssr_count]
     }
     /// SSSR plus RDKit's symmetrized extras (same order convention).
     pub fn rings(&self) -> &[Vec<u32>] {
-        &self.rings
+        self.nested.get_or_init(|| {
+            (0..self.ring_count())
+                .map(|r| self.ring_atoms(r).to_vec())
+                .collect()
+        })
     }
     /// Bonds of `rings()[ring]`, in the same cyclic order as its atoms:
     /// bond `i` joins atoms `i` and `i + 1`, the last one closes the ring.
     pub fn ring_bonds(&self, ring: usize) -> &[u32] {
-        &self.bonds[ring]
+        &self.bonds[self.range(ring)]
     }
     /// Number of rings in `rings()` that contain the atom (SMARTS `R`).
     pub fn atom_ring_count(&self, atom: usize) -> usize {
-        self.atom_rings.get(atom).map_or(0, |&n| n as usize)
+        self.atom_fact(atom, 0) as usize
     }
     /// Size of the smallest ring containing the atom (SMARTS `r`).
     pub fn atom_min_ring_size(&self, atom: usize) -> Option<usize> {
-        nonzero(self.atom_min.get(atom))
+        nonzero(self.atom_fact(atom, 1))
     }
     pub fn bond_ring_count(&self, bond: usize) -> usize {
-        self.bond_rings.get(bond).map_or(0, |&n| n as usize)
+        self.bond_fact(bond, 0) as usize
     }
     pub fn bond_min_ring_size(&self, bond: usize) -> Option<usize> {
-        nonzero(self.bond_min.get(bond))
+        nonzero(self.bond_fact(bond, 1))
     }
     pub fn is_ring_atom(&self, atom: usize) -> bool {
         self.atom_ring_count(atom) > 0
@@ -82,171 +94,261 @@ impl RingInfo {
     /// Fused ring systems: groups of indices into `rings()` whose rings are
     /// joined through shared bonds (naphthalene is one system, biphenyl two).
     pub fn ring_systems(&self) -> &[Vec<usize>] {
-        &self.systems
+        self.systems.get_or_init(|| self.find_ring_systems())
     }
 
-    fn from_rings(
-        atom_count: usize,
-        bond_count: usize,
-        rings: Vec<Vec<u32>>,
-        bonds: Vec<Vec<u32>>,
-        sssr_count: usize,
-    ) -> RingInfo {
-        let mut atom_rings = vec![0u32; atom_count];
-        let mut atom_min = vec![0u32; atom_count];
-        let mut bond_rings = vec![0u32; bond_count];
-        let mut bond_min = vec![0u32; bond_count];
-        let note = |count: &mut [u32], min: &mut [u32], i: u32, size: u32| {
-            let i = i as usize;
-            count[i] += 1;
-            if min[i] == 0 || size < min[i] {
-                min[i] = size;
-            }
-        };
-        for (ring, ring_bonds) in rings.iter().zip(&bonds) {
+    /// Number of rings in `rings()`, without building the nested view.
+    pub(crate) fn ring_count(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+    /// Atoms of `rings()[ring]`, without building the nested view.
+    pub(crate) fn ring_atoms(&self, ring: usize) -> &[u32] {
+        &self.atoms[self.range(ring)]
+    }
+
+    fn range(&self, ring: usize) -> std::ops::Range<usize> {
+        self.start[ring] as usize..self.start[ring + 1] as usize
+    }
+
+    fn atom_fact(&self, atom: usize, which: usize) -> u32 {
+        if atom >= self.atom_count {
+            return 0;
+        }
+        self.facts
+            .get(which * self.atom_count + atom)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn bond_fact(&self, bond: usize, which: usize) -> u32 {
+        let bonds = self.facts.len().saturating_sub(2 * self.atom_count) / 2;
+        if bond >= bonds {
+            return 0;
+        }
+        self.facts[2 * self.atom_count + which * bonds + bond]
+    }
+
+    fn from_store(g: &Graph, store: &RingStore, sssr_count: usize) -> RingInfo {
+        let (n, m) = (g.n, g.ends.len());
+        let mut facts = vec![0u32; 2 * n + 2 * m];
+        let mut bonds = Vec::with_capacity(store.atoms.len());
+        for r in 0..store.len() {
+            let ring = store.get(r);
             let size = ring.len() as u32;
-            for &a in ring {
-                note(&mut atom_rings, &mut atom_min, a, size);
-            }
-            for &b in ring_bonds {
-                note(&mut bond_rings, &mut bond_min, b, size);
-            }
-        }
-        let systems = ring_systems(bond_count, &bonds);
-        RingInfo {
-            rings,
-            bonds,
-            sssr_count,
-            atom_rings,
-            atom_min,
-            bond_rings,
-            bond_min,
-            systems,
-        }
-    }
-}
-
-fn nonzero(v: Option<&u32>) -> Option<usize> {
-    v.copied().filter(|&n| n > 0).map(|n| n as usize)
-}
-
-/// Groups rings that share a bond (union-find over rings, keyed by the
-/// first ring seen on each bond).
-fn ring_systems(bond_count: usize, bonds: &[Vec<u32>]) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..bonds.len()).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    let mut first = vec![usize::MAX; bond_count];
-    for (r, ring) in bonds.iter().enumerate() {
-        for &b in ring {
-            let f = first[b as usize];
-            if f == usize::MAX {
-                first[b as usize] = r;
-            } else {
-                let (x, y) = (find(&mut parent, f), find(&mut parent, r));
-                if x != y {
-                    parent[x.max(y)] = x.min(y);
+            for (i, &a) in ring.iter().enumerate() {
+                let e = g.bond_between(a, ring[(i + 1) % ring.len()]);
+                bonds.push(e);
+                note(&mut facts, a as usize, n, size);
+                if e != NONE {
+                    note(&mut facts, 2 * n + e as usize, m, size);
                 }
             }
         }
-    }
-    let mut slot = vec![usize::MAX; bonds.len()];
-    let mut systems: Vec<Vec<usize>> = Vec::new();
-    for r in 0..bonds.len() {
-        let root = find(&mut parent, r);
-        if slot[root] == usize::MAX {
-            slot[root] = systems.len();
-            systems.push(Vec::new());
+        RingInfo {
+            atoms: store.atoms.clone(),
+            bonds,
+            start: store.start.clone(),
+            sssr_count,
+            atom_count: n,
+            facts,
+            nested: OnceLock::new(),
+            systems: OnceLock::new(),
         }
-        systems[slot[root]].push(r);
     }
-    systems
+
+    /// Groups rings that share a bond (union-find over rings, keyed by the
+    /// first ring seen on each bond).
+    fn find_ring_systems(&self) -> Vec<Vec<usize>> {
+        let rings = self.ring_count();
+        let mut parent: Vec<usize> = (0..rings).collect();
+        fn find(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        let bond_count = self.facts.len().saturating_sub(2 * self.atom_count) / 2;
+        let mut first = vec![usize::MAX; bond_count];
+        for r in 0..rings {
+            for &b in self.ring_bonds(r) {
+                let Some(f) = first.get_mut(b as usize) else {
+                    continue;
+                };
+                if *f == usize::MAX {
+                    *f = r;
+                } else {
+                    let (x, y) = (find(&mut parent, *f), find(&mut parent, r));
+                    if x != y {
+                        parent[x.max(y)] = x.min(y);
+                    }
+                }
+            }
+        }
+        let mut slot = vec![usize::MAX; rings];
+        let mut systems: Vec<Vec<usize>> = Vec::new();
+        for r in 0..rings {
+            let root = find(&mut parent, r);
+            if slot[root] == usize::MAX {
+                slot[root] = systems.len();
+                systems.push(Vec::new());
+            }
+            systems[slot[root]].push(r);
+        }
+        systems
+    }
+}
+
+/// Counts one more ring of `size` on item `i` of a (count, min) table pair
+/// of `len` items each.
+fn note(facts: &mut [u32], i: usize, len: usize, size: u32) {
+    facts[i] += 1;
+    let min = &mut facts[i + len];
+    if *min == 0 || size < *min {
+        *min = size;
+    }
+}
+
+fn nonzero(v: u32) -> Option<usize> {
+    (v > 0).then_some(v as usize)
+}
+
+/// Rings back to back: ring `r` is `atoms[start[r]..start[r + 1]]`.
+#[derive(Default)]
+struct RingStore {
+    atoms: Vec<u32>,
+    start: Vec<u32>,
+}
+
+impl RingStore {
+    fn clear(&mut self) {
+        self.atoms.clear();
+        self.start.clear();
+        self.start.push(0);
+    }
+    fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+    fn get(&self, r: usize) -> &[u32] {
+        &self.atoms[self.start[r] as usize..self.start[r + 1] as usize]
+    }
+    fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        (0..self.len()).map(|r| self.get(r))
+    }
+    fn push(&mut self, ring: &[u32]) {
+        self.atoms.extend_from_slice(ring);
+        self.close();
+    }
+    /// Ends the ring whose atoms were pushed onto `atoms` since the last one.
+    fn close(&mut self) {
+        self.start.push(self.atoms.len() as u32);
+    }
+}
+
+/// Buffers reused from molecule to molecule on one thread, so that
+/// perceiving a drug-like molecule allocates only its result.
+#[derive(Default)]
+struct Work {
+    g: Graph,
+    s: Scratch,
+}
+
+thread_local! {
+    static WORK: RefCell<Work> = RefCell::new(Work::default());
 }
 
 pub fn perceive(mol: &Mol) -> RingInfo {
-    let graph = Graph::new(mol);
-    let Some(core) = graph.cycle_core() else {
-        return RingInfo::default();
-    };
-    let rings = match Finder::new(&graph, core).run() {
-        Some(found) => found,
-        None => graph.dfs_cycles(),
-    };
-    let sssr_count = rings.sssr_count;
-    let mut all = rings.sssr;
-    all.extend(rings.extras);
-    let bonds = all.iter().map(|r| graph.ring_bonds(r)).collect();
-    RingInfo::from_rings(graph.n, graph.ends.len(), all, bonds, sssr_count)
+    WORK.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => w.perceive(mol),
+        // Only reachable if perception were re-entered on this thread.
+        Err(_) => Work::default().perceive(mol),
+    })
 }
 
-/// Compact adjacency (per atom, neighbours in the order RDKit walks them) plus which bonds may close rings: zero-order and
-/// dative bonds may not, as in RDKit.
+impl Work {
+    fn perceive(&mut self, mol: &Mol) -> RingInfo {
+        if mol.bond_count() < 3 {
+            return RingInfo::default();
+        }
+        let Work { g, s } = self;
+        g.build(mol);
+        if !s.cycle_bonds(g) {
+            return RingInfo::default();
+        }
+        let finder = Finder {
+            g,
+            s: &mut *s,
+            extras: Vec::new(),
+        };
+        let sssr_count = match finder.run() {
+            Some(count) => count,
+            None => g.dfs_cycles(&mut s.store),
+        };
+        RingInfo::from_store(g, &s.store, sssr_count)
+    }
+}
+
+/// Compact adjacency (per atom, neighbours in the order RDKit walks them)
+/// plus which bonds may close rings: zero-order and dative bonds may not, as
+/// in RDKit.
+#[derive(Default)]
 struct Graph {
     n: usize,
     start: Vec<u32>,
     adj: Vec<(u32, u32)>,
     ends: Vec<(u32, u32)>,
     ring_capable: Vec<bool>,
+    /// Scratch for `build`: first bond of each atom, next free slot.
+    first: Vec<u32>,
+    fill: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
 
 impl Graph {
-    fn new(mol: &Mol) -> Graph {
+    fn build(&mut self, mol: &Mol) {
         let n = mol.atom_count();
         let m = mol.bond_count();
-        let mut start = vec![0u32; n + 1];
-        let mut ends = Vec::with_capacity(m);
-        let mut ring_capable = Vec::with_capacity(m);
-        for e in 0..m {
-            let (a, b) = mol.bond_atoms(e);
-            ends.push((a as u32, b as u32));
-            ring_capable.push(!matches!(
-                mol.bond(e).order,
-                BondOrder::Zero | BondOrder::Dative
-            ));
-            start[a + 1] += 1;
-            start[b + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
+        self.n = n;
+        self.start.clear();
+        self.start.resize(n + 1, 0);
+        self.ends.clear();
+        self.ring_capable.clear();
+        self.first.clear();
+        self.first.resize(n, NONE);
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
         // yields a 20-ring instead of the 16-ring). A chain bond is the
         // first bond of its higher-numbered atom.
-        let mut first = vec![NONE; n];
-        for (e, &(a, b)) in ends.iter().enumerate() {
-            let hi = a.max(b) as usize;
-            if first[hi] == NONE {
-                first[hi] = e as u32;
+        for (e, (a, b, bond)) in mol.bonds().enumerate() {
+            self.ends.push((a as u32, b as u32));
+            self.ring_capable
+                .push(!matches!(bond.order, BondOrder::Zero | BondOrder::Dative));
+            self.start[a + 1] += 1;
+            self.start[b + 1] += 1;
+            let hi = a.max(b);
+            if self.first[hi] == NONE {
+                self.first[hi] = e as u32;
             }
         }
-        let is_chain = |e: usize| first[ends[e].0.max(ends[e].1) as usize] == e as u32;
-        let order = (0..m)
-            .filter(|&e| is_chain(e))
-            .chain((0..m).filter(|&e| !is_chain(e)));
-        let mut fill: Vec<u32> = start[..n].to_vec();
-        let mut adj = vec![(0u32, 0u32); 2 * m];
-        for e in order {
-            let (a, b) = ends[e];
-            adj[fill[a as usize] as usize] = (b, e as u32);
-            fill[a as usize] += 1;
-            adj[fill[b as usize] as usize] = (a, e as u32);
-            fill[b as usize] += 1;
+        for i in 0..n {
+            self.start[i + 1] += self.start[i];
         }
-        Graph {
-            n,
-            start,
-            adj,
-            ends,
-            ring_capable,
+        self.adj.clear();
+        self.adj.resize(2 * m, (0, 0));
+        self.fill.clear();
+        self.fill.extend_from_slice(&self.start[..n]);
+        for chain in [true, false] {
+            for (e, &(a, b)) in self.ends.iter().enumerate() {
+                if (self.first[a.max(b) as usize] == e as u32) != chain {
+                    continue;
+                }
+                self.adj[self.fill[a as usize] as usize] = (b, e as u32);
+                self.fill[a as usize] += 1;
+                self.adj[self.fill[b as usize] as usize] = (a, e as u32);
+                self.fill[b as usize] += 1;
+            }
         }
     }
 
@@ -267,126 +369,13 @@ impl Graph {
             .collect()
     }
 
-    /// Repeatedly strips atoms with fewer than two ring-capable bonds. What
-    /// is left (degrees and live bonds) is where every ring lies; `None`
-    /// when nothing is left, the common case of an acyclic molecule.
-    fn cycle_core(&self) -> Option<Core> {
-        let m = self.ends.len();
-        if m < 3 {
-            return None;
-        }
-        let mut deg = vec![0u32; self.n];
-        let mut active = self.ring_capable.clone();
-        for (e, &(a, b)) in self.ends.iter().enumerate() {
-            if active[e] {
-                deg[a as usize] += 1;
-                deg[b as usize] += 1;
-            }
-        }
-        let mut stack: Vec<u32> = (0..self.n as u32)
-            .filter(|&a| deg[a as usize] < 2)
-            .collect();
-        let mut removed = stack.len();
-        while let Some(a) = stack.pop() {
-            for &(b, e) in self.neighbors(a) {
-                if active[e as usize] {
-                    active[e as usize] = false;
-                    deg[a as usize] -= 1;
-                    deg[b as usize] -= 1;
-                    if deg[b as usize] == 1 {
-                        stack.push(b);
-                        removed += 1;
-                    }
-                }
-            }
-        }
-        if removed == self.n {
-            return None;
-        }
-        // Bonds on no cycle (linkers between ring systems) would only send
-        // the ring search round whole molecules; drop them and prune again,
-        // so each piece left is one ring system.
-        for e in self.bridges(&active) {
-            active[e as usize] = false;
-            let (a, b) = self.ends[e as usize];
-            for x in [a, b] {
-                deg[x as usize] -= 1;
-                if deg[x as usize] == 1 {
-                    stack.push(x);
-                }
-            }
-        }
-        while let Some(a) = stack.pop() {
-            for &(b, e) in self.neighbors(a) {
-                if active[e as usize] {
-                    active[e as usize] = false;
-                    deg[a as usize] -= 1;
-                    deg[b as usize] -= 1;
-                    if deg[b as usize] == 1 {
-                        stack.push(b);
-                    }
-                }
-            }
-        }
-        Some(Core { deg, active })
-    }
-
-    /// Bridges among `active` bonds (Tarjan's low-link, iterative).
-    fn bridges(&self, active: &[bool]) -> Vec<u32> {
-        let mut order = vec![0u32; self.n];
-        let mut low = vec![0u32; self.n];
-        let mut bridges = Vec::new();
-        let mut counter = 0u32;
-        // Frame: atom, bond it was entered by, next neighbour slot.
-        let mut frames: Vec<(u32, u32, u32)> = Vec::new();
-        for root in 0..self.n as u32 {
-            if order[root as usize] != 0
-                || !self
-                    .neighbors(root)
-                    .iter()
-                    .any(|&(_, e)| active[e as usize])
-            {
-                continue;
-            }
-            counter += 1;
-            order[root as usize] = counter;
-            low[root as usize] = counter;
-            frames.push((root, NONE, self.start[root as usize]));
-            while let Some(&mut (a, via, ref mut slot)) = frames.last_mut() {
-                if *slot == self.start[a as usize + 1] {
-                    frames.pop();
-                    if let Some(&(parent, _, _)) = frames.last() {
-                        low[parent as usize] = low[parent as usize].min(low[a as usize]);
-                        if low[a as usize] > order[parent as usize] {
-                            bridges.push(via);
-                        }
-                    }
-                    continue;
-                }
-                let (b, e) = self.adj[*slot as usize];
-                *slot += 1;
-                if !active[e as usize] || e == via {
-                    continue;
-                }
-                if order[b as usize] == 0 {
-                    counter += 1;
-                    order[b as usize] = counter;
-                    low[b as usize] = counter;
-                    frames.push((b, e, self.start[b as usize]));
-                } else {
-                    low[a as usize] = low[a as usize].min(order[b as usize]);
-                }
-            }
-        }
-        bridges
-    }
-
     /// RDKit's fallback when its search cannot find enough rings: one cycle
     /// per back edge of a depth-first search over all bonds. Not minimal,
     /// but a cycle basis, and what RDKit reports in the same situation.
-    fn dfs_cycles(&self) -> FoundRings {
+    /// Replaces the rings in `store`; returns how many.
+    fn dfs_cycles(&self, store: &mut RingStore) -> usize {
+        store.clear();
         let mut color = vec![0u8; self.n];
-        let mut rings = Vec::new();
         let degree = |a: u32| self.start[a as usize + 1] - self.start[a as usize];
         // Frame: atom, the atom it was entered from, next neighbour slot.
         let mut frames: Vec<(u32, u32, u32)> = Vec::new();
@@ -415,36 +404,114 @@ impl Graph {
                         frames.push((nbr, atom, self.start[nbr as usize]));
                     }
                     1 if from != NONE && nbr != from => {
-                        let mut cycle: Vec<u32> = frames
-                            .iter()
-                            .rev()
-                            .map(|f| f.0)
-                            .take_while(|&a| a != nbr)
-                            .collect();
-                        cycle.push(nbr);
-                        rings.push(cycle);
+                        for &(a, _, _) in frames.iter().rev() {
+                            if a == nbr {
+                                break;
+                            }
+                            store.atoms.push(a);
+                        }
+                        store.atoms.push(nbr);
+                        store.close();
                     }
                     _ => {}
                 }
             }
         }
-        FoundRings {
-            sssr_count: rings.len(),
-            sssr: rings,
-            extras: Vec::new(),
-        }
+        store.len()
     }
 }
 
-struct Core {
-    deg: Vec<u32>,
+/// Per-molecule state of the ring search, kept between molecules.
+#[derive(Default)]
+struct Scratch {
+    /// Bonds on some cycle (ring-capable and not a bridge); the search
+    /// trims them as it goes.
     active: Vec<bool>,
+    /// Live bonds per atom.
+    deg: Vec<u32>,
+    /// `active` before the search trimmed anything.
+    core_bonds: Vec<bool>,
+    /// Depth-first numbering and low links (bridge search).
+    order: Vec<u32>,
+    low: Vec<u32>,
+    frames: Vec<(u32, u32, u32)>,
+    /// Atoms already assigned to a ring system.
+    seen: Vec<bool>,
+    stack: Vec<u32>,
+    atoms: Vec<u32>,
+    store: RingStore,
+    /// Whether the buffers below are sized and cleared for this molecule;
+    /// only fused systems need them.
+    prepared: bool,
+    bfs: Bfs,
+    ring_bonds_seen: Vec<bool>,
+    ring_atoms_seen: Vec<bool>,
+    /// Scratch for `pick_d2_nodes`, all false between calls.
+    covered: Vec<bool>,
 }
 
-struct FoundRings {
-    sssr: Vec<Vec<u32>>,
-    sssr_count: usize,
-    extras: Vec<Vec<u32>>,
+impl Scratch {
+    /// Marks the ring-capable bonds that lie on a cycle (those that are not
+    /// bridges: Tarjan's low-link, iterative) and counts them per atom.
+    /// `false` when there is none, the common case of an acyclic molecule.
+    fn cycle_bonds(&mut self, g: &Graph) -> bool {
+        let n = g.n;
+        self.order.clear();
+        self.order.resize(n, 0);
+        self.low.clear();
+        self.low.resize(n, 0);
+        self.active.clear();
+        self.active.extend_from_slice(&g.ring_capable);
+        let (order, low, active) = (&mut self.order, &mut self.low, &mut self.active);
+        let frames = &mut self.frames;
+        let mut counter = 0u32;
+        for root in 0..n as u32 {
+            if order[root as usize] != 0 {
+                continue;
+            }
+            counter += 1;
+            order[root as usize] = counter;
+            low[root as usize] = counter;
+            // Frame: atom, bond it was entered by, next neighbour slot.
+            frames.push((root, NONE, g.start[root as usize]));
+            while let Some(&mut (a, via, ref mut slot)) = frames.last_mut() {
+                if *slot == g.start[a as usize + 1] {
+                    frames.pop();
+                    if let Some(&(parent, _, _)) = frames.last() {
+                        low[parent as usize] = low[parent as usize].min(low[a as usize]);
+                        if low[a as usize] > order[parent as usize] {
+                            active[via as usize] = false;
+                        }
+                    }
+                    continue;
+                }
+                let (b, e) = g.adj[*slot as usize];
+                *slot += 1;
+                if !g.ring_capable[e as usize] || e == via {
+                    continue;
+                }
+                if order[b as usize] == 0 {
+                    counter += 1;
+                    order[b as usize] = counter;
+                    low[b as usize] = counter;
+                    frames.push((b, e, g.start[b as usize]));
+                } else {
+                    low[a as usize] = low[a as usize].min(order[b as usize]);
+                }
+            }
+        }
+        self.deg.clear();
+        self.deg.resize(n, 0);
+        let mut any = false;
+        for (&(a, b), &on) in g.ends.iter().zip(self.active.iter()) {
+            if on {
+                self.deg[a as usize] += 1;
+                self.deg[b as usize] += 1;
+                any = true;
+            }
+        }
+        any
+    }
 }
 
 /// A ring's atom set as RDKit orders its ring invariants (a bitset compared
@@ -470,88 +537,120 @@ const MAX_PATHS: usize = 200_000;
 
 struct Finder<'g> {
     g: &'g Graph,
-    deg: Vec<u32>,
-    active: Vec<bool>,
-    bfs: Bfs,
-    sssr: Vec<Vec<u32>>,
+    s: &'g mut Scratch,
     extras: Vec<Vec<u32>>,
-    ring_bonds_seen: Vec<bool>,
-    ring_atoms_seen: Vec<bool>,
-    /// Scratch for `pick_d2_nodes`, all false between calls.
-    covered: Vec<bool>,
-    /// Bonds of the pruned graph before the search started trimming.
-    core_bonds: Vec<bool>,
 }
 
 impl<'g> Finder<'g> {
-    fn new(g: &'g Graph, core: Core) -> Finder<'g> {
-        Finder {
-            g,
-            deg: core.deg,
-            core_bonds: core.active.clone(),
-            active: core.active,
-            bfs: Bfs::new(0),
-            sssr: Vec::new(),
-            extras: Vec::new(),
-            ring_bonds_seen: Vec::new(),
-            ring_atoms_seen: Vec::new(),
-            covered: Vec::new(),
-        }
-    }
-
-    /// `None` when the search cannot account for every ring and the
-    /// depth-first fallback must be used instead.
-    fn run(mut self) -> Option<FoundRings> {
-        let mut component = vec![false; self.g.n];
-        let mut stack = Vec::new();
-        for root in 0..self.g.n as u32 {
-            if self.deg[root as usize] < 2 || component[root as usize] {
+    /// Fills `s.store` with the SSSR followed by the symmetrized extras and
+    /// returns the SSSR's size; `None` when the search cannot account for
+    /// every ring and the depth-first fallback must be used instead.
+    fn run(mut self) -> Option<usize> {
+        let n = self.g.n;
+        self.s.store.clear();
+        self.s.seen.clear();
+        self.s.seen.resize(n, false);
+        self.s.prepared = false;
+        let mut atoms = std::mem::take(&mut self.s.atoms);
+        for root in 0..n as u32 {
+            if self.s.deg[root as usize] < 2 || self.s.seen[root as usize] {
                 continue;
             }
-            let mut atoms = vec![root];
-            component[root as usize] = true;
-            stack.push(root);
+            // Most ring systems of drug-like molecules are one ring.
+            if self.walk_lone_ring(root) {
+                continue;
+            }
+            atoms.clear();
+            atoms.push(root);
+            self.s.seen[root as usize] = true;
+            self.s.stack.push(root);
             let mut bond_ends = 0usize;
-            while let Some(a) = stack.pop() {
+            while let Some(a) = self.s.stack.pop() {
                 for &(b, e) in self.g.neighbors(a) {
-                    if self.active[e as usize] {
+                    if self.s.active[e as usize] {
                         bond_ends += 1;
-                        if !component[b as usize] {
-                            component[b as usize] = true;
+                        if !self.s.seen[b as usize] {
+                            self.s.seen[b as usize] = true;
                             atoms.push(b);
-                            stack.push(b);
+                            self.s.stack.push(b);
                         }
                     }
                 }
             }
             atoms.sort_unstable();
             let expected = bond_ends / 2 + 1 - atoms.len();
-            if expected == 1 {
-                // A lone ring (most rings in drug-like molecules): its atoms
-                // all have degree two, so walk round it.
-                self.sssr.push(self.walk_cycle(atoms[0]));
-            } else {
-                self.component(&atoms, expected)?;
+            if self.component(&atoms, expected).is_none() {
+                self.s.atoms = atoms;
+                return None;
             }
         }
-        let sssr_count = self.sssr.len();
-        let extras = self.symmetrize();
-        Some(FoundRings {
-            sssr: self.sssr,
-            sssr_count,
-            extras,
-        })
+        self.s.atoms = atoms;
+        let sssr_count = self.s.store.len();
+        for ring in self.symmetrize() {
+            self.s.store.push(&ring);
+        }
+        Some(sssr_count)
+    }
+
+    /// If the ring system of `root` is a single ring (every atom has two
+    /// live bonds), stores it, walking from `root` out by its first live
+    /// bond as the search from it would, and marks its atoms seen.
+    fn walk_lone_ring(&mut self, root: u32) -> bool {
+        let s = &mut *self.s;
+        let base = s.store.atoms.len();
+        s.store.atoms.push(root);
+        let (mut prev, mut cur) = (NONE, root);
+        loop {
+            if s.deg[cur as usize] != 2 {
+                s.store.atoms.truncate(base);
+                return false;
+            }
+            let next = self
+                .g
+                .neighbors(cur)
+                .iter()
+                .find(|&&(b, e)| s.active[e as usize] && b != prev)
+                .map(|&(b, _)| b);
+            match next {
+                Some(b) if b != root => {
+                    s.store.atoms.push(b);
+                    prev = cur;
+                    cur = b;
+                }
+                _ => break,
+            }
+        }
+        for &a in &s.store.atoms[base..] {
+            s.seen[a as usize] = true;
+        }
+        s.store.close();
+        true
+    }
+
+    /// Sizes the buffers only fused systems use, once per molecule.
+    fn prepare(&mut self) {
+        let s = &mut *self.s;
+        if s.prepared {
+            return;
+        }
+        s.prepared = true;
+        let (n, m) = (self.g.n, self.g.ends.len());
+        s.bfs.ensure(n);
+        s.core_bonds.clear();
+        s.core_bonds.extend_from_slice(&s.active);
+        for (v, len) in [(&mut s.ring_bonds_seen, m), (&mut s.ring_atoms_seen, n)] {
+            v.clear();
+            v.resize(len, false);
+        }
+        if s.covered.len() < n {
+            s.covered.resize(n, false);
+        }
     }
 
     /// Rings of one connected piece of the pruned graph (`atoms` ascending,
     /// `expected` its cyclomatic number).
     fn component(&mut self, atoms: &[u32], expected: usize) -> Option<()> {
-        if self.covered.is_empty() {
-            self.bfs = Bfs::new(self.g.n);
-            self.ring_bonds_seen = vec![false; self.g.ends.len()];
-            self.ring_atoms_seen = vec![false; self.g.n];
-            self.covered = vec![false; self.g.n];
-        }
+        self.prepare();
         let mut found: Vec<Vec<u32>> = Vec::new();
         let mut keys: BTreeSet<RingKey> = BTreeSet::new();
         let mut done = 0usize;
@@ -576,7 +675,7 @@ impl<'g> Finder<'g> {
                     self.trim(a, &mut changed);
                 }
             } else if done < atoms.len() {
-                let Some(&cand) = atoms.iter().find(|&&a| self.deg[a as usize] == 3) else {
+                let Some(&cand) = atoms.iter().find(|&&a| self.s.deg[a as usize] == 3) else {
                     break;
                 };
                 self.rings_from_d3_node(cand, &mut found, &mut keys);
@@ -600,7 +699,9 @@ impl<'g> Finder<'g> {
         {
             self.ensure_minimal(atoms, &mut found);
         }
-        self.sssr.append(&mut found);
+        for ring in &found {
+            self.s.store.push(ring);
+        }
         Some(())
     }
 
@@ -624,7 +725,7 @@ impl<'g> Finder<'g> {
                 let a = bfs_order[head];
                 head += 1;
                 for &(b, e) in self.g.neighbors(a) {
-                    if self.core_bonds[e as usize] && !seen[b as usize] {
+                    if self.s.core_bonds[e as usize] && !seen[b as usize] {
                         seen[b as usize] = true;
                         parent[b as usize] = a;
                         bfs_order.push(b);
@@ -642,7 +743,7 @@ impl<'g> Finder<'g> {
             for &a in &bfs_order {
                 for &(b, e) in self.g.neighbors(a) {
                     if a < b
-                        && self.core_bonds[e as usize]
+                        && self.s.core_bonds[e as usize]
                         && parent[b as usize] != a
                         && parent[a as usize] != b
                     {
@@ -704,33 +805,10 @@ impl<'g> Finder<'g> {
         }
     }
 
-    /// The cycle through `start` in a component that is one simple cycle,
-    /// leaving `start` by its first live bond, as the search from it would.
-    fn walk_cycle(&self, start: u32) -> Vec<u32> {
-        let mut ring = vec![start];
-        let (mut prev, mut cur) = (NONE, start);
-        loop {
-            let next = self
-                .g
-                .neighbors(cur)
-                .iter()
-                .find(|&&(b, e)| self.active[e as usize] && b != prev)
-                .map(|&(b, _)| b);
-            match next {
-                Some(b) if b != start => {
-                    ring.push(b);
-                    prev = cur;
-                    cur = b;
-                }
-                _ => return ring,
-            }
-        }
-    }
-
     /// Removes every live bond of `a`; neighbours left with at most one
     /// bond are queued for pruning.
     fn trim(&mut self, a: u32, changed: &mut Vec<u32>) {
-        trim_bonds(self.g, a, &mut self.deg, &mut self.active, changed);
+        trim_bonds(self.g, a, &mut self.s.deg, &mut self.s.active, changed);
     }
 
     /// One atom from every chain of degree-2 atoms, in atom order.
@@ -739,20 +817,20 @@ impl<'g> Finder<'g> {
         let mut covered = Vec::new();
         let mut stack = Vec::new();
         for &root in atoms {
-            if self.deg[root as usize] != 2 || self.covered[root as usize] {
+            if self.s.deg[root as usize] != 2 || self.s.covered[root as usize] {
                 continue;
             }
             picked.push(root);
-            self.covered[root as usize] = true;
+            self.s.covered[root as usize] = true;
             covered.push(root);
             stack.push(root);
             while let Some(a) = stack.pop() {
                 for &(b, e) in self.g.neighbors(a) {
-                    if self.active[e as usize]
-                        && self.deg[b as usize] == 2
-                        && !self.covered[b as usize]
+                    if self.s.active[e as usize]
+                        && self.s.deg[b as usize] == 2
+                        && !self.s.covered[b as usize]
                     {
-                        self.covered[b as usize] = true;
+                        self.s.covered[b as usize] = true;
                         covered.push(b);
                         stack.push(b);
                     }
@@ -760,7 +838,7 @@ impl<'g> Finder<'g> {
             }
         }
         for a in covered {
-            self.covered[a as usize] = false;
+            self.s.covered[a as usize] = false;
         }
         picked
     }
@@ -769,9 +847,9 @@ impl<'g> Finder<'g> {
         for i in 0..ring.len() {
             let e = self.g.bond_between(ring[i], ring[(i + 1) % ring.len()]);
             if e != NONE {
-                self.ring_bonds_seen[e as usize] = true;
+                self.s.ring_bonds_seen[e as usize] = true;
             }
-            self.ring_atoms_seen[ring[i] as usize] = true;
+            self.s.ring_atoms_seen[ring[i] as usize] = true;
         }
     }
 
@@ -788,8 +866,9 @@ impl<'g> Finder<'g> {
         let mut rings = Vec::new();
         for &cand in d2 {
             rings.clear();
-            self.bfs
-                .smallest_rings(self.g, &self.active, cand, &[], &mut rings);
+            self.s
+                .bfs
+                .smallest_rings(self.g, &self.s.active, cand, &[], &mut rings);
             for ring in &rings {
                 let key = ring_key(ring);
                 if !keys.contains(&key) {
@@ -810,13 +889,9 @@ impl<'g> Finder<'g> {
                 // A chain on a path between ring systems: it closes no ring,
                 // so drop it now rather than search from it again.
                 let mut changed = vec![cand];
-                let mut deg = std::mem::take(&mut self.deg);
-                let mut active = std::mem::take(&mut self.active);
                 while let Some(a) = changed.pop() {
-                    trim_bonds(self.g, a, &mut deg, &mut active, &mut changed);
+                    trim_bonds(self.g, a, &mut self.s.deg, &mut self.s.active, &mut changed);
                 }
-                self.deg = deg;
-                self.active = active;
             }
         }
         // Nodes that found the same ring may each also close a second,
@@ -829,14 +904,15 @@ impl<'g> Finder<'g> {
             let mut candidates = Vec::new();
             let mut min_size = usize::MAX;
             for &cand in cands {
-                let mut deg = self.deg.clone();
-                let mut active = self.active.clone();
+                let mut deg = self.s.deg.clone();
+                let mut active = self.s.active.clone();
                 let mut ignored = Vec::new();
                 for &other in duplicates.get(&cand).map_or(&[][..], |v| v) {
                     trim_bonds(self.g, other, &mut deg, &mut active, &mut ignored);
                 }
                 let before = candidates.len();
-                self.bfs
+                self.s
+                    .bfs
                     .smallest_rings(self.g, &active, cand, &[], &mut candidates);
                 for ring in &candidates[before..] {
                     min_size = min_size.min(ring.len());
@@ -870,8 +946,9 @@ impl<'g> Finder<'g> {
         };
         let mut rings = Vec::new();
         let small = self
+            .s
             .bfs
-            .smallest_rings(self.g, &self.active, cand, &[], &mut rings);
+            .smallest_rings(self.g, &self.s.active, cand, &[], &mut rings);
         add(&rings, found);
         if small >= 3 || rings.is_empty() {
             return;
@@ -880,7 +957,7 @@ impl<'g> Finder<'g> {
             .g
             .neighbors(cand)
             .iter()
-            .filter(|&&(_, e)| self.active[e as usize])
+            .filter(|&&(_, e)| self.s.active[e as usize])
             .map(|&(b, _)| b)
             .take(3)
             .collect();
@@ -896,8 +973,9 @@ impl<'g> Finder<'g> {
             else {
                 return;
             };
-            self.bfs
-                .smallest_rings(self.g, &self.active, cand, &[f], &mut more);
+            self.s
+                .bfs
+                .smallest_rings(self.g, &self.s.active, cand, &[f], &mut more);
             add(&more, found);
         } else {
             let (f1, f2) = match n.iter().position(|x| !rings[0].contains(x)) {
@@ -908,8 +986,9 @@ impl<'g> Finder<'g> {
             };
             for forbidden in [f2, f1] {
                 more.clear();
-                self.bfs
-                    .smallest_rings(self.g, &self.active, cand, &[forbidden], &mut more);
+                self.s
+                    .bfs
+                    .smallest_rings(self.g, &self.s.active, cand, &[forbidden], &mut more);
                 add(&more, found);
             }
         }
@@ -931,10 +1010,10 @@ impl<'g> Finder<'g> {
                 self.g.neighbors(a).iter().find_map(|&(b, e)| {
                     (a < b
                         && self.g.ring_capable[e as usize]
-                        && !self.ring_bonds_seen[e as usize]
+                        && !self.s.ring_bonds_seen[e as usize]
                         && !dead.contains(&e)
-                        && self.ring_atoms_seen[a as usize]
-                        && self.ring_atoms_seen[b as usize])
+                        && self.s.ring_atoms_seen[a as usize]
+                        && self.s.ring_atoms_seen[b as usize])
                         .then_some((a, b, e))
                 })
             });
@@ -946,7 +1025,7 @@ impl<'g> Finder<'g> {
                     self.note_ring_atoms_bonds(&ring);
                     keys.insert(ring_key(&ring));
                     found.push(ring);
-                    self.ring_bonds_seen[e as usize] = true;
+                    self.s.ring_bonds_seen[e as usize] = true;
                 }
                 None => {
                     dead.insert(e);
@@ -993,7 +1072,7 @@ impl<'g> Finder<'g> {
                             return Some(Some(ring));
                         }
                     }
-                } else if self.ring_atoms_seen[nbr as usize] && !here.contains(&nbr) {
+                } else if self.s.ring_atoms_seen[nbr as usize] && !here.contains(&nbr) {
                     steps.push((nbr, head as u32));
                 }
             }
@@ -1082,7 +1161,7 @@ impl<'g> Finder<'g> {
         if self.extras.is_empty() {
             return Vec::new();
         }
-        let sssr_bonds: Vec<Vec<u32>> = self.sssr.iter().map(|r| self.g.ring_bonds(r)).collect();
+        let sssr_bonds: Vec<Vec<u32>> = self.s.store.iter().map(|r| self.g.ring_bonds(r)).collect();
         let mut count = vec![0u32; self.g.ends.len()];
         for e in sssr_bonds.iter().flatten() {
             if *e != NONE {
@@ -1123,6 +1202,7 @@ fn trim_bonds(g: &Graph, a: u32, deg: &mut [u32], active: &mut [bool], changed: 
 
 /// Breadth-first search for the smallest rings through one atom, with
 /// scratch arrays reset only where the last search touched them.
+#[derive(Default)]
 struct Bfs {
     color: Vec<u8>,
     parent: Vec<u32>,
@@ -1137,14 +1217,13 @@ const GRAY: u8 = 1;
 const BLACK: u8 = 2;
 
 impl Bfs {
-    fn new(n: usize) -> Bfs {
-        Bfs {
-            color: vec![WHITE; n],
-            parent: vec![NONE; n],
-            depth: vec![0; n],
-            queue: Vec::new(),
-            mark: vec![0; n],
-            stamp: 0,
+    /// Room for `n` atoms; entries are left clean by every search.
+    fn ensure(&mut self, n: usize) {
+        if self.color.len() < n {
+            self.color.resize(n, WHITE);
+            self.parent.resize(n, NONE);
+            self.depth.resize(n, 0);
+            self.mark.resize(n, 0);
         }
     }
 
