@@ -551,6 +551,17 @@ fn grow(
     }
 }
 
+/// The 4n+2 rule on a rim with `low..=high` pi electrons, `any` of its
+/// atoms being `*` (which may give one or two).
+fn huckel(low: i32, high: i32, any: i32) -> bool {
+    any <= 1
+        && if high >= 6 {
+            (low..=high).any(|e| e >= 2 && (e - 2) % 4 == 0)
+        } else {
+            high == 2
+        }
+}
+
 /// Applies the 4n+2 rule to the rim of a set of rings and, when it holds,
 /// marks the bonds that belong to just one of them.
 fn try_rings(
@@ -560,6 +571,24 @@ fn try_rings(
     donor: &dyn Fn(u32) -> Donor,
     marks: &mut Marks,
 ) {
+    if let &[r] = rings {
+        // One ring: every atom and bond is on the rim, each once.
+        let r = candidates[r];
+        let (mut low, mut high, mut any) = (0, 0, 0);
+        for &a in info.ring_atoms(r) {
+            let d = donor(a);
+            any += i32::from(d == Donor::Any);
+            let (lo, hi) = electron_range(d);
+            low += lo;
+            high += hi;
+        }
+        if huckel(low, high, any) {
+            for &e in info.ring_bonds(r) {
+                marks.bonds[e as usize] = true;
+            }
+        }
+        return;
+    }
     for &r in rings {
         for &a in info.ring_atoms(candidates[r]) {
             marks.atom_uses[a as usize] = marks.atom_uses[a as usize].saturating_add(1);
@@ -585,13 +614,7 @@ fn try_rings(
             marks.atom_uses[a as usize] = 0;
         }
     }
-    let aromatic = any <= 1
-        && if high >= 6 {
-            (low..=high).any(|e| e >= 2 && (e - 2) % 4 == 0)
-        } else {
-            high == 2
-        };
-    if !aromatic {
+    if !huckel(low, high, any) {
         return;
     }
     for &r in rings {

@@ -24,7 +24,8 @@
 //! ```
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::{BondOrder, Mol};
@@ -448,6 +449,15 @@ struct Scratch {
     ring_atoms_seen: Vec<bool>,
     /// Scratch for `pick_d2_nodes`, all false between calls.
     covered: Vec<bool>,
+    covered_list: Vec<u32>,
+    keys: RingSet,
+    changed: Vec<u32>,
+    is_done: Vec<bool>,
+    d2: Vec<u32>,
+    events: Vec<(u32, u32)>,
+    rings: Vec<Vec<u32>>,
+    /// Per ring of `keys`: found in this round.
+    hits: Vec<bool>,
 }
 
 impl Scratch {
@@ -518,10 +528,92 @@ impl Scratch {
 /// as a number): atoms sorted descending, compared lexicographically.
 type RingKey = Vec<u32>;
 
-fn ring_key(ring: &[u32]) -> RingKey {
-    let mut key = ring.to_vec();
-    key.sort_unstable_by(|a, b| b.cmp(a));
-    key
+/// Atom sets of the rings found so far in one ring system, each with an
+/// index, looked up by an order-independent hash of the set.
+#[derive(Default)]
+struct RingSet {
+    /// Hash to the first key with that hash; `next` chains the others.
+    table: HashMap<u64, u32, BuildHasherDefault<PassThrough>>,
+    next: Vec<u32>,
+    /// Keys (atoms sorted descending) back to back.
+    keys: RingStore,
+    sorted: Vec<u32>,
+}
+
+impl RingSet {
+    fn clear(&mut self) {
+        self.table.clear();
+        self.next.clear();
+        self.keys.clear();
+    }
+
+    fn key(&self, i: u32) -> &[u32] {
+        self.keys.get(i as usize)
+    }
+
+    fn hash(ring: &[u32]) -> u64 {
+        ring.iter().fold(ring.len() as u64, |h, &a| {
+            // splitmix64 of each atom, summed so that order does not matter.
+            let mut z = (a as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            h.wrapping_add(z ^ (z >> 31))
+        })
+    }
+
+    /// Index of the ring's atom set, if present.
+    fn find(&mut self, ring: &[u32], hash: u64) -> Option<u32> {
+        let mut i = *self.table.get(&hash)?;
+        self.sorted.clear();
+        self.sorted.extend_from_slice(ring);
+        self.sorted.sort_unstable_by(|a, b| b.cmp(a));
+        while i != NONE {
+            if self.keys.get(i as usize) == self.sorted.as_slice() {
+                return Some(i);
+            }
+            i = self.next[i as usize];
+        }
+        None
+    }
+
+    fn contains(&mut self, ring: &[u32]) -> bool {
+        self.find(ring, Self::hash(ring)).is_some()
+    }
+
+    /// The ring's index and whether it is new.
+    fn insert(&mut self, ring: &[u32]) -> (u32, bool) {
+        let hash = Self::hash(ring);
+        if let Some(i) = self.find(ring, hash) {
+            return (i, false);
+        }
+        let i = self.keys.len() as u32;
+        let at = self.keys.atoms.len();
+        self.keys.atoms.extend_from_slice(ring);
+        self.keys.atoms[at..].sort_unstable_by(|a, b| b.cmp(a));
+        self.keys.close();
+        let head = self.table.entry(hash).or_insert(NONE);
+        self.next.push(*head);
+        *head = i;
+        (i, true)
+    }
+}
+
+/// The identity hasher: `RingSet` keys are hashes already.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
 }
 
 /// Rings above this size trigger the minimality check of `ensure_minimal`.
@@ -652,10 +744,15 @@ impl<'g> Finder<'g> {
     fn component(&mut self, atoms: &[u32], expected: usize) -> Option<()> {
         self.prepare();
         let mut found: Vec<Vec<u32>> = Vec::new();
-        let mut keys: BTreeSet<RingKey> = BTreeSet::new();
+        let mut keys = std::mem::take(&mut self.s.keys);
+        keys.clear();
         let mut done = 0usize;
-        let mut changed: Vec<u32> = Vec::new();
-        let mut is_done = vec![false; atoms.len()];
+        let mut changed = std::mem::take(&mut self.s.changed);
+        changed.clear();
+        let mut is_done = std::mem::take(&mut self.s.is_done);
+        is_done.clear();
+        is_done.resize(atoms.len(), false);
+        let mut d2 = std::mem::take(&mut self.s.d2);
         let local = |a: u32, atoms: &[u32]| atoms.binary_search(&a).unwrap_or(0);
         while done < atoms.len() {
             while let Some(a) = changed.pop() {
@@ -666,7 +763,7 @@ impl<'g> Finder<'g> {
                     self.trim(a, &mut changed);
                 }
             }
-            let d2 = self.pick_d2_nodes(atoms);
+            self.pick_d2_nodes(atoms, &mut d2);
             if !d2.is_empty() {
                 self.rings_from_d2_nodes(&d2, &mut found, &mut keys);
                 for &a in &d2 {
@@ -684,11 +781,17 @@ impl<'g> Finder<'g> {
                 self.trim(cand, &mut changed);
             }
         }
-        if found.len() < expected {
-            self.find_connecting_rings(atoms, &mut found, &mut keys)?;
-            if found.len() < expected {
-                return None;
-            }
+        self.s.changed = changed;
+        self.s.is_done = is_done;
+        self.s.d2 = d2;
+        let complete = found.len() >= expected
+            || (self
+                .find_connecting_rings(atoms, &mut found, &mut keys)
+                .is_some()
+                && found.len() >= expected);
+        self.s.keys = keys;
+        if !complete {
+            return None;
         }
         if found.len() > expected {
             self.remove_extra_rings(&mut found);
@@ -812,10 +915,10 @@ impl<'g> Finder<'g> {
     }
 
     /// One atom from every chain of degree-2 atoms, in atom order.
-    fn pick_d2_nodes(&mut self, atoms: &[u32]) -> Vec<u32> {
-        let mut picked = Vec::new();
-        let mut covered = Vec::new();
-        let mut stack = Vec::new();
+    fn pick_d2_nodes(&mut self, atoms: &[u32], picked: &mut Vec<u32>) {
+        picked.clear();
+        let mut covered = std::mem::take(&mut self.s.covered_list);
+        let mut stack = std::mem::take(&mut self.s.stack);
         for &root in atoms {
             if self.s.deg[root as usize] != 2 || self.s.covered[root as usize] {
                 continue;
@@ -837,10 +940,12 @@ impl<'g> Finder<'g> {
                 }
             }
         }
-        for a in covered {
+        for &a in &covered {
             self.s.covered[a as usize] = false;
         }
-        picked
+        covered.clear();
+        self.s.covered_list = covered;
+        self.s.stack = stack;
     }
 
     fn note_ring_atoms_bonds(&mut self, ring: &[u32]) {
@@ -853,38 +958,15 @@ impl<'g> Finder<'g> {
         }
     }
 
-    fn rings_from_d2_nodes(
-        &mut self,
-        d2: &[u32],
-        found: &mut Vec<Vec<u32>>,
-        keys: &mut BTreeSet<RingKey>,
-    ) {
-        // For each ring, the d2 nodes that found it; nodes that found a
-        // ring some other node found too are "duplicates" of each other.
-        let mut finders: BTreeMap<RingKey, Vec<u32>> = BTreeMap::new();
-        let mut duplicates: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        let mut rings = Vec::new();
+    fn rings_from_d2_nodes(&mut self, d2: &[u32], found: &mut Vec<Vec<u32>>, keys: &mut RingSet) {
+        // Which d2 node found which ring (by its index in `keys`), in order.
+        let mut events: Vec<(u32, u32)> = std::mem::take(&mut self.s.events);
+        events.clear();
+        let mut rings = std::mem::take(&mut self.s.rings);
         for &cand in d2 {
-            rings.clear();
             self.s
                 .bfs
                 .smallest_rings(self.g, &self.s.active, cand, &[], &mut rings);
-            for ring in &rings {
-                let key = ring_key(ring);
-                if !keys.contains(&key) {
-                    self.note_ring_atoms_bonds(ring);
-                    found.push(ring.clone());
-                    keys.insert(key.clone());
-                }
-                let others = finders.entry(key).or_default();
-                for &other in others.iter() {
-                    if other != cand {
-                        duplicates.entry(cand).or_default().push(other);
-                        duplicates.entry(other).or_default().push(cand);
-                    }
-                }
-                others.push(cand);
-            }
             if rings.is_empty() {
                 // A chain on a path between ring systems: it closes no ring,
                 // so drop it now rather than search from it again.
@@ -893,10 +975,51 @@ impl<'g> Finder<'g> {
                     trim_bonds(self.g, a, &mut self.s.deg, &mut self.s.active, &mut changed);
                 }
             }
+            for ring in rings.drain(..) {
+                let (key, new) = keys.insert(&ring);
+                if new {
+                    self.note_ring_atoms_bonds(&ring);
+                    found.push(ring);
+                }
+                events.push((key, cand));
+            }
         }
-        // Nodes that found the same ring may each also close a second,
-        // larger ring that the other hides: cut the duplicates away and look
-        // again (RDKit's example: C12=CON=C1C(C4)CC3CC2CC4C3).
+        self.s.rings = rings;
+        let hits = &mut self.s.hits;
+        hits.clear();
+        hits.resize(keys.keys.len(), false);
+        let twice = events
+            .iter()
+            .any(|&(k, _)| std::mem::replace(&mut hits[k as usize], true));
+        if twice {
+            self.rings_from_duplicates(&events, found, keys);
+        }
+        self.s.events = events;
+    }
+
+    /// Nodes that found the same ring may each also close a second, larger
+    /// ring that the other hides: cut the duplicates away and look again
+    /// (RDKit's example: C12=CON=C1C(C4)CC3CC2CC4C3).
+    fn rings_from_duplicates(
+        &mut self,
+        events: &[(u32, u32)],
+        found: &mut Vec<Vec<u32>>,
+        keys: &mut RingSet,
+    ) {
+        // For each ring, the d2 nodes that found it; nodes that found a
+        // ring some other node found too are "duplicates" of each other.
+        let mut finders: BTreeMap<RingKey, Vec<u32>> = BTreeMap::new();
+        let mut duplicates: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for &(key, cand) in events {
+            let others = finders.entry(keys.key(key).to_vec()).or_default();
+            for &other in others.iter() {
+                if other != cand {
+                    duplicates.entry(cand).or_default().push(other);
+                    duplicates.entry(other).or_default().push(cand);
+                }
+            }
+            others.push(cand);
+        }
         for cands in finders.values() {
             if cands.len() < 2 {
                 continue;
@@ -919,11 +1042,8 @@ impl<'g> Finder<'g> {
                 }
             }
             for ring in candidates {
-                if ring.len() == min_size {
-                    let key = ring_key(&ring);
-                    if keys.insert(key) {
-                        found.push(ring);
-                    }
+                if ring.len() == min_size && keys.insert(&ring).1 {
+                    found.push(ring);
                 }
             }
         }
@@ -931,15 +1051,10 @@ impl<'g> Finder<'g> {
 
     /// No degree-2 atom is left: find the (up to three) rings through a
     /// degree-3 atom, each pair of its bonds in one ring.
-    fn rings_from_d3_node(
-        &mut self,
-        cand: u32,
-        found: &mut Vec<Vec<u32>>,
-        keys: &mut BTreeSet<RingKey>,
-    ) {
+    fn rings_from_d3_node(&mut self, cand: u32, found: &mut Vec<Vec<u32>>, keys: &mut RingSet) {
         let mut add = |rings: &[Vec<u32>], found: &mut Vec<Vec<u32>>| {
             for ring in rings {
-                if keys.insert(ring_key(ring)) {
+                if keys.insert(ring).1 {
                     found.push(ring.clone());
                 }
             }
@@ -1002,7 +1117,7 @@ impl<'g> Finder<'g> {
         &mut self,
         atoms: &[u32],
         found: &mut Vec<Vec<u32>>,
-        keys: &mut BTreeSet<RingKey>,
+        keys: &mut RingSet,
     ) -> Option<()> {
         let mut dead = BTreeSet::new();
         loop {
@@ -1023,7 +1138,7 @@ impl<'g> Finder<'g> {
             match self.connecting_ring(a, b, keys)? {
                 Some(ring) => {
                     self.note_ring_atoms_bonds(&ring);
-                    keys.insert(ring_key(&ring));
+                    keys.insert(&ring);
                     found.push(ring);
                     self.s.ring_bonds_seen[e as usize] = true;
                 }
@@ -1036,12 +1151,7 @@ impl<'g> Finder<'g> {
 
     /// Breadth-first search over simple paths from `from` to `to` through
     /// ring atoms, for the first ring not yet known. `None` on overflow.
-    fn connecting_ring(
-        &self,
-        from: u32,
-        to: u32,
-        keys: &BTreeSet<RingKey>,
-    ) -> Option<Option<Vec<u32>>> {
+    fn connecting_ring(&self, from: u32, to: u32, keys: &mut RingSet) -> Option<Option<Vec<u32>>> {
         // Paths as a tree: (atom, index of the previous step).
         let mut steps: Vec<(u32, u32)> = vec![(from, NONE)];
         let path = |steps: &[(u32, u32)], mut i: u32| {
@@ -1068,7 +1178,7 @@ impl<'g> Finder<'g> {
                     if cur != from {
                         let mut ring = here.clone();
                         ring.push(nbr);
-                        if !keys.contains(&ring_key(&ring)) {
+                        if !keys.contains(&ring) {
                             return Some(Some(ring));
                         }
                     }
@@ -1210,6 +1320,9 @@ struct Bfs {
     queue: Vec<u32>,
     mark: Vec<u32>,
     stamp: u32,
+    /// The two tree paths `close_ring` joins.
+    head: Vec<u32>,
+    tail: Vec<u32>,
 }
 
 const WHITE: u8 = 0;
@@ -1293,7 +1406,9 @@ impl Bfs {
             self.stamp = 1;
         }
         let stamp = self.stamp;
-        let mut tail = vec![nbr];
+        let (head, tail) = (&mut self.head, &mut self.tail);
+        tail.clear();
+        tail.push(nbr);
         self.mark[nbr as usize] = stamp;
         let mut p = self.parent[nbr as usize];
         while p != NONE && p != root {
@@ -1301,7 +1416,8 @@ impl Bfs {
             self.mark[p as usize] = stamp;
             p = self.parent[p as usize];
         }
-        let mut head = vec![cur];
+        head.clear();
+        head.push(cur);
         self.mark[cur as usize] = stamp;
         let mut p = self.parent[cur as usize];
         while p != NONE {
@@ -1315,8 +1431,9 @@ impl Bfs {
         if head.len() + tail.len() < 2 {
             return None;
         }
-        head.reverse();
-        head.extend(tail);
-        Some(head)
+        let mut ring = Vec::with_capacity(head.len() + tail.len());
+        ring.extend(head.iter().rev());
+        ring.extend_from_slice(tail);
+        Some(ring)
     }
 }
