@@ -483,19 +483,26 @@ fn huckel_on_system(
     donor: &dyn Fn(u32) -> Donor,
     marks: &mut Marks,
 ) {
-    let mut system_bonds: Vec<u32> = system
-        .iter()
-        .flat_map(|&r| info.ring_bonds(candidates[r]).iter().copied())
-        .collect();
-    system_bonds.sort_unstable();
-    system_bonds.dedup();
+    let all_marked = |marks: &Marks| {
+        system.iter().all(|&r| {
+            info.ring_bonds(candidates[r])
+                .iter()
+                .all(|&e| marks.bonds[e as usize])
+        })
+    };
     let mut max_size = system.len().min(MAX_FUSED_RINGS);
     if system.len() > HUGE_SYSTEM {
         max_size = max_size.min(2);
     }
     for size in 1..=max_size {
-        if system_bonds.iter().all(|&e| marks.bonds[e as usize]) {
+        if all_marked(marks) {
             break;
+        }
+        if size == 1 {
+            for &r in system {
+                try_rings(info, candidates, &[r], donor, marks);
+            }
+            continue;
         }
         let mut subset = Vec::with_capacity(size);
         for &start in system {

@@ -297,11 +297,14 @@ struct Graph {
     n: usize,
     start: Vec<u32>,
     adj: Vec<(u32, u32)>,
-    ends: Vec<(u32, u32)>,
+    /// Atoms of each bond, and whether it is a chain bond.
+    ends: Vec<(u32, u32, bool)>,
     ring_capable: Vec<bool>,
-    /// Scratch for `build`: first bond of each atom, next free slot.
-    first: Vec<u32>,
+    /// Scratch for `build`: whether an atom's chain bond is seen, and the
+    /// next free chain and ring-closure slot per atom.
+    chain: Vec<bool>,
     fill: Vec<u32>,
+    closure: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -311,44 +314,52 @@ impl Graph {
         let n = mol.atom_count();
         let m = mol.bond_count();
         self.n = n;
+        // Per atom: bonds, then (in `fill`) chain bonds.
         self.start.clear();
         self.start.resize(n + 1, 0);
+        self.fill.clear();
+        self.fill.resize(n, 0);
         self.ends.clear();
         self.ring_capable.clear();
-        self.first.clear();
-        self.first.resize(n, NONE);
+        self.chain.clear();
+        self.chain.resize(n, false);
+        self.closure.clear();
+        self.closure.resize(n, 0);
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
         // yields a 20-ring instead of the 16-ring). A chain bond is the
         // first bond of its higher-numbered atom.
-        for (e, (a, b, bond)) in mol.bonds().enumerate() {
-            self.ends.push((a as u32, b as u32));
+        for (a, b, bond) in mol.bonds() {
+            let hi = a.max(b);
+            let chain = !std::mem::replace(&mut self.chain[hi], true);
+            self.ends.push((a as u32, b as u32, chain));
             self.ring_capable
                 .push(!matches!(bond.order, BondOrder::Zero | BondOrder::Dative));
             self.start[a + 1] += 1;
             self.start[b + 1] += 1;
-            let hi = a.max(b);
-            if self.first[hi] == NONE {
-                self.first[hi] = e as u32;
-            }
+            self.fill[a] += u32::from(chain);
+            self.fill[b] += u32::from(chain);
         }
         for i in 0..n {
             self.start[i + 1] += self.start[i];
+            // Chain bonds fill from the start of the atom's slots, ring
+            // closures from after its last chain bond.
+            let chain_bonds = self.fill[i];
+            self.fill[i] = self.start[i];
+            self.closure[i] = self.start[i] + chain_bonds;
         }
         self.adj.clear();
         self.adj.resize(2 * m, (0, 0));
-        self.fill.clear();
-        self.fill.extend_from_slice(&self.start[..n]);
-        for chain in [true, false] {
-            for (e, &(a, b)) in self.ends.iter().enumerate() {
-                if (self.first[a.max(b) as usize] == e as u32) != chain {
-                    continue;
-                }
-                self.adj[self.fill[a as usize] as usize] = (b, e as u32);
-                self.fill[a as usize] += 1;
-                self.adj[self.fill[b as usize] as usize] = (a, e as u32);
-                self.fill[b as usize] += 1;
+        for (e, &(a, b, chain)) in self.ends.iter().enumerate() {
+            for (x, y) in [(a, b), (b, a)] {
+                let slot = if chain {
+                    &mut self.fill[x as usize]
+                } else {
+                    &mut self.closure[x as usize]
+                };
+                self.adj[*slot as usize] = (y, e as u32);
+                *slot += 1;
             }
         }
     }
@@ -513,7 +524,7 @@ impl Scratch {
         self.deg.clear();
         self.deg.resize(n, 0);
         let mut any = false;
-        for (&(a, b), &on) in g.ends.iter().zip(self.active.iter()) {
+        for (&(a, b, _), &on) in g.ends.iter().zip(self.active.iter()) {
             if on {
                 self.deg[a as usize] += 1;
                 self.deg[b as usize] += 1;
