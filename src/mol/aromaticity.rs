@@ -349,7 +349,12 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
                 let d = donor_type(&f);
                 (d, is_candidate(&f, d))
             });
-            all_candidates &= ok;
+            if !ok {
+                // The rest of the ring is looked at by the rings it is
+                // part of, if ever needed.
+                all_candidates = false;
+                break;
+            }
         }
         if all_candidates && !all_dummy {
             w.candidates.push(r);

@@ -300,6 +300,10 @@ struct Graph {
     /// Atoms of each bond, and whether it is a chain bond.
     ends: Vec<(u32, u32, bool)>,
     ring_capable: Vec<bool>,
+    /// Per atom, its ring-capable chain bond to a lower-numbered atom: these
+    /// bonds form a spanning forest whenever the chain bonds connect every
+    /// ring (always, for SMILES without dot-crossing ring closures).
+    tree_bond: Vec<u32>,
     /// Scratch for `build`: whether an atom's chain bond is seen, and the
     /// next free chain and ring-closure slot per atom.
     chain: Vec<bool>,
@@ -330,12 +334,17 @@ impl Graph {
         // depends on that order (in tetraarylporphyrins the wrong order
         // yields a 20-ring instead of the 16-ring). A chain bond is the
         // first bond of its higher-numbered atom.
-        for (a, b, bond) in mol.bonds() {
+        self.tree_bond.clear();
+        self.tree_bond.resize(n, NONE);
+        for (e, (a, b, bond)) in mol.bonds().enumerate() {
             let hi = a.max(b);
             let chain = !std::mem::replace(&mut self.chain[hi], true);
+            let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
+            if chain && capable && a != b {
+                self.tree_bond[hi] = e as u32;
+            }
             self.ends.push((a as u32, b as u32, chain));
-            self.ring_capable
-                .push(!matches!(bond.order, BondOrder::Zero | BondOrder::Dative));
+            self.ring_capable.push(capable);
             self.start[a + 1] += 1;
             self.start[b + 1] += 1;
             self.fill[a] += u32::from(chain);
@@ -447,6 +456,8 @@ struct Scratch {
     order: Vec<u32>,
     low: Vec<u32>,
     frames: Vec<(u32, u32, u32)>,
+    /// Union-find over forest atoms (`cover_forest`).
+    frames_up: Vec<u32>,
     /// Atoms already assigned to a ring system.
     seen: Vec<bool>,
     stack: Vec<u32>,
@@ -473,9 +484,93 @@ struct Scratch {
 
 impl Scratch {
     /// Marks the ring-capable bonds that lie on a cycle (those that are not
-    /// bridges: Tarjan's low-link, iterative) and counts them per atom.
+    /// bridges) and counts them per atom.
     /// `false` when there is none, the common case of an acyclic molecule.
     fn cycle_bonds(&mut self, g: &Graph) -> bool {
+        if !self.cover_forest(g) {
+            self.bridges(g);
+        }
+        self.deg.clear();
+        self.deg.resize(g.n, 0);
+        let mut any = false;
+        for (&(a, b, _), &on) in g.ends.iter().zip(self.active.iter()) {
+            if on {
+                self.deg[a as usize] += 1;
+                self.deg[b as usize] += 1;
+                any = true;
+            }
+        }
+        any
+    }
+
+    /// Cycle bonds from the chain-bond forest: a ring closure lies on a
+    /// cycle, and so does every forest bond on the forest path between its
+    /// ends; the rest are bridges. Paths are walked with a union-find that
+    /// jumps over bonds already covered, so the pass is near linear.
+    /// `false` (and `active` unusable) when a ring closure joins two trees
+    /// of the forest, which then does not span the graph.
+    fn cover_forest(&mut self, g: &Graph) -> bool {
+        let n = g.n;
+        self.order.clear();
+        self.low.clear();
+        // `order`: depth in the forest, `low`: forest root, then union-find.
+        for x in 0..n {
+            let e = g.tree_bond[x];
+            if e == NONE {
+                self.order.push(0);
+                self.low.push(x as u32);
+            } else {
+                let (a, b, _) = g.ends[e as usize];
+                let p = (a + b - x as u32) as usize;
+                self.order.push(self.order[p] + 1);
+                self.low.push(self.low[p]);
+            }
+        }
+        self.active.clear();
+        self.active.resize(g.ends.len(), false);
+        for (e, &(a, b, _)) in g.ends.iter().enumerate() {
+            if !g.ring_capable[e] || g.tree_bond[a.max(b) as usize] == e as u32 {
+                continue;
+            }
+            if self.low[a as usize] != self.low[b as usize] {
+                return false;
+            }
+        }
+        let (depth, up) = (&self.order, &mut self.frames_up);
+        up.clear();
+        up.extend(0..n as u32);
+        let find = |up: &mut Vec<u32>, mut x: u32| {
+            while up[x as usize] != x {
+                let next = up[up[x as usize] as usize];
+                up[x as usize] = next;
+                x = next;
+            }
+            x
+        };
+        for (e, &(a, b, _)) in g.ends.iter().enumerate() {
+            if !g.ring_capable[e] || g.tree_bond[a.max(b) as usize] == e as u32 {
+                continue;
+            }
+            self.active[e] = true;
+            let (mut u, mut v) = (find(up, a), find(up, b));
+            while u != v {
+                if depth[u as usize] < depth[v as usize] {
+                    std::mem::swap(&mut u, &mut v);
+                }
+                let t = g.tree_bond[u as usize];
+                self.active[t as usize] = true;
+                let (x, y, _) = g.ends[t as usize];
+                let parent = x + y - u;
+                up[u as usize] = parent;
+                u = find(up, parent);
+            }
+        }
+        true
+    }
+
+    /// Bridges by Tarjan's low-link (iterative): `active` is left true on
+    /// ring-capable bonds that are not bridges.
+    fn bridges(&mut self, g: &Graph) {
         let n = g.n;
         self.order.clear();
         self.order.resize(n, 0);
@@ -521,17 +616,6 @@ impl Scratch {
                 }
             }
         }
-        self.deg.clear();
-        self.deg.resize(n, 0);
-        let mut any = false;
-        for (&(a, b, _), &on) in g.ends.iter().zip(self.active.iter()) {
-            if on {
-                self.deg[a as usize] += 1;
-                self.deg[b as usize] += 1;
-                any = true;
-            }
-        }
-        any
     }
 }
 
