@@ -9,11 +9,18 @@
 //! dropped as dependent are offered back the way RDKit's `symmetrizeSSSR`
 //! does (cubane keeps 6 faces, not 5).
 //!
-//! Everything is iterative and bounded: atoms outside cycles are pruned
-//! first (so a million-atom chain costs one linear pass), the breadth-first
-//! searches stop at the first ring size found, and the rare path search
-//! RDKit falls back on for highly fused cages has a hard cap, after which a
-//! depth-first cycle basis is used as RDKit itself does.
+//! Everything is iterative and bounded: bonds on no cycle are found first
+//! in one near-linear pass (so a million-atom chain costs one linear pass),
+//! the breadth-first searches stop at the first ring size found, and the
+//! rare path search RDKit falls back on for highly fused cages has a hard
+//! cap, after which a depth-first cycle basis is used as RDKit itself does.
+//!
+//! Performance: the search's buffers live in a per-thread workspace, a ring
+//! system that is one ring is walked without the search, and the result is
+//! stored flat (the nested `sssr()` / `rings()` / `ring_systems()` views
+//! are built on first use). What is left of the cost on drug-like molecules
+//! is spread thinly: the adjacency build, the fused-system search (about
+//! half of MOSES molecules have a fused or spiro system), and the result.
 //!
 //! ```
 //! let mol = markush::smiles::parse("c1ccc2ccccc2c1").unwrap();
