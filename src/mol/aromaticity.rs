@@ -323,6 +323,9 @@ pub fn perceive(mol: &mut Mol) {
     if mol.rings().ring_count() == 0 {
         return;
     }
+    if mol.atom_count().max(mol.bond_count()) > super::rings::KEEP_BUFFERS_UP_TO {
+        return perceive_with(mol, &mut Work::default());
+    }
     WORK.with(|w| match w.try_borrow_mut() {
         Ok(mut w) => perceive_with(mol, &mut w),
         // Only reachable if perception were re-entered on this thread.

@@ -265,7 +265,14 @@ thread_local! {
     static WORK: RefCell<Work> = RefCell::new(Work::default());
 }
 
+/// Molecules above this many atoms or bonds get buffers of their own, so
+/// that one huge input does not leave a thread holding them for good.
+pub(crate) const KEEP_BUFFERS_UP_TO: usize = 1 << 16;
+
 pub fn perceive(mol: &Mol) -> RingInfo {
+    if mol.atom_count().max(mol.bond_count()) > KEEP_BUFFERS_UP_TO {
+        return Work::default().perceive(mol);
+    }
     WORK.with(|w| match w.try_borrow_mut() {
         Ok(mut w) => w.perceive(mol),
         // Only reachable if perception were re-entered on this thread.
