@@ -306,6 +306,7 @@ struct Work {
     candidates: Vec<usize>,
     /// Per bond: candidate rings small enough to fuse that hold it.
     shared: Vec<u8>,
+    systems: Systems,
     marks: Marks,
 }
 
@@ -386,9 +387,9 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
         }
     }
     if fused {
-        let systems = Systems::new(info, &w.candidates);
-        for system in &systems.groups {
-            huckel_on_system(info, &w.candidates, &systems, system, &donor, marks);
+        w.systems.build(info, &w.candidates);
+        for system in w.systems.groups() {
+            huckel_on_system(info, &w.candidates, &w.systems, system, &donor, marks);
         }
     } else {
         for i in 0..w.candidates.len() {
@@ -409,57 +410,98 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
 }
 
 /// Candidate rings (indices into `candidates`) joined when they share
-/// exactly one bond and neither is larger than [`MAX_FUSED_RING_SIZE`].
+/// exactly one bond and neither is larger than [`MAX_FUSED_RING_SIZE`]:
+/// each ring's neighbours (ascending) and the connected groups, flat.
+#[derive(Default)]
 struct Systems {
-    neighbors: Vec<Vec<usize>>,
-    groups: Vec<Vec<usize>>,
+    start: Vec<usize>,
+    adj: Vec<usize>,
+    pairs: Vec<(usize, usize)>,
+    group_start: Vec<usize>,
+    group_rings: Vec<usize>,
+    seen: Vec<bool>,
+    stack: Vec<(usize, usize)>,
 }
 
 impl Systems {
-    fn new(info: &super::RingInfo, candidates: &[usize]) -> Systems {
+    fn neighbors(&self, r: usize) -> &[usize] {
+        &self.adj[self.start[r]..self.start[r + 1]]
+    }
+
+    fn groups(&self) -> impl Iterator<Item = &[usize]> + '_ {
+        self.group_start
+            .windows(2)
+            .map(|w| &self.group_rings[w[0]..w[1]])
+    }
+
+    fn build(&mut self, info: &super::RingInfo, candidates: &[usize]) {
         let k = candidates.len();
-        let mut neighbors = vec![Vec::new(); k];
+        self.pairs.clear();
         for i in 0..k {
             let bi = info.ring_bonds(candidates[i]);
             if bi.len() > MAX_FUSED_RING_SIZE {
                 continue;
             }
-            for j in i + 1..k {
-                let bj = info.ring_bonds(candidates[j]);
+            for (j, &cj) in candidates.iter().enumerate().skip(i + 1) {
+                let bj = info.ring_bonds(cj);
                 if bj.len() > MAX_FUSED_RING_SIZE {
                     continue;
                 }
                 if bi.iter().filter(|e| bj.contains(e)).count() == 1 {
-                    neighbors[i].push(j);
-                    neighbors[j].push(i);
+                    self.pairs.push((i, j));
                 }
             }
         }
+        // Pairs come by ascending first then second ring, so every list
+        // fills in ascending order.
+        self.start.clear();
+        self.start.resize(k + 1, 0);
+        for &(i, j) in &self.pairs {
+            self.start[i + 1] += 1;
+            self.start[j + 1] += 1;
+        }
+        for r in 0..k {
+            self.start[r + 1] += self.start[r];
+        }
+        self.adj.clear();
+        self.adj.resize(self.start[k], 0);
+        let mut fill = std::mem::take(&mut self.group_start);
+        fill.clear();
+        fill.extend_from_slice(&self.start[..k]);
+        for &(i, j) in &self.pairs {
+            self.adj[fill[i]] = j;
+            fill[i] += 1;
+            self.adj[fill[j]] = i;
+            fill[j] += 1;
+        }
         // Depth-first from the lowest unvisited ring, neighbours in order.
-        let mut seen = vec![false; k];
-        let mut groups = Vec::new();
-        for start in 0..k {
-            if seen[start] {
+        self.group_start = fill;
+        self.group_start.clear();
+        self.group_start.push(0);
+        self.group_rings.clear();
+        self.seen.clear();
+        self.seen.resize(k, false);
+        for first in 0..k {
+            if self.seen[first] {
                 continue;
             }
-            let mut group = vec![start];
-            seen[start] = true;
-            let mut stack = vec![(start, 0usize)];
-            while let Some((r, next)) = stack.last_mut() {
-                let Some(&nb) = neighbors[*r].get(*next) else {
-                    stack.pop();
+            self.group_rings.push(first);
+            self.seen[first] = true;
+            self.stack.push((first, 0));
+            while let Some((r, next)) = self.stack.last_mut() {
+                let Some(&nb) = self.adj[self.start[*r]..self.start[*r + 1]].get(*next) else {
+                    self.stack.pop();
                     continue;
                 };
                 *next += 1;
-                if !seen[nb] {
-                    seen[nb] = true;
-                    group.push(nb);
-                    stack.push((nb, 0));
+                if !self.seen[nb] {
+                    self.seen[nb] = true;
+                    self.group_rings.push(nb);
+                    self.stack.push((nb, 0));
                 }
             }
-            groups.push(group);
+            self.group_start.push(self.group_rings.len());
         }
-        Systems { neighbors, groups }
     }
 }
 
@@ -516,7 +558,8 @@ fn huckel_on_system(
         for &start in system {
             subset.clear();
             subset.push(start);
-            let extension: Vec<usize> = systems.neighbors[start]
+            let extension: Vec<usize> = systems
+                .neighbors(start)
                 .iter()
                 .copied()
                 .filter(|&r| r > start)
@@ -527,7 +570,7 @@ fn huckel_on_system(
                 extension,
                 start,
                 &mut |rings| try_rings(info, candidates, rings, donor, marks),
-                &systems.neighbors,
+                systems,
             );
         }
     }
@@ -542,7 +585,7 @@ fn grow(
     mut extension: Vec<usize>,
     start: usize,
     visit: &mut dyn FnMut(&[usize]),
-    neighbors: &[Vec<usize>],
+    systems: &Systems,
 ) {
     if subset.len() == size {
         visit(subset);
@@ -550,18 +593,18 @@ fn grow(
     }
     while let Some(w) = extension.pop() {
         let mut next = extension.clone();
-        for &u in &neighbors[w] {
+        for &u in systems.neighbors(w) {
             if u > start
                 && !subset.contains(&u)
                 && u != w
                 && !next.contains(&u)
-                && !subset.iter().any(|&s| neighbors[s].contains(&u))
+                && !subset.iter().any(|&s| systems.neighbors(s).contains(&u))
             {
                 next.push(u);
             }
         }
         subset.push(w);
-        grow(size, subset, next, start, visit, neighbors);
+        grow(size, subset, next, start, visit, systems);
         subset.pop();
     }
 }
