@@ -289,6 +289,94 @@ fn large_fused_systems_are_bounded() {
     assert_rings_well_formed(&c60);
 }
 
+#[test]
+fn rings_closed_past_a_dative_chain_bond_or_across_a_dot() {
+    // Atom 4 is reached by a dative bond, which closes no ring, so its ring
+    // bonds join it to the rest from outside the chain-bond tree.
+    let m = mol("C1CC(C2)->[Fe]12");
+    assert_eq!(m.rings().sssr(), [vec![0, 1, 2, 3, 4]]);
+    assert_eq!(m.bond_between(2, 4), Some(3));
+    assert!(!m.rings().is_ring_bond(3));
+    assert_rings_well_formed(&m);
+    let m = mol("C1CC->[Fe]1");
+    assert!(m.rings().rings().is_empty());
+    let m = mol("C1CC2.C12");
+    assert_eq!(m.rings().sssr(), [vec![0, 1, 2, 3]]);
+    assert!(mol("C1CC.C1").rings().rings().is_empty());
+}
+
+/// Everything ring perception reports about a molecule.
+type RingFacts = (
+    Vec<Vec<u32>>,
+    Vec<Vec<u32>>,
+    Vec<Vec<u32>>,
+    Vec<Vec<usize>>,
+    Vec<(usize, Option<usize>)>,
+    Vec<(usize, Option<usize>)>,
+    Vec<usize>,
+    Vec<(usize, usize)>,
+);
+
+fn ring_facts(m: &Mol) -> RingFacts {
+    let info = m.rings();
+    (
+        info.sssr().to_vec(),
+        info.rings().to_vec(),
+        (0..info.rings().len())
+            .map(|r| info.ring_bonds(r).to_vec())
+            .collect(),
+        info.ring_systems().to_vec(),
+        (0..m.atom_count())
+            .map(|a| (info.atom_ring_count(a), info.atom_min_ring_size(a)))
+            .collect(),
+        (0..m.bond_count())
+            .map(|b| (info.bond_ring_count(b), info.bond_min_ring_size(b)))
+            .collect(),
+        aromatic_atoms(m),
+        aromatic_bonds(m),
+    )
+}
+
+#[test]
+fn results_do_not_depend_on_what_the_thread_perceived_before() {
+    // Perception keeps its buffers per thread: read molecules of very
+    // different shapes in one order here and in the other order on a fresh
+    // thread, and compare.
+    let big_ring = format!("C1{}C1", "C".repeat(2_000));
+    let smiles: Vec<String> = [
+        "c1ccc2ccccc2c1",
+        "C12C3C4C1C5C2C3C45",
+        "CC",
+        "C1CC2CCC1C2",
+        "c1ccccc1-c1ccccc1",
+        big_ring.as_str(),
+        "C12=CON=C1C(C4)CC3CC2CC4C3",
+        "O=C1C=CC(=O)C=C1",
+        "C1CC(C2)->[Fe]12",
+        "c1ccc2cc3cc4cc5cc6cc7cc8ccccc8cc7cc6cc5cc4cc3cc2c1",
+        "C1CC12CC2",
+        "c1ccc2c(c1)[nH]c1ccccc12",
+        "C1CCCCC1",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let forward: Vec<RingFacts> = smiles.iter().map(|s| ring_facts(&mol(s))).collect();
+    let mut backward = std::thread::spawn(move || {
+        smiles
+            .iter()
+            .rev()
+            .map(|s| ring_facts(&mol(s)))
+            .collect::<Vec<_>>()
+    })
+    .join()
+    .unwrap();
+    backward.reverse();
+    assert_eq!(forward, backward);
+    assert_eq!(forward[1].0.len(), 5);
+    assert_eq!(forward[1].1.len(), 6);
+}
+
 // --- Comparison with RDKit -------------------------------------------------
 
 struct Expected {

@@ -98,51 +98,89 @@ struct AtomFacts {
     cyclic_multiple: bool,
 }
 
-fn bond_valence_at(mol: &Mol, bond: usize, atom: usize) -> i32 {
-    let b = mol.bond(bond);
-    if b.order == BondOrder::Dative && mol.bond_atoms(bond).0 == atom {
-        0
-    } else {
-        b.order.valence() as i32
-    }
+/// Bond facts summed per atom in one pass over the bonds.
+#[derive(Clone, Copy, Default)]
+struct BondSums {
+    degree: i32,
+    valence: i32,
+    null_bonds: i32,
+    double_or_triple: i32,
+    cyclic_multiple: bool,
+    /// Latest non-ring bond of order two or more where the atom is the
+    /// bond's first / second atom: petgraph lists an atom's bonds latest
+    /// first, those it starts before those it ends, and RDKit's rule looks
+    /// at the first such bond in that order.
+    exo_first: u32,
+    exo_second: u32,
 }
 
-fn atom_facts(mol: &Mol, i: usize) -> AtomFacts {
-    let atom = mol.atom(i);
+const NO_BOND: u32 = u32::MAX;
+
+fn bond_sums(mol: &Mol, sums: &mut Vec<BondSums>) {
     let rings = mol.rings();
-    let mut facts = AtomFacts {
-        z: atom.element,
-        charge: atom.charge as i32,
-        explicit_valence: atom.explicit_h as i32,
-        total_valence: atom.total_h() as i32,
-        degree: 0,
-        null_bonds: 0,
-        explicit_h: atom.explicit_h as i32,
-        total_h: atom.total_h() as i32,
-        radicals: 0,
-        double_or_triple: 0,
-        exocyclic_multiple: None,
-        cyclic_multiple: false,
-    };
-    for (nbr, bond) in mol.neighbors(i) {
-        let v = bond_valence_at(mol, bond, i);
-        facts.degree += 1;
-        facts.explicit_valence += v;
-        facts.total_valence += v;
-        if v == 0 {
-            facts.null_bonds += 1;
-        }
-        if matches!(mol.bond(bond).order, BondOrder::Double | BondOrder::Triple) {
-            facts.double_or_triple += 1;
-        }
-        if v >= 2 {
-            if rings.is_ring_bond(bond) {
-                facts.cyclic_multiple = true;
-            } else if facts.exocyclic_multiple.is_none() {
-                facts.exocyclic_multiple = Some(mol.atom(nbr).element);
+    sums.clear();
+    sums.resize(
+        mol.atom_count(),
+        BondSums {
+            exo_first: NO_BOND,
+            exo_second: NO_BOND,
+            ..BondSums::default()
+        },
+    );
+    for (e, (a, b, bond)) in mol.bonds().enumerate() {
+        let multiple = matches!(bond.order, BondOrder::Double | BondOrder::Triple);
+        let v = bond.order.valence() as i32;
+        let ring = v >= 2 && rings.is_ring_bond(e);
+        for (atom, first) in [(a, true), (b, false)] {
+            let v = if bond.order == BondOrder::Dative && first {
+                0
+            } else {
+                v
+            };
+            let s = &mut sums[atom];
+            s.degree += 1;
+            s.valence += v;
+            s.null_bonds += i32::from(v == 0);
+            s.double_or_triple += i32::from(multiple);
+            if v >= 2 {
+                if ring {
+                    s.cyclic_multiple = true;
+                } else if first {
+                    s.exo_first = e as u32;
+                } else {
+                    s.exo_second = e as u32;
+                }
             }
         }
     }
+}
+
+fn atom_facts(mol: &Mol, sums: &[BondSums], i: usize) -> AtomFacts {
+    let atom = mol.atom(i);
+    let s = &sums[i];
+    let exo = if s.exo_first != NO_BOND {
+        s.exo_first
+    } else {
+        s.exo_second
+    };
+    let exocyclic_multiple = (exo != NO_BOND).then(|| {
+        let (a, b) = mol.bond_atoms(exo as usize);
+        mol.atom(if a == i { b } else { a }).element
+    });
+    let mut facts = AtomFacts {
+        z: atom.element,
+        charge: atom.charge as i32,
+        explicit_valence: atom.explicit_h as i32 + s.valence,
+        total_valence: atom.total_h() as i32 + s.valence,
+        degree: s.degree,
+        null_bonds: s.null_bonds,
+        explicit_h: atom.explicit_h as i32,
+        total_h: atom.total_h() as i32,
+        radicals: 0,
+        double_or_triple: s.double_or_triple,
+        exocyclic_multiple,
+        cyclic_multiple: s.cyclic_multiple,
+    };
     if atom.bracket {
         facts.radicals = radicals(&facts);
     }
@@ -259,6 +297,23 @@ fn electron_range(d: Donor) -> (i32, i32) {
     }
 }
 
+/// Buffers reused from molecule to molecule on one thread.
+#[derive(Default)]
+struct Work {
+    sums: Vec<BondSums>,
+    /// Donor type and candidacy per ring atom, computed once.
+    donors: Vec<Option<(Donor, bool)>>,
+    candidates: Vec<usize>,
+    /// Per bond: candidate rings small enough to fuse that hold it.
+    shared: Vec<u8>,
+    systems: Systems,
+    marks: Marks,
+}
+
+thread_local! {
+    static WORK: std::cell::RefCell<Work> = std::cell::RefCell::new(Work::default());
+}
+
 pub fn perceive(mol: &mut Mol) {
     for i in 0..mol.atom_count() {
         mol.atom_mut(i).aromatic = false;
@@ -266,47 +321,83 @@ pub fn perceive(mol: &mut Mol) {
     for e in 0..mol.bond_count() {
         mol.bond_mut(e).aromatic = false;
     }
-    if mol.rings().rings().is_empty() {
+    if mol.rings().ring_count() == 0 {
         return;
     }
+    if mol.atom_count().max(mol.bond_count()) > super::rings::KEEP_BUFFERS_UP_TO {
+        return perceive_with(mol, &mut Work::default());
+    }
+    WORK.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => perceive_with(mol, &mut w),
+        // Only reachable if perception were re-entered on this thread.
+        Err(_) => perceive_with(mol, &mut Work::default()),
+    })
+}
+
+fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let n = mol.atom_count();
-    // Donor type per atom, computed once, for ring atoms only.
-    let mut donors: Vec<Option<(Donor, bool)>> = vec![None; n];
-    let mut candidates: Vec<usize> = Vec::new();
-    let rings = mol.rings().rings().len();
-    for r in 0..rings {
-        let ring = &mol.rings().rings()[r];
+    let m = mol.bond_count();
+    bond_sums(mol, &mut w.sums);
+    w.donors.clear();
+    w.donors.resize(n, None);
+    w.candidates.clear();
+    let info = mol.rings();
+    for r in 0..info.ring_count() {
         let mut all_candidates = true;
         let mut all_dummy = true;
-        for &a in ring {
+        for &a in info.ring_atoms(r) {
             let a = a as usize;
             all_dummy &= mol.atom(a).element == 0;
-            let (_, ok) = *donors[a].get_or_insert_with(|| {
-                let f = atom_facts(mol, a);
+            let (_, ok) = *w.donors[a].get_or_insert_with(|| {
+                let f = atom_facts(mol, &w.sums, a);
                 let d = donor_type(&f);
                 (d, is_candidate(&f, d))
             });
-            all_candidates &= ok;
+            if !ok {
+                // The rest of the ring is looked at by the rings it is
+                // part of, if ever needed.
+                all_candidates = false;
+                break;
+            }
         }
         if all_candidates && !all_dummy {
-            candidates.push(r);
+            w.candidates.push(r);
         }
     }
-    if candidates.is_empty() {
+    if w.candidates.is_empty() {
         return;
     }
+    let donors = &w.donors;
     let donor = |a: u32| donors[a as usize].map_or(Donor::None, |(d, _)| d);
-    let marks = {
-        let info = mol.rings();
-        let systems = Systems::new(info, &candidates);
-        let mut marks = Marks::new(n, mol.bond_count());
-        for system in &systems.groups {
-            huckel_on_system(info, &candidates, &systems, system, &donor, &mut marks);
+    let marks = &mut w.marks;
+    marks.reset(n, m);
+    // Without two fusable candidate rings on one bond every ring is a system
+    // of its own, and only the ring itself can pass the 4n+2 rule.
+    w.shared.clear();
+    w.shared.resize(m, 0);
+    let mut fused = false;
+    for &r in &w.candidates {
+        let bonds = info.ring_bonds(r);
+        if bonds.len() <= MAX_FUSED_RING_SIZE {
+            for &e in bonds {
+                let s = &mut w.shared[e as usize];
+                fused |= *s > 0;
+                *s = 1;
+            }
         }
-        marks
-    };
-    for (e, &aromatic) in marks.bonds.iter().enumerate() {
-        if !aromatic {
+    }
+    if fused {
+        w.systems.build(info, &w.candidates);
+        for system in w.systems.groups() {
+            huckel_on_system(info, &w.candidates, &w.systems, system, &donor, marks);
+        }
+    } else {
+        for i in 0..w.candidates.len() {
+            try_rings(info, &w.candidates, &[i], &donor, marks);
+        }
+    }
+    for e in 0..m {
+        if !w.marks.bonds[e] {
             continue;
         }
         mol.bond_mut(e).aromatic = true;
@@ -319,62 +410,104 @@ pub fn perceive(mol: &mut Mol) {
 }
 
 /// Candidate rings (indices into `candidates`) joined when they share
-/// exactly one bond and neither is larger than [`MAX_FUSED_RING_SIZE`].
+/// exactly one bond and neither is larger than [`MAX_FUSED_RING_SIZE`]:
+/// each ring's neighbours (ascending) and the connected groups, flat.
+#[derive(Default)]
 struct Systems {
-    neighbors: Vec<Vec<usize>>,
-    groups: Vec<Vec<usize>>,
+    start: Vec<usize>,
+    adj: Vec<usize>,
+    pairs: Vec<(usize, usize)>,
+    group_start: Vec<usize>,
+    group_rings: Vec<usize>,
+    seen: Vec<bool>,
+    stack: Vec<(usize, usize)>,
 }
 
 impl Systems {
-    fn new(info: &super::RingInfo, candidates: &[usize]) -> Systems {
+    fn neighbors(&self, r: usize) -> &[usize] {
+        &self.adj[self.start[r]..self.start[r + 1]]
+    }
+
+    fn groups(&self) -> impl Iterator<Item = &[usize]> + '_ {
+        self.group_start
+            .windows(2)
+            .map(|w| &self.group_rings[w[0]..w[1]])
+    }
+
+    fn build(&mut self, info: &super::RingInfo, candidates: &[usize]) {
         let k = candidates.len();
-        let mut neighbors = vec![Vec::new(); k];
+        self.pairs.clear();
         for i in 0..k {
             let bi = info.ring_bonds(candidates[i]);
             if bi.len() > MAX_FUSED_RING_SIZE {
                 continue;
             }
-            for j in i + 1..k {
-                let bj = info.ring_bonds(candidates[j]);
+            for (j, &cj) in candidates.iter().enumerate().skip(i + 1) {
+                let bj = info.ring_bonds(cj);
                 if bj.len() > MAX_FUSED_RING_SIZE {
                     continue;
                 }
                 if bi.iter().filter(|e| bj.contains(e)).count() == 1 {
-                    neighbors[i].push(j);
-                    neighbors[j].push(i);
+                    self.pairs.push((i, j));
                 }
             }
         }
+        // Pairs come by ascending first then second ring, so every list
+        // fills in ascending order.
+        self.start.clear();
+        self.start.resize(k + 1, 0);
+        for &(i, j) in &self.pairs {
+            self.start[i + 1] += 1;
+            self.start[j + 1] += 1;
+        }
+        for r in 0..k {
+            self.start[r + 1] += self.start[r];
+        }
+        self.adj.clear();
+        self.adj.resize(self.start[k], 0);
+        let mut fill = std::mem::take(&mut self.group_start);
+        fill.clear();
+        fill.extend_from_slice(&self.start[..k]);
+        for &(i, j) in &self.pairs {
+            self.adj[fill[i]] = j;
+            fill[i] += 1;
+            self.adj[fill[j]] = i;
+            fill[j] += 1;
+        }
         // Depth-first from the lowest unvisited ring, neighbours in order.
-        let mut seen = vec![false; k];
-        let mut groups = Vec::new();
-        for start in 0..k {
-            if seen[start] {
+        self.group_start = fill;
+        self.group_start.clear();
+        self.group_start.push(0);
+        self.group_rings.clear();
+        self.seen.clear();
+        self.seen.resize(k, false);
+        for first in 0..k {
+            if self.seen[first] {
                 continue;
             }
-            let mut group = vec![start];
-            seen[start] = true;
-            let mut stack = vec![(start, 0usize)];
-            while let Some((r, next)) = stack.last_mut() {
-                let Some(&nb) = neighbors[*r].get(*next) else {
-                    stack.pop();
+            self.group_rings.push(first);
+            self.seen[first] = true;
+            self.stack.push((first, 0));
+            while let Some((r, next)) = self.stack.last_mut() {
+                let Some(&nb) = self.adj[self.start[*r]..self.start[*r + 1]].get(*next) else {
+                    self.stack.pop();
                     continue;
                 };
                 *next += 1;
-                if !seen[nb] {
-                    seen[nb] = true;
-                    group.push(nb);
-                    stack.push((nb, 0));
+                if !self.seen[nb] {
+                    self.seen[nb] = true;
+                    self.group_rings.push(nb);
+                    self.stack.push((nb, 0));
                 }
             }
-            groups.push(group);
+            self.group_start.push(self.group_rings.len());
         }
-        Systems { neighbors, groups }
     }
 }
 
 /// Aromatic bonds found so far, plus scratch counters over atoms and bonds
 /// (all zero between uses).
+#[derive(Default)]
 struct Marks {
     bonds: Vec<bool>,
     atom_uses: Vec<u8>,
@@ -382,12 +515,13 @@ struct Marks {
 }
 
 impl Marks {
-    fn new(atoms: usize, bonds: usize) -> Marks {
-        Marks {
-            bonds: vec![false; bonds],
-            atom_uses: vec![0; atoms],
-            bond_uses: vec![0; bonds],
-        }
+    fn reset(&mut self, atoms: usize, bonds: usize) {
+        self.bonds.clear();
+        self.bonds.resize(bonds, false);
+        self.atom_uses.clear();
+        self.atom_uses.resize(atoms, 0);
+        self.bond_uses.clear();
+        self.bond_uses.resize(bonds, 0);
     }
 }
 
@@ -399,25 +533,33 @@ fn huckel_on_system(
     donor: &dyn Fn(u32) -> Donor,
     marks: &mut Marks,
 ) {
-    let mut system_bonds: Vec<u32> = system
-        .iter()
-        .flat_map(|&r| info.ring_bonds(candidates[r]).iter().copied())
-        .collect();
-    system_bonds.sort_unstable();
-    system_bonds.dedup();
+    let all_marked = |marks: &Marks| {
+        system.iter().all(|&r| {
+            info.ring_bonds(candidates[r])
+                .iter()
+                .all(|&e| marks.bonds[e as usize])
+        })
+    };
     let mut max_size = system.len().min(MAX_FUSED_RINGS);
     if system.len() > HUGE_SYSTEM {
         max_size = max_size.min(2);
     }
     for size in 1..=max_size {
-        if system_bonds.iter().all(|&e| marks.bonds[e as usize]) {
+        if all_marked(marks) {
             break;
+        }
+        if size == 1 {
+            for &r in system {
+                try_rings(info, candidates, &[r], donor, marks);
+            }
+            continue;
         }
         let mut subset = Vec::with_capacity(size);
         for &start in system {
             subset.clear();
             subset.push(start);
-            let extension: Vec<usize> = systems.neighbors[start]
+            let extension: Vec<usize> = systems
+                .neighbors(start)
                 .iter()
                 .copied()
                 .filter(|&r| r > start)
@@ -428,7 +570,7 @@ fn huckel_on_system(
                 extension,
                 start,
                 &mut |rings| try_rings(info, candidates, rings, donor, marks),
-                &systems.neighbors,
+                systems,
             );
         }
     }
@@ -443,7 +585,7 @@ fn grow(
     mut extension: Vec<usize>,
     start: usize,
     visit: &mut dyn FnMut(&[usize]),
-    neighbors: &[Vec<usize>],
+    systems: &Systems,
 ) {
     if subset.len() == size {
         visit(subset);
@@ -451,20 +593,31 @@ fn grow(
     }
     while let Some(w) = extension.pop() {
         let mut next = extension.clone();
-        for &u in &neighbors[w] {
+        for &u in systems.neighbors(w) {
             if u > start
                 && !subset.contains(&u)
                 && u != w
                 && !next.contains(&u)
-                && !subset.iter().any(|&s| neighbors[s].contains(&u))
+                && !subset.iter().any(|&s| systems.neighbors(s).contains(&u))
             {
                 next.push(u);
             }
         }
         subset.push(w);
-        grow(size, subset, next, start, visit, neighbors);
+        grow(size, subset, next, start, visit, systems);
         subset.pop();
     }
+}
+
+/// The 4n+2 rule on a rim with `low..=high` pi electrons, `any` of its
+/// atoms being `*` (which may give one or two).
+fn huckel(low: i32, high: i32, any: i32) -> bool {
+    any <= 1
+        && if high >= 6 {
+            (low..=high).any(|e| e >= 2 && (e - 2) % 4 == 0)
+        } else {
+            high == 2
+        }
 }
 
 /// Applies the 4n+2 rule to the rim of a set of rings and, when it holds,
@@ -476,14 +629,32 @@ fn try_rings(
     donor: &dyn Fn(u32) -> Donor,
     marks: &mut Marks,
 ) {
+    if let &[r] = rings {
+        // One ring: every atom and bond is on the rim, each once.
+        let r = candidates[r];
+        let (mut low, mut high, mut any) = (0, 0, 0);
+        for &a in info.ring_atoms(r) {
+            let d = donor(a);
+            any += i32::from(d == Donor::Any);
+            let (lo, hi) = electron_range(d);
+            low += lo;
+            high += hi;
+        }
+        if huckel(low, high, any) {
+            for &e in info.ring_bonds(r) {
+                marks.bonds[e as usize] = true;
+            }
+        }
+        return;
+    }
     for &r in rings {
-        for &a in &info.rings()[candidates[r]] {
+        for &a in info.ring_atoms(candidates[r]) {
             marks.atom_uses[a as usize] = marks.atom_uses[a as usize].saturating_add(1);
         }
     }
     let (mut low, mut high, mut any) = (0, 0, 0);
     for &r in rings {
-        for &a in &info.rings()[candidates[r]] {
+        for &a in info.ring_atoms(candidates[r]) {
             let uses = &mut marks.atom_uses[a as usize];
             if *uses == 1 || *uses == 2 {
                 let d = donor(a);
@@ -497,17 +668,11 @@ fn try_rings(
         }
     }
     for &r in rings {
-        for &a in &info.rings()[candidates[r]] {
+        for &a in info.ring_atoms(candidates[r]) {
             marks.atom_uses[a as usize] = 0;
         }
     }
-    let aromatic = any <= 1
-        && if high >= 6 {
-            (low..=high).any(|e| e >= 2 && (e - 2) % 4 == 0)
-        } else {
-            high == 2
-        };
-    if !aromatic {
+    if !huckel(low, high, any) {
         return;
     }
     for &r in rings {

@@ -9,11 +9,18 @@
 //! dropped as dependent are offered back the way RDKit's `symmetrizeSSSR`
 //! does (cubane keeps 6 faces, not 5).
 //!
-//! Everything is iterative and bounded: atoms outside cycles are pruned
-//! first (so a million-atom chain costs one linear pass), the breadth-first
-//! searches stop at the first ring size found, and the rare path search
-//! RDKit falls back on for highly fused cages has a hard cap, after which a
-//! depth-first cycle basis is used as RDKit itself does.
+//! Everything is iterative and bounded: bonds on no cycle are found first
+//! in one near-linear pass (so a million-atom chain costs one linear pass),
+//! the breadth-first searches stop at the first ring size found, and the
+//! rare path search RDKit falls back on for highly fused cages has a hard
+//! cap, after which a depth-first cycle basis is used as RDKit itself does.
+//!
+//! Performance: the search's buffers live in a per-thread workspace, a ring
+//! system that is one ring is walked without the search, and the result is
+//! stored flat (the nested `sssr()` / `rings()` / `ring_systems()` views
+//! are built on first use). What is left of the cost on drug-like molecules
+//! is spread thinly: the adjacency build, the fused-system search (about
+//! half of MOSES molecules have a fused or spiro system), and the result.
 //!
 //! ```
 //! let mol = markush::smiles::parse("c1ccc2ccccc2c1").unwrap();
@@ -23,55 +30,68 @@
 //! assert_eq!(rings.ring_systems().len(), 1);
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use super::{BondOrder, Mol};
 
 /// Rings of a molecule. `sssr()` is the smallest set of smallest rings
 /// (its length is the cyclomatic number); `rings()` adds the symmetric
 /// extras RDKit keeps, and is what ring counts per atom are taken from.
+///
+/// Rings are stored back to back in flat arrays; the nested views that
+/// `sssr()`, `rings()` and `ring_systems()` hand out are built on first use,
+/// so perception allocates a handful of buffers whatever the ring count.
 #[derive(Clone, Debug, Default)]
 pub struct RingInfo {
-    rings: Vec<Vec<u32>>,
-    bonds: Vec<Vec<u32>>,
+    /// Atoms of every ring of `rings()`, ring `r` at `start[r]..start[r + 1]`.
+    atoms: Vec<u32>,
+    /// Bonds of every ring, at the same positions as its atoms.
+    bonds: Vec<u32>,
+    start: Vec<u32>,
     sssr_count: usize,
-    /// Per atom / bond: rings containing it and the smallest such ring
-    /// (0 = none). Empty when the molecule has no ring, so acyclic
-    /// molecules allocate nothing.
-    atom_rings: Vec<u32>,
-    atom_min: Vec<u32>,
-    bond_rings: Vec<u32>,
-    bond_min: Vec<u32>,
-    systems: Vec<Vec<usize>>,
+    atom_count: usize,
+    /// Rings containing each atom, smallest such ring per atom (0 = none),
+    /// then the same two per bond. Empty when the molecule has no ring, so
+    /// acyclic molecules allocate nothing.
+    facts: Vec<u32>,
+    nested: OnceLock<Vec<Vec<u32>>>,
+    systems: OnceLock<Vec<Vec<usize>>>,
 }
 
 impl RingInfo {
     /// The smallest set of smallest rings, each as atoms in cyclic order.
     pub fn sssr(&self) -> &[Vec<u32>] {
-        &self.rings[..self.sssr_count]
+        &self.rings()[..self.sssr_count]
     }
     /// SSSR plus RDKit's symmetrized extras (same order convention).
     pub fn rings(&self) -> &[Vec<u32>] {
-        &self.rings
+        self.nested.get_or_init(|| {
+            (0..self.ring_count())
+                .map(|r| self.ring_atoms(r).to_vec())
+                .collect()
+        })
     }
     /// Bonds of `rings()[ring]`, in the same cyclic order as its atoms:
     /// bond `i` joins atoms `i` and `i + 1`, the last one closes the ring.
     pub fn ring_bonds(&self, ring: usize) -> &[u32] {
-        &self.bonds[ring]
+        &self.bonds[self.range(ring)]
     }
     /// Number of rings in `rings()` that contain the atom (SMARTS `R`).
     pub fn atom_ring_count(&self, atom: usize) -> usize {
-        self.atom_rings.get(atom).map_or(0, |&n| n as usize)
+        self.atom_fact(atom, 0) as usize
     }
     /// Size of the smallest ring containing the atom (SMARTS `r`).
     pub fn atom_min_ring_size(&self, atom: usize) -> Option<usize> {
-        nonzero(self.atom_min.get(atom))
+        nonzero(self.atom_fact(atom, 1))
     }
     pub fn bond_ring_count(&self, bond: usize) -> usize {
-        self.bond_rings.get(bond).map_or(0, |&n| n as usize)
+        self.bond_fact(bond, 0) as usize
     }
     pub fn bond_min_ring_size(&self, bond: usize) -> Option<usize> {
-        nonzero(self.bond_min.get(bond))
+        nonzero(self.bond_fact(bond, 1))
     }
     pub fn is_ring_atom(&self, atom: usize) -> bool {
         self.atom_ring_count(atom) > 0
@@ -82,171 +102,288 @@ impl RingInfo {
     /// Fused ring systems: groups of indices into `rings()` whose rings are
     /// joined through shared bonds (naphthalene is one system, biphenyl two).
     pub fn ring_systems(&self) -> &[Vec<usize>] {
-        &self.systems
+        self.systems.get_or_init(|| self.find_ring_systems())
     }
 
-    fn from_rings(
-        atom_count: usize,
-        bond_count: usize,
-        rings: Vec<Vec<u32>>,
-        bonds: Vec<Vec<u32>>,
-        sssr_count: usize,
-    ) -> RingInfo {
-        let mut atom_rings = vec![0u32; atom_count];
-        let mut atom_min = vec![0u32; atom_count];
-        let mut bond_rings = vec![0u32; bond_count];
-        let mut bond_min = vec![0u32; bond_count];
-        let note = |count: &mut [u32], min: &mut [u32], i: u32, size: u32| {
-            let i = i as usize;
-            count[i] += 1;
-            if min[i] == 0 || size < min[i] {
-                min[i] = size;
-            }
-        };
-        for (ring, ring_bonds) in rings.iter().zip(&bonds) {
+    /// Number of rings in `rings()`, without building the nested view.
+    pub(crate) fn ring_count(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+    /// Atoms of `rings()[ring]`, without building the nested view.
+    pub(crate) fn ring_atoms(&self, ring: usize) -> &[u32] {
+        &self.atoms[self.range(ring)]
+    }
+
+    fn range(&self, ring: usize) -> std::ops::Range<usize> {
+        self.start[ring] as usize..self.start[ring + 1] as usize
+    }
+
+    fn atom_fact(&self, atom: usize, which: usize) -> u32 {
+        if atom >= self.atom_count {
+            return 0;
+        }
+        self.facts
+            .get(which * self.atom_count + atom)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn bond_fact(&self, bond: usize, which: usize) -> u32 {
+        let bonds = self.facts.len().saturating_sub(2 * self.atom_count) / 2;
+        if bond >= bonds {
+            return 0;
+        }
+        self.facts[2 * self.atom_count + which * bonds + bond]
+    }
+
+    fn from_store(g: &Graph, store: &RingStore, sssr_count: usize) -> RingInfo {
+        let (n, m) = (g.n, g.ends.len());
+        let mut facts = vec![0u32; 2 * n + 2 * m];
+        let mut bonds = Vec::with_capacity(store.atoms.len());
+        for r in 0..store.len() {
+            let ring = store.get(r);
             let size = ring.len() as u32;
-            for &a in ring {
-                note(&mut atom_rings, &mut atom_min, a, size);
-            }
-            for &b in ring_bonds {
-                note(&mut bond_rings, &mut bond_min, b, size);
-            }
-        }
-        let systems = ring_systems(bond_count, &bonds);
-        RingInfo {
-            rings,
-            bonds,
-            sssr_count,
-            atom_rings,
-            atom_min,
-            bond_rings,
-            bond_min,
-            systems,
-        }
-    }
-}
-
-fn nonzero(v: Option<&u32>) -> Option<usize> {
-    v.copied().filter(|&n| n > 0).map(|n| n as usize)
-}
-
-/// Groups rings that share a bond (union-find over rings, keyed by the
-/// first ring seen on each bond).
-fn ring_systems(bond_count: usize, bonds: &[Vec<u32>]) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..bonds.len()).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    let mut first = vec![usize::MAX; bond_count];
-    for (r, ring) in bonds.iter().enumerate() {
-        for &b in ring {
-            let f = first[b as usize];
-            if f == usize::MAX {
-                first[b as usize] = r;
-            } else {
-                let (x, y) = (find(&mut parent, f), find(&mut parent, r));
-                if x != y {
-                    parent[x.max(y)] = x.min(y);
+            for (i, &a) in ring.iter().enumerate() {
+                let e = g.bond_between(a, ring[(i + 1) % ring.len()]);
+                bonds.push(e);
+                note(&mut facts, a as usize, n, size);
+                if e != NONE {
+                    note(&mut facts, 2 * n + e as usize, m, size);
                 }
             }
         }
-    }
-    let mut slot = vec![usize::MAX; bonds.len()];
-    let mut systems: Vec<Vec<usize>> = Vec::new();
-    for r in 0..bonds.len() {
-        let root = find(&mut parent, r);
-        if slot[root] == usize::MAX {
-            slot[root] = systems.len();
-            systems.push(Vec::new());
+        RingInfo {
+            atoms: store.atoms.clone(),
+            bonds,
+            start: store.start.clone(),
+            sssr_count,
+            atom_count: n,
+            facts,
+            nested: OnceLock::new(),
+            systems: OnceLock::new(),
         }
-        systems[slot[root]].push(r);
     }
-    systems
+
+    /// Groups rings that share a bond (union-find over rings, keyed by the
+    /// first ring seen on each bond).
+    fn find_ring_systems(&self) -> Vec<Vec<usize>> {
+        let rings = self.ring_count();
+        let mut parent: Vec<usize> = (0..rings).collect();
+        fn find(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        let bond_count = self.facts.len().saturating_sub(2 * self.atom_count) / 2;
+        let mut first = vec![usize::MAX; bond_count];
+        for r in 0..rings {
+            for &b in self.ring_bonds(r) {
+                let Some(f) = first.get_mut(b as usize) else {
+                    continue;
+                };
+                if *f == usize::MAX {
+                    *f = r;
+                } else {
+                    let (x, y) = (find(&mut parent, *f), find(&mut parent, r));
+                    if x != y {
+                        parent[x.max(y)] = x.min(y);
+                    }
+                }
+            }
+        }
+        let mut slot = vec![usize::MAX; rings];
+        let mut systems: Vec<Vec<usize>> = Vec::new();
+        for r in 0..rings {
+            let root = find(&mut parent, r);
+            if slot[root] == usize::MAX {
+                slot[root] = systems.len();
+                systems.push(Vec::new());
+            }
+            systems[slot[root]].push(r);
+        }
+        systems
+    }
 }
+
+/// Counts one more ring of `size` on item `i` of a (count, min) table pair
+/// of `len` items each.
+fn note(facts: &mut [u32], i: usize, len: usize, size: u32) {
+    facts[i] += 1;
+    let min = &mut facts[i + len];
+    if *min == 0 || size < *min {
+        *min = size;
+    }
+}
+
+fn nonzero(v: u32) -> Option<usize> {
+    (v > 0).then_some(v as usize)
+}
+
+/// Rings back to back: ring `r` is `atoms[start[r]..start[r + 1]]`.
+#[derive(Default)]
+struct RingStore {
+    atoms: Vec<u32>,
+    start: Vec<u32>,
+}
+
+impl RingStore {
+    fn clear(&mut self) {
+        self.atoms.clear();
+        self.start.clear();
+        self.start.push(0);
+    }
+    fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+    fn get(&self, r: usize) -> &[u32] {
+        &self.atoms[self.start[r] as usize..self.start[r + 1] as usize]
+    }
+    fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        (0..self.len()).map(|r| self.get(r))
+    }
+    fn push(&mut self, ring: &[u32]) {
+        self.atoms.extend_from_slice(ring);
+        self.close();
+    }
+    /// Ends the ring whose atoms were pushed onto `atoms` since the last one.
+    fn close(&mut self) {
+        self.start.push(self.atoms.len() as u32);
+    }
+}
+
+/// Buffers reused from molecule to molecule on one thread, so that
+/// perceiving a drug-like molecule allocates only its result.
+#[derive(Default)]
+struct Work {
+    g: Graph,
+    s: Scratch,
+}
+
+thread_local! {
+    static WORK: RefCell<Work> = RefCell::new(Work::default());
+}
+
+/// Molecules above this many atoms or bonds get buffers of their own, so
+/// that one huge input does not leave a thread holding them for good.
+pub(crate) const KEEP_BUFFERS_UP_TO: usize = 1 << 16;
 
 pub fn perceive(mol: &Mol) -> RingInfo {
-    let graph = Graph::new(mol);
-    let Some(core) = graph.cycle_core() else {
-        return RingInfo::default();
-    };
-    let rings = match Finder::new(&graph, core).run() {
-        Some(found) => found,
-        None => graph.dfs_cycles(),
-    };
-    let sssr_count = rings.sssr_count;
-    let mut all = rings.sssr;
-    all.extend(rings.extras);
-    let bonds = all.iter().map(|r| graph.ring_bonds(r)).collect();
-    RingInfo::from_rings(graph.n, graph.ends.len(), all, bonds, sssr_count)
+    if mol.atom_count().max(mol.bond_count()) > KEEP_BUFFERS_UP_TO {
+        return Work::default().perceive(mol);
+    }
+    WORK.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => w.perceive(mol),
+        // Only reachable if perception were re-entered on this thread.
+        Err(_) => Work::default().perceive(mol),
+    })
 }
 
-/// Compact adjacency (per atom, neighbours in the order RDKit walks them) plus which bonds may close rings: zero-order and
-/// dative bonds may not, as in RDKit.
+impl Work {
+    fn perceive(&mut self, mol: &Mol) -> RingInfo {
+        if mol.bond_count() < 3 {
+            return RingInfo::default();
+        }
+        let Work { g, s } = self;
+        g.build(mol);
+        if !s.cycle_bonds(g) {
+            return RingInfo::default();
+        }
+        let finder = Finder {
+            g,
+            s: &mut *s,
+            extras: Vec::new(),
+        };
+        let sssr_count = match finder.run() {
+            Some(count) => count,
+            None => g.dfs_cycles(&mut s.store),
+        };
+        RingInfo::from_store(g, &s.store, sssr_count)
+    }
+}
+
+/// Compact adjacency (per atom, neighbours in the order RDKit walks them)
+/// plus which bonds may close rings: zero-order and dative bonds may not, as
+/// in RDKit.
+#[derive(Default)]
 struct Graph {
     n: usize,
     start: Vec<u32>,
     adj: Vec<(u32, u32)>,
-    ends: Vec<(u32, u32)>,
+    /// Atoms of each bond, and whether it is a chain bond.
+    ends: Vec<(u32, u32, bool)>,
     ring_capable: Vec<bool>,
+    /// Per atom, its ring-capable chain bond to a lower-numbered atom: these
+    /// bonds form a spanning forest whenever the chain bonds connect every
+    /// ring (always, for SMILES without dot-crossing ring closures).
+    tree_bond: Vec<u32>,
+    /// Scratch for `build`: whether an atom's chain bond is seen, and the
+    /// next free chain and ring-closure slot per atom.
+    chain: Vec<bool>,
+    fill: Vec<u32>,
+    closure: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
 
 impl Graph {
-    fn new(mol: &Mol) -> Graph {
+    fn build(&mut self, mol: &Mol) {
         let n = mol.atom_count();
         let m = mol.bond_count();
-        let mut start = vec![0u32; n + 1];
-        let mut ends = Vec::with_capacity(m);
-        let mut ring_capable = Vec::with_capacity(m);
-        for e in 0..m {
-            let (a, b) = mol.bond_atoms(e);
-            ends.push((a as u32, b as u32));
-            ring_capable.push(!matches!(
-                mol.bond(e).order,
-                BondOrder::Zero | BondOrder::Dative
-            ));
-            start[a + 1] += 1;
-            start[b + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
+        self.n = n;
+        // Per atom: bonds, then (in `fill`) chain bonds.
+        self.start.clear();
+        self.start.resize(n + 1, 0);
+        self.fill.clear();
+        self.fill.resize(n, 0);
+        self.ends.clear();
+        self.ring_capable.clear();
+        self.chain.clear();
+        self.chain.resize(n, false);
+        self.closure.clear();
+        self.closure.resize(n, 0);
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
         // yields a 20-ring instead of the 16-ring). A chain bond is the
         // first bond of its higher-numbered atom.
-        let mut first = vec![NONE; n];
-        for (e, &(a, b)) in ends.iter().enumerate() {
-            let hi = a.max(b) as usize;
-            if first[hi] == NONE {
-                first[hi] = e as u32;
+        self.tree_bond.clear();
+        self.tree_bond.resize(n, NONE);
+        for (e, (a, b, bond)) in mol.bonds().enumerate() {
+            let hi = a.max(b);
+            let chain = !std::mem::replace(&mut self.chain[hi], true);
+            let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
+            if chain && capable && a != b {
+                self.tree_bond[hi] = e as u32;
             }
+            self.ends.push((a as u32, b as u32, chain));
+            self.ring_capable.push(capable);
+            self.start[a + 1] += 1;
+            self.start[b + 1] += 1;
+            self.fill[a] += u32::from(chain);
+            self.fill[b] += u32::from(chain);
         }
-        let is_chain = |e: usize| first[ends[e].0.max(ends[e].1) as usize] == e as u32;
-        let order = (0..m)
-            .filter(|&e| is_chain(e))
-            .chain((0..m).filter(|&e| !is_chain(e)));
-        let mut fill: Vec<u32> = start[..n].to_vec();
-        let mut adj = vec![(0u32, 0u32); 2 * m];
-        for e in order {
-            let (a, b) = ends[e];
-            adj[fill[a as usize] as usize] = (b, e as u32);
-            fill[a as usize] += 1;
-            adj[fill[b as usize] as usize] = (a, e as u32);
-            fill[b as usize] += 1;
+        for i in 0..n {
+            self.start[i + 1] += self.start[i];
+            // Chain bonds fill from the start of the atom's slots, ring
+            // closures from after its last chain bond.
+            let chain_bonds = self.fill[i];
+            self.fill[i] = self.start[i];
+            self.closure[i] = self.start[i] + chain_bonds;
         }
-        Graph {
-            n,
-            start,
-            adj,
-            ends,
-            ring_capable,
+        self.adj.clear();
+        self.adj.resize(2 * m, (0, 0));
+        for (e, &(a, b, chain)) in self.ends.iter().enumerate() {
+            for (x, y) in [(a, b), (b, a)] {
+                let slot = if chain {
+                    &mut self.fill[x as usize]
+                } else {
+                    &mut self.closure[x as usize]
+                };
+                self.adj[*slot as usize] = (y, e as u32);
+                *slot += 1;
+            }
         }
     }
 
@@ -267,126 +404,13 @@ impl Graph {
             .collect()
     }
 
-    /// Repeatedly strips atoms with fewer than two ring-capable bonds. What
-    /// is left (degrees and live bonds) is where every ring lies; `None`
-    /// when nothing is left, the common case of an acyclic molecule.
-    fn cycle_core(&self) -> Option<Core> {
-        let m = self.ends.len();
-        if m < 3 {
-            return None;
-        }
-        let mut deg = vec![0u32; self.n];
-        let mut active = self.ring_capable.clone();
-        for (e, &(a, b)) in self.ends.iter().enumerate() {
-            if active[e] {
-                deg[a as usize] += 1;
-                deg[b as usize] += 1;
-            }
-        }
-        let mut stack: Vec<u32> = (0..self.n as u32)
-            .filter(|&a| deg[a as usize] < 2)
-            .collect();
-        let mut removed = stack.len();
-        while let Some(a) = stack.pop() {
-            for &(b, e) in self.neighbors(a) {
-                if active[e as usize] {
-                    active[e as usize] = false;
-                    deg[a as usize] -= 1;
-                    deg[b as usize] -= 1;
-                    if deg[b as usize] == 1 {
-                        stack.push(b);
-                        removed += 1;
-                    }
-                }
-            }
-        }
-        if removed == self.n {
-            return None;
-        }
-        // Bonds on no cycle (linkers between ring systems) would only send
-        // the ring search round whole molecules; drop them and prune again,
-        // so each piece left is one ring system.
-        for e in self.bridges(&active) {
-            active[e as usize] = false;
-            let (a, b) = self.ends[e as usize];
-            for x in [a, b] {
-                deg[x as usize] -= 1;
-                if deg[x as usize] == 1 {
-                    stack.push(x);
-                }
-            }
-        }
-        while let Some(a) = stack.pop() {
-            for &(b, e) in self.neighbors(a) {
-                if active[e as usize] {
-                    active[e as usize] = false;
-                    deg[a as usize] -= 1;
-                    deg[b as usize] -= 1;
-                    if deg[b as usize] == 1 {
-                        stack.push(b);
-                    }
-                }
-            }
-        }
-        Some(Core { deg, active })
-    }
-
-    /// Bridges among `active` bonds (Tarjan's low-link, iterative).
-    fn bridges(&self, active: &[bool]) -> Vec<u32> {
-        let mut order = vec![0u32; self.n];
-        let mut low = vec![0u32; self.n];
-        let mut bridges = Vec::new();
-        let mut counter = 0u32;
-        // Frame: atom, bond it was entered by, next neighbour slot.
-        let mut frames: Vec<(u32, u32, u32)> = Vec::new();
-        for root in 0..self.n as u32 {
-            if order[root as usize] != 0
-                || !self
-                    .neighbors(root)
-                    .iter()
-                    .any(|&(_, e)| active[e as usize])
-            {
-                continue;
-            }
-            counter += 1;
-            order[root as usize] = counter;
-            low[root as usize] = counter;
-            frames.push((root, NONE, self.start[root as usize]));
-            while let Some(&mut (a, via, ref mut slot)) = frames.last_mut() {
-                if *slot == self.start[a as usize + 1] {
-                    frames.pop();
-                    if let Some(&(parent, _, _)) = frames.last() {
-                        low[parent as usize] = low[parent as usize].min(low[a as usize]);
-                        if low[a as usize] > order[parent as usize] {
-                            bridges.push(via);
-                        }
-                    }
-                    continue;
-                }
-                let (b, e) = self.adj[*slot as usize];
-                *slot += 1;
-                if !active[e as usize] || e == via {
-                    continue;
-                }
-                if order[b as usize] == 0 {
-                    counter += 1;
-                    order[b as usize] = counter;
-                    low[b as usize] = counter;
-                    frames.push((b, e, self.start[b as usize]));
-                } else {
-                    low[a as usize] = low[a as usize].min(order[b as usize]);
-                }
-            }
-        }
-        bridges
-    }
-
     /// RDKit's fallback when its search cannot find enough rings: one cycle
     /// per back edge of a depth-first search over all bonds. Not minimal,
     /// but a cycle basis, and what RDKit reports in the same situation.
-    fn dfs_cycles(&self) -> FoundRings {
+    /// Replaces the rings in `store`; returns how many.
+    fn dfs_cycles(&self, store: &mut RingStore) -> usize {
+        store.clear();
         let mut color = vec![0u8; self.n];
-        let mut rings = Vec::new();
         let degree = |a: u32| self.start[a as usize + 1] - self.start[a as usize];
         // Frame: atom, the atom it was entered from, next neighbour slot.
         let mut frames: Vec<(u32, u32, u32)> = Vec::new();
@@ -415,46 +439,290 @@ impl Graph {
                         frames.push((nbr, atom, self.start[nbr as usize]));
                     }
                     1 if from != NONE && nbr != from => {
-                        let mut cycle: Vec<u32> = frames
-                            .iter()
-                            .rev()
-                            .map(|f| f.0)
-                            .take_while(|&a| a != nbr)
-                            .collect();
-                        cycle.push(nbr);
-                        rings.push(cycle);
+                        for &(a, _, _) in frames.iter().rev() {
+                            if a == nbr {
+                                break;
+                            }
+                            store.atoms.push(a);
+                        }
+                        store.atoms.push(nbr);
+                        store.close();
                     }
                     _ => {}
                 }
             }
         }
-        FoundRings {
-            sssr_count: rings.len(),
-            sssr: rings,
-            extras: Vec::new(),
-        }
+        store.len()
     }
 }
 
-struct Core {
-    deg: Vec<u32>,
+/// Per-molecule state of the ring search, kept between molecules.
+#[derive(Default)]
+struct Scratch {
+    /// Bonds on some cycle (ring-capable and not a bridge); the search
+    /// trims them as it goes.
     active: Vec<bool>,
+    /// Live bonds per atom.
+    deg: Vec<u32>,
+    /// `active` before the search trimmed anything.
+    core_bonds: Vec<bool>,
+    /// Depth-first numbering and low links (bridge search).
+    order: Vec<u32>,
+    low: Vec<u32>,
+    frames: Vec<(u32, u32, u32)>,
+    /// Union-find over forest atoms (`cover_forest`).
+    frames_up: Vec<u32>,
+    /// Atoms already assigned to a ring system.
+    seen: Vec<bool>,
+    stack: Vec<u32>,
+    atoms: Vec<u32>,
+    store: RingStore,
+    /// Whether the buffers below are sized and cleared for this molecule;
+    /// only fused systems need them.
+    prepared: bool,
+    bfs: Bfs,
+    ring_bonds_seen: Vec<bool>,
+    ring_atoms_seen: Vec<bool>,
+    /// Scratch for `pick_d2_nodes`, all false between calls.
+    covered: Vec<bool>,
+    covered_list: Vec<u32>,
+    keys: RingSet,
+    changed: Vec<u32>,
+    is_done: Vec<bool>,
+    d2: Vec<u32>,
+    events: Vec<(u32, u32)>,
+    rings: Vec<Vec<u32>>,
+    /// Per ring of `keys`: found in this round.
+    hits: Vec<bool>,
 }
 
-struct FoundRings {
-    sssr: Vec<Vec<u32>>,
-    sssr_count: usize,
-    extras: Vec<Vec<u32>>,
+impl Scratch {
+    /// Marks the ring-capable bonds that lie on a cycle (those that are not
+    /// bridges) and counts them per atom.
+    /// `false` when there is none, the common case of an acyclic molecule.
+    fn cycle_bonds(&mut self, g: &Graph) -> bool {
+        if !self.cover_forest(g) {
+            self.bridges(g);
+        }
+        self.deg.clear();
+        self.deg.resize(g.n, 0);
+        let mut any = false;
+        for (&(a, b, _), &on) in g.ends.iter().zip(self.active.iter()) {
+            if on {
+                self.deg[a as usize] += 1;
+                self.deg[b as usize] += 1;
+                any = true;
+            }
+        }
+        any
+    }
+
+    /// Cycle bonds from the chain-bond forest: a ring closure lies on a
+    /// cycle, and so does every forest bond on the forest path between its
+    /// ends; the rest are bridges. Paths are walked with a union-find that
+    /// jumps over bonds already covered, so the pass is near linear.
+    /// `false` (and `active` unusable) when a ring closure joins two trees
+    /// of the forest, which then does not span the graph.
+    fn cover_forest(&mut self, g: &Graph) -> bool {
+        let n = g.n;
+        self.order.clear();
+        self.low.clear();
+        // `order`: depth in the forest, `low`: forest root, then union-find.
+        for x in 0..n {
+            let e = g.tree_bond[x];
+            if e == NONE {
+                self.order.push(0);
+                self.low.push(x as u32);
+            } else {
+                let (a, b, _) = g.ends[e as usize];
+                let p = (a + b - x as u32) as usize;
+                self.order.push(self.order[p] + 1);
+                self.low.push(self.low[p]);
+            }
+        }
+        self.active.clear();
+        self.active.resize(g.ends.len(), false);
+        for (e, &(a, b, _)) in g.ends.iter().enumerate() {
+            if !g.ring_capable[e] || g.tree_bond[a.max(b) as usize] == e as u32 {
+                continue;
+            }
+            if self.low[a as usize] != self.low[b as usize] {
+                return false;
+            }
+        }
+        let (depth, up) = (&self.order, &mut self.frames_up);
+        up.clear();
+        up.extend(0..n as u32);
+        let find = |up: &mut Vec<u32>, mut x: u32| {
+            while up[x as usize] != x {
+                let next = up[up[x as usize] as usize];
+                up[x as usize] = next;
+                x = next;
+            }
+            x
+        };
+        for (e, &(a, b, _)) in g.ends.iter().enumerate() {
+            if !g.ring_capable[e] || g.tree_bond[a.max(b) as usize] == e as u32 {
+                continue;
+            }
+            self.active[e] = true;
+            let (mut u, mut v) = (find(up, a), find(up, b));
+            while u != v {
+                if depth[u as usize] < depth[v as usize] {
+                    std::mem::swap(&mut u, &mut v);
+                }
+                let t = g.tree_bond[u as usize];
+                self.active[t as usize] = true;
+                let (x, y, _) = g.ends[t as usize];
+                let parent = x + y - u;
+                up[u as usize] = parent;
+                u = find(up, parent);
+            }
+        }
+        true
+    }
+
+    /// Bridges by Tarjan's low-link (iterative): `active` is left true on
+    /// ring-capable bonds that are not bridges.
+    fn bridges(&mut self, g: &Graph) {
+        let n = g.n;
+        self.order.clear();
+        self.order.resize(n, 0);
+        self.low.clear();
+        self.low.resize(n, 0);
+        self.active.clear();
+        self.active.extend_from_slice(&g.ring_capable);
+        let (order, low, active) = (&mut self.order, &mut self.low, &mut self.active);
+        let frames = &mut self.frames;
+        let mut counter = 0u32;
+        for root in 0..n as u32 {
+            if order[root as usize] != 0 {
+                continue;
+            }
+            counter += 1;
+            order[root as usize] = counter;
+            low[root as usize] = counter;
+            // Frame: atom, bond it was entered by, next neighbour slot.
+            frames.push((root, NONE, g.start[root as usize]));
+            while let Some(&mut (a, via, ref mut slot)) = frames.last_mut() {
+                if *slot == g.start[a as usize + 1] {
+                    frames.pop();
+                    if let Some(&(parent, _, _)) = frames.last() {
+                        low[parent as usize] = low[parent as usize].min(low[a as usize]);
+                        if low[a as usize] > order[parent as usize] {
+                            active[via as usize] = false;
+                        }
+                    }
+                    continue;
+                }
+                let (b, e) = g.adj[*slot as usize];
+                *slot += 1;
+                if !g.ring_capable[e as usize] || e == via {
+                    continue;
+                }
+                if order[b as usize] == 0 {
+                    counter += 1;
+                    order[b as usize] = counter;
+                    low[b as usize] = counter;
+                    frames.push((b, e, g.start[b as usize]));
+                } else {
+                    low[a as usize] = low[a as usize].min(order[b as usize]);
+                }
+            }
+        }
+    }
 }
 
 /// A ring's atom set as RDKit orders its ring invariants (a bitset compared
 /// as a number): atoms sorted descending, compared lexicographically.
 type RingKey = Vec<u32>;
 
-fn ring_key(ring: &[u32]) -> RingKey {
-    let mut key = ring.to_vec();
-    key.sort_unstable_by(|a, b| b.cmp(a));
-    key
+/// Atom sets of the rings found so far in one ring system, each with an
+/// index, looked up by an order-independent hash of the set.
+#[derive(Default)]
+struct RingSet {
+    /// Hash to the first key with that hash; `next` chains the others.
+    table: HashMap<u64, u32, BuildHasherDefault<PassThrough>>,
+    next: Vec<u32>,
+    /// Keys (atoms sorted descending) back to back.
+    keys: RingStore,
+    sorted: Vec<u32>,
+}
+
+impl RingSet {
+    fn clear(&mut self) {
+        self.table.clear();
+        self.next.clear();
+        self.keys.clear();
+    }
+
+    fn key(&self, i: u32) -> &[u32] {
+        self.keys.get(i as usize)
+    }
+
+    fn hash(ring: &[u32]) -> u64 {
+        ring.iter().fold(ring.len() as u64, |h, &a| {
+            // splitmix64 of each atom, summed so that order does not matter.
+            let mut z = (a as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            h.wrapping_add(z ^ (z >> 31))
+        })
+    }
+
+    /// Index of the ring's atom set, if present.
+    fn find(&mut self, ring: &[u32], hash: u64) -> Option<u32> {
+        let mut i = *self.table.get(&hash)?;
+        self.sorted.clear();
+        self.sorted.extend_from_slice(ring);
+        self.sorted.sort_unstable_by(|a, b| b.cmp(a));
+        while i != NONE {
+            if self.keys.get(i as usize) == self.sorted.as_slice() {
+                return Some(i);
+            }
+            i = self.next[i as usize];
+        }
+        None
+    }
+
+    fn contains(&mut self, ring: &[u32]) -> bool {
+        self.find(ring, Self::hash(ring)).is_some()
+    }
+
+    /// The ring's index and whether it is new.
+    fn insert(&mut self, ring: &[u32]) -> (u32, bool) {
+        let hash = Self::hash(ring);
+        if let Some(i) = self.find(ring, hash) {
+            return (i, false);
+        }
+        let i = self.keys.len() as u32;
+        let at = self.keys.atoms.len();
+        self.keys.atoms.extend_from_slice(ring);
+        self.keys.atoms[at..].sort_unstable_by(|a, b| b.cmp(a));
+        self.keys.close();
+        let head = self.table.entry(hash).or_insert(NONE);
+        self.next.push(*head);
+        *head = i;
+        (i, true)
+    }
+}
+
+/// The identity hasher: `RingSet` keys are hashes already.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
 }
 
 /// Rings above this size trigger the minimality check of `ensure_minimal`.
@@ -470,93 +738,130 @@ const MAX_PATHS: usize = 200_000;
 
 struct Finder<'g> {
     g: &'g Graph,
-    deg: Vec<u32>,
-    active: Vec<bool>,
-    bfs: Bfs,
-    sssr: Vec<Vec<u32>>,
+    s: &'g mut Scratch,
     extras: Vec<Vec<u32>>,
-    ring_bonds_seen: Vec<bool>,
-    ring_atoms_seen: Vec<bool>,
-    /// Scratch for `pick_d2_nodes`, all false between calls.
-    covered: Vec<bool>,
-    /// Bonds of the pruned graph before the search started trimming.
-    core_bonds: Vec<bool>,
 }
 
 impl<'g> Finder<'g> {
-    fn new(g: &'g Graph, core: Core) -> Finder<'g> {
-        Finder {
-            g,
-            deg: core.deg,
-            core_bonds: core.active.clone(),
-            active: core.active,
-            bfs: Bfs::new(0),
-            sssr: Vec::new(),
-            extras: Vec::new(),
-            ring_bonds_seen: Vec::new(),
-            ring_atoms_seen: Vec::new(),
-            covered: Vec::new(),
-        }
-    }
-
-    /// `None` when the search cannot account for every ring and the
-    /// depth-first fallback must be used instead.
-    fn run(mut self) -> Option<FoundRings> {
-        let mut component = vec![false; self.g.n];
-        let mut stack = Vec::new();
-        for root in 0..self.g.n as u32 {
-            if self.deg[root as usize] < 2 || component[root as usize] {
+    /// Fills `s.store` with the SSSR followed by the symmetrized extras and
+    /// returns the SSSR's size; `None` when the search cannot account for
+    /// every ring and the depth-first fallback must be used instead.
+    fn run(mut self) -> Option<usize> {
+        let n = self.g.n;
+        self.s.store.clear();
+        self.s.seen.clear();
+        self.s.seen.resize(n, false);
+        self.s.prepared = false;
+        let mut atoms = std::mem::take(&mut self.s.atoms);
+        for root in 0..n as u32 {
+            if self.s.deg[root as usize] < 2 || self.s.seen[root as usize] {
                 continue;
             }
-            let mut atoms = vec![root];
-            component[root as usize] = true;
-            stack.push(root);
+            // Most ring systems of drug-like molecules are one ring.
+            if self.walk_lone_ring(root) {
+                continue;
+            }
+            atoms.clear();
+            atoms.push(root);
+            self.s.seen[root as usize] = true;
+            self.s.stack.push(root);
             let mut bond_ends = 0usize;
-            while let Some(a) = stack.pop() {
+            while let Some(a) = self.s.stack.pop() {
                 for &(b, e) in self.g.neighbors(a) {
-                    if self.active[e as usize] {
+                    if self.s.active[e as usize] {
                         bond_ends += 1;
-                        if !component[b as usize] {
-                            component[b as usize] = true;
+                        if !self.s.seen[b as usize] {
+                            self.s.seen[b as usize] = true;
                             atoms.push(b);
-                            stack.push(b);
+                            self.s.stack.push(b);
                         }
                     }
                 }
             }
             atoms.sort_unstable();
             let expected = bond_ends / 2 + 1 - atoms.len();
-            if expected == 1 {
-                // A lone ring (most rings in drug-like molecules): its atoms
-                // all have degree two, so walk round it.
-                self.sssr.push(self.walk_cycle(atoms[0]));
-            } else {
-                self.component(&atoms, expected)?;
+            if self.component(&atoms, expected).is_none() {
+                self.s.atoms = atoms;
+                return None;
             }
         }
-        let sssr_count = self.sssr.len();
-        let extras = self.symmetrize();
-        Some(FoundRings {
-            sssr: self.sssr,
-            sssr_count,
-            extras,
-        })
+        self.s.atoms = atoms;
+        let sssr_count = self.s.store.len();
+        for ring in self.symmetrize() {
+            self.s.store.push(&ring);
+        }
+        Some(sssr_count)
+    }
+
+    /// If the ring system of `root` is a single ring (every atom has two
+    /// live bonds), stores it, walking from `root` out by its first live
+    /// bond as the search from it would, and marks its atoms seen.
+    fn walk_lone_ring(&mut self, root: u32) -> bool {
+        let s = &mut *self.s;
+        let base = s.store.atoms.len();
+        s.store.atoms.push(root);
+        let (mut prev, mut cur) = (NONE, root);
+        loop {
+            if s.deg[cur as usize] != 2 {
+                s.store.atoms.truncate(base);
+                return false;
+            }
+            let next = self
+                .g
+                .neighbors(cur)
+                .iter()
+                .find(|&&(b, e)| s.active[e as usize] && b != prev)
+                .map(|&(b, _)| b);
+            match next {
+                Some(b) if b != root => {
+                    s.store.atoms.push(b);
+                    prev = cur;
+                    cur = b;
+                }
+                _ => break,
+            }
+        }
+        for &a in &s.store.atoms[base..] {
+            s.seen[a as usize] = true;
+        }
+        s.store.close();
+        true
+    }
+
+    /// Sizes the buffers only fused systems use, once per molecule.
+    fn prepare(&mut self) {
+        let s = &mut *self.s;
+        if s.prepared {
+            return;
+        }
+        s.prepared = true;
+        let (n, m) = (self.g.n, self.g.ends.len());
+        s.bfs.ensure(n);
+        s.core_bonds.clear();
+        s.core_bonds.extend_from_slice(&s.active);
+        for (v, len) in [(&mut s.ring_bonds_seen, m), (&mut s.ring_atoms_seen, n)] {
+            v.clear();
+            v.resize(len, false);
+        }
+        if s.covered.len() < n {
+            s.covered.resize(n, false);
+        }
     }
 
     /// Rings of one connected piece of the pruned graph (`atoms` ascending,
     /// `expected` its cyclomatic number).
     fn component(&mut self, atoms: &[u32], expected: usize) -> Option<()> {
-        if self.covered.is_empty() {
-            self.bfs = Bfs::new(self.g.n);
-            self.ring_bonds_seen = vec![false; self.g.ends.len()];
-            self.ring_atoms_seen = vec![false; self.g.n];
-            self.covered = vec![false; self.g.n];
-        }
+        self.prepare();
         let mut found: Vec<Vec<u32>> = Vec::new();
-        let mut keys: BTreeSet<RingKey> = BTreeSet::new();
+        let mut keys = std::mem::take(&mut self.s.keys);
+        keys.clear();
         let mut done = 0usize;
-        let mut changed: Vec<u32> = Vec::new();
-        let mut is_done = vec![false; atoms.len()];
+        let mut changed = std::mem::take(&mut self.s.changed);
+        changed.clear();
+        let mut is_done = std::mem::take(&mut self.s.is_done);
+        is_done.clear();
+        is_done.resize(atoms.len(), false);
+        let mut d2 = std::mem::take(&mut self.s.d2);
         let local = |a: u32, atoms: &[u32]| atoms.binary_search(&a).unwrap_or(0);
         while done < atoms.len() {
             while let Some(a) = changed.pop() {
@@ -567,7 +872,7 @@ impl<'g> Finder<'g> {
                     self.trim(a, &mut changed);
                 }
             }
-            let d2 = self.pick_d2_nodes(atoms);
+            self.pick_d2_nodes(atoms, &mut d2);
             if !d2.is_empty() {
                 self.rings_from_d2_nodes(&d2, &mut found, &mut keys);
                 for &a in &d2 {
@@ -576,7 +881,7 @@ impl<'g> Finder<'g> {
                     self.trim(a, &mut changed);
                 }
             } else if done < atoms.len() {
-                let Some(&cand) = atoms.iter().find(|&&a| self.deg[a as usize] == 3) else {
+                let Some(&cand) = atoms.iter().find(|&&a| self.s.deg[a as usize] == 3) else {
                     break;
                 };
                 self.rings_from_d3_node(cand, &mut found, &mut keys);
@@ -585,11 +890,17 @@ impl<'g> Finder<'g> {
                 self.trim(cand, &mut changed);
             }
         }
-        if found.len() < expected {
-            self.find_connecting_rings(atoms, &mut found, &mut keys)?;
-            if found.len() < expected {
-                return None;
-            }
+        self.s.changed = changed;
+        self.s.is_done = is_done;
+        self.s.d2 = d2;
+        let complete = found.len() >= expected
+            || (self
+                .find_connecting_rings(atoms, &mut found, &mut keys)
+                .is_some()
+                && found.len() >= expected);
+        self.s.keys = keys;
+        if !complete {
+            return None;
         }
         if found.len() > expected {
             self.remove_extra_rings(&mut found);
@@ -600,7 +911,9 @@ impl<'g> Finder<'g> {
         {
             self.ensure_minimal(atoms, &mut found);
         }
-        self.sssr.append(&mut found);
+        for ring in &found {
+            self.s.store.push(ring);
+        }
         Some(())
     }
 
@@ -624,7 +937,7 @@ impl<'g> Finder<'g> {
                 let a = bfs_order[head];
                 head += 1;
                 for &(b, e) in self.g.neighbors(a) {
-                    if self.core_bonds[e as usize] && !seen[b as usize] {
+                    if self.s.core_bonds[e as usize] && !seen[b as usize] {
                         seen[b as usize] = true;
                         parent[b as usize] = a;
                         bfs_order.push(b);
@@ -642,7 +955,7 @@ impl<'g> Finder<'g> {
             for &a in &bfs_order {
                 for &(b, e) in self.g.neighbors(a) {
                     if a < b
-                        && self.core_bonds[e as usize]
+                        && self.s.core_bonds[e as usize]
                         && parent[b as usize] != a
                         && parent[a as usize] != b
                     {
@@ -704,124 +1017,118 @@ impl<'g> Finder<'g> {
         }
     }
 
-    /// The cycle through `start` in a component that is one simple cycle,
-    /// leaving `start` by its first live bond, as the search from it would.
-    fn walk_cycle(&self, start: u32) -> Vec<u32> {
-        let mut ring = vec![start];
-        let (mut prev, mut cur) = (NONE, start);
-        loop {
-            let next = self
-                .g
-                .neighbors(cur)
-                .iter()
-                .find(|&&(b, e)| self.active[e as usize] && b != prev)
-                .map(|&(b, _)| b);
-            match next {
-                Some(b) if b != start => {
-                    ring.push(b);
-                    prev = cur;
-                    cur = b;
-                }
-                _ => return ring,
-            }
-        }
-    }
-
     /// Removes every live bond of `a`; neighbours left with at most one
     /// bond are queued for pruning.
     fn trim(&mut self, a: u32, changed: &mut Vec<u32>) {
-        trim_bonds(self.g, a, &mut self.deg, &mut self.active, changed);
+        trim_bonds(self.g, a, &mut self.s.deg, &mut self.s.active, changed);
     }
 
     /// One atom from every chain of degree-2 atoms, in atom order.
-    fn pick_d2_nodes(&mut self, atoms: &[u32]) -> Vec<u32> {
-        let mut picked = Vec::new();
-        let mut covered = Vec::new();
-        let mut stack = Vec::new();
+    fn pick_d2_nodes(&mut self, atoms: &[u32], picked: &mut Vec<u32>) {
+        picked.clear();
+        let mut covered = std::mem::take(&mut self.s.covered_list);
+        let mut stack = std::mem::take(&mut self.s.stack);
         for &root in atoms {
-            if self.deg[root as usize] != 2 || self.covered[root as usize] {
+            if self.s.deg[root as usize] != 2 || self.s.covered[root as usize] {
                 continue;
             }
             picked.push(root);
-            self.covered[root as usize] = true;
+            self.s.covered[root as usize] = true;
             covered.push(root);
             stack.push(root);
             while let Some(a) = stack.pop() {
                 for &(b, e) in self.g.neighbors(a) {
-                    if self.active[e as usize]
-                        && self.deg[b as usize] == 2
-                        && !self.covered[b as usize]
+                    if self.s.active[e as usize]
+                        && self.s.deg[b as usize] == 2
+                        && !self.s.covered[b as usize]
                     {
-                        self.covered[b as usize] = true;
+                        self.s.covered[b as usize] = true;
                         covered.push(b);
                         stack.push(b);
                     }
                 }
             }
         }
-        for a in covered {
-            self.covered[a as usize] = false;
+        for &a in &covered {
+            self.s.covered[a as usize] = false;
         }
-        picked
+        covered.clear();
+        self.s.covered_list = covered;
+        self.s.stack = stack;
     }
 
     fn note_ring_atoms_bonds(&mut self, ring: &[u32]) {
         for i in 0..ring.len() {
             let e = self.g.bond_between(ring[i], ring[(i + 1) % ring.len()]);
             if e != NONE {
-                self.ring_bonds_seen[e as usize] = true;
+                self.s.ring_bonds_seen[e as usize] = true;
             }
-            self.ring_atoms_seen[ring[i] as usize] = true;
+            self.s.ring_atoms_seen[ring[i] as usize] = true;
         }
     }
 
-    fn rings_from_d2_nodes(
+    fn rings_from_d2_nodes(&mut self, d2: &[u32], found: &mut Vec<Vec<u32>>, keys: &mut RingSet) {
+        // Which d2 node found which ring (by its index in `keys`), in order.
+        let mut events: Vec<(u32, u32)> = std::mem::take(&mut self.s.events);
+        events.clear();
+        let mut rings = std::mem::take(&mut self.s.rings);
+        for &cand in d2 {
+            self.s
+                .bfs
+                .smallest_rings(self.g, &self.s.active, cand, &[], &mut rings);
+            if rings.is_empty() {
+                // A chain on a path between ring systems: it closes no ring,
+                // so drop it now rather than search from it again.
+                let mut changed = vec![cand];
+                while let Some(a) = changed.pop() {
+                    trim_bonds(self.g, a, &mut self.s.deg, &mut self.s.active, &mut changed);
+                }
+            }
+            for ring in rings.drain(..) {
+                let (key, new) = keys.insert(&ring);
+                if new {
+                    self.note_ring_atoms_bonds(&ring);
+                    found.push(ring);
+                }
+                events.push((key, cand));
+            }
+        }
+        self.s.rings = rings;
+        let hits = &mut self.s.hits;
+        hits.clear();
+        hits.resize(keys.keys.len(), false);
+        let twice = events
+            .iter()
+            .any(|&(k, _)| std::mem::replace(&mut hits[k as usize], true));
+        if twice {
+            self.rings_from_duplicates(&events, found, keys);
+        }
+        self.s.events = events;
+    }
+
+    /// Nodes that found the same ring may each also close a second, larger
+    /// ring that the other hides: cut the duplicates away and look again
+    /// (RDKit's example: C12=CON=C1C(C4)CC3CC2CC4C3).
+    fn rings_from_duplicates(
         &mut self,
-        d2: &[u32],
+        events: &[(u32, u32)],
         found: &mut Vec<Vec<u32>>,
-        keys: &mut BTreeSet<RingKey>,
+        keys: &mut RingSet,
     ) {
         // For each ring, the d2 nodes that found it; nodes that found a
         // ring some other node found too are "duplicates" of each other.
         let mut finders: BTreeMap<RingKey, Vec<u32>> = BTreeMap::new();
         let mut duplicates: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        let mut rings = Vec::new();
-        for &cand in d2 {
-            rings.clear();
-            self.bfs
-                .smallest_rings(self.g, &self.active, cand, &[], &mut rings);
-            for ring in &rings {
-                let key = ring_key(ring);
-                if !keys.contains(&key) {
-                    self.note_ring_atoms_bonds(ring);
-                    found.push(ring.clone());
-                    keys.insert(key.clone());
+        for &(key, cand) in events {
+            let others = finders.entry(keys.key(key).to_vec()).or_default();
+            for &other in others.iter() {
+                if other != cand {
+                    duplicates.entry(cand).or_default().push(other);
+                    duplicates.entry(other).or_default().push(cand);
                 }
-                let others = finders.entry(key).or_default();
-                for &other in others.iter() {
-                    if other != cand {
-                        duplicates.entry(cand).or_default().push(other);
-                        duplicates.entry(other).or_default().push(cand);
-                    }
-                }
-                others.push(cand);
             }
-            if rings.is_empty() {
-                // A chain on a path between ring systems: it closes no ring,
-                // so drop it now rather than search from it again.
-                let mut changed = vec![cand];
-                let mut deg = std::mem::take(&mut self.deg);
-                let mut active = std::mem::take(&mut self.active);
-                while let Some(a) = changed.pop() {
-                    trim_bonds(self.g, a, &mut deg, &mut active, &mut changed);
-                }
-                self.deg = deg;
-                self.active = active;
-            }
+            others.push(cand);
         }
-        // Nodes that found the same ring may each also close a second,
-        // larger ring that the other hides: cut the duplicates away and look
-        // again (RDKit's example: C12=CON=C1C(C4)CC3CC2CC4C3).
         for cands in finders.values() {
             if cands.len() < 2 {
                 continue;
@@ -829,25 +1136,23 @@ impl<'g> Finder<'g> {
             let mut candidates = Vec::new();
             let mut min_size = usize::MAX;
             for &cand in cands {
-                let mut deg = self.deg.clone();
-                let mut active = self.active.clone();
+                let mut deg = self.s.deg.clone();
+                let mut active = self.s.active.clone();
                 let mut ignored = Vec::new();
                 for &other in duplicates.get(&cand).map_or(&[][..], |v| v) {
                     trim_bonds(self.g, other, &mut deg, &mut active, &mut ignored);
                 }
                 let before = candidates.len();
-                self.bfs
+                self.s
+                    .bfs
                     .smallest_rings(self.g, &active, cand, &[], &mut candidates);
                 for ring in &candidates[before..] {
                     min_size = min_size.min(ring.len());
                 }
             }
             for ring in candidates {
-                if ring.len() == min_size {
-                    let key = ring_key(&ring);
-                    if keys.insert(key) {
-                        found.push(ring);
-                    }
+                if ring.len() == min_size && keys.insert(&ring).1 {
+                    found.push(ring);
                 }
             }
         }
@@ -855,23 +1160,19 @@ impl<'g> Finder<'g> {
 
     /// No degree-2 atom is left: find the (up to three) rings through a
     /// degree-3 atom, each pair of its bonds in one ring.
-    fn rings_from_d3_node(
-        &mut self,
-        cand: u32,
-        found: &mut Vec<Vec<u32>>,
-        keys: &mut BTreeSet<RingKey>,
-    ) {
+    fn rings_from_d3_node(&mut self, cand: u32, found: &mut Vec<Vec<u32>>, keys: &mut RingSet) {
         let mut add = |rings: &[Vec<u32>], found: &mut Vec<Vec<u32>>| {
             for ring in rings {
-                if keys.insert(ring_key(ring)) {
+                if keys.insert(ring).1 {
                     found.push(ring.clone());
                 }
             }
         };
         let mut rings = Vec::new();
         let small = self
+            .s
             .bfs
-            .smallest_rings(self.g, &self.active, cand, &[], &mut rings);
+            .smallest_rings(self.g, &self.s.active, cand, &[], &mut rings);
         add(&rings, found);
         if small >= 3 || rings.is_empty() {
             return;
@@ -880,7 +1181,7 @@ impl<'g> Finder<'g> {
             .g
             .neighbors(cand)
             .iter()
-            .filter(|&&(_, e)| self.active[e as usize])
+            .filter(|&&(_, e)| self.s.active[e as usize])
             .map(|&(b, _)| b)
             .take(3)
             .collect();
@@ -896,8 +1197,9 @@ impl<'g> Finder<'g> {
             else {
                 return;
             };
-            self.bfs
-                .smallest_rings(self.g, &self.active, cand, &[f], &mut more);
+            self.s
+                .bfs
+                .smallest_rings(self.g, &self.s.active, cand, &[f], &mut more);
             add(&more, found);
         } else {
             let (f1, f2) = match n.iter().position(|x| !rings[0].contains(x)) {
@@ -908,8 +1210,9 @@ impl<'g> Finder<'g> {
             };
             for forbidden in [f2, f1] {
                 more.clear();
-                self.bfs
-                    .smallest_rings(self.g, &self.active, cand, &[forbidden], &mut more);
+                self.s
+                    .bfs
+                    .smallest_rings(self.g, &self.s.active, cand, &[forbidden], &mut more);
                 add(&more, found);
             }
         }
@@ -923,7 +1226,7 @@ impl<'g> Finder<'g> {
         &mut self,
         atoms: &[u32],
         found: &mut Vec<Vec<u32>>,
-        keys: &mut BTreeSet<RingKey>,
+        keys: &mut RingSet,
     ) -> Option<()> {
         let mut dead = BTreeSet::new();
         loop {
@@ -931,10 +1234,10 @@ impl<'g> Finder<'g> {
                 self.g.neighbors(a).iter().find_map(|&(b, e)| {
                     (a < b
                         && self.g.ring_capable[e as usize]
-                        && !self.ring_bonds_seen[e as usize]
+                        && !self.s.ring_bonds_seen[e as usize]
                         && !dead.contains(&e)
-                        && self.ring_atoms_seen[a as usize]
-                        && self.ring_atoms_seen[b as usize])
+                        && self.s.ring_atoms_seen[a as usize]
+                        && self.s.ring_atoms_seen[b as usize])
                         .then_some((a, b, e))
                 })
             });
@@ -944,9 +1247,9 @@ impl<'g> Finder<'g> {
             match self.connecting_ring(a, b, keys)? {
                 Some(ring) => {
                     self.note_ring_atoms_bonds(&ring);
-                    keys.insert(ring_key(&ring));
+                    keys.insert(&ring);
                     found.push(ring);
-                    self.ring_bonds_seen[e as usize] = true;
+                    self.s.ring_bonds_seen[e as usize] = true;
                 }
                 None => {
                     dead.insert(e);
@@ -957,12 +1260,7 @@ impl<'g> Finder<'g> {
 
     /// Breadth-first search over simple paths from `from` to `to` through
     /// ring atoms, for the first ring not yet known. `None` on overflow.
-    fn connecting_ring(
-        &self,
-        from: u32,
-        to: u32,
-        keys: &BTreeSet<RingKey>,
-    ) -> Option<Option<Vec<u32>>> {
+    fn connecting_ring(&self, from: u32, to: u32, keys: &mut RingSet) -> Option<Option<Vec<u32>>> {
         // Paths as a tree: (atom, index of the previous step).
         let mut steps: Vec<(u32, u32)> = vec![(from, NONE)];
         let path = |steps: &[(u32, u32)], mut i: u32| {
@@ -989,11 +1287,11 @@ impl<'g> Finder<'g> {
                     if cur != from {
                         let mut ring = here.clone();
                         ring.push(nbr);
-                        if !keys.contains(&ring_key(&ring)) {
+                        if !keys.contains(&ring) {
                             return Some(Some(ring));
                         }
                     }
-                } else if self.ring_atoms_seen[nbr as usize] && !here.contains(&nbr) {
+                } else if self.s.ring_atoms_seen[nbr as usize] && !here.contains(&nbr) {
                     steps.push((nbr, head as u32));
                 }
             }
@@ -1082,7 +1380,7 @@ impl<'g> Finder<'g> {
         if self.extras.is_empty() {
             return Vec::new();
         }
-        let sssr_bonds: Vec<Vec<u32>> = self.sssr.iter().map(|r| self.g.ring_bonds(r)).collect();
+        let sssr_bonds: Vec<Vec<u32>> = self.s.store.iter().map(|r| self.g.ring_bonds(r)).collect();
         let mut count = vec![0u32; self.g.ends.len()];
         for e in sssr_bonds.iter().flatten() {
             if *e != NONE {
@@ -1123,6 +1421,7 @@ fn trim_bonds(g: &Graph, a: u32, deg: &mut [u32], active: &mut [bool], changed: 
 
 /// Breadth-first search for the smallest rings through one atom, with
 /// scratch arrays reset only where the last search touched them.
+#[derive(Default)]
 struct Bfs {
     color: Vec<u8>,
     parent: Vec<u32>,
@@ -1130,6 +1429,9 @@ struct Bfs {
     queue: Vec<u32>,
     mark: Vec<u32>,
     stamp: u32,
+    /// The two tree paths `close_ring` joins.
+    head: Vec<u32>,
+    tail: Vec<u32>,
 }
 
 const WHITE: u8 = 0;
@@ -1137,14 +1439,13 @@ const GRAY: u8 = 1;
 const BLACK: u8 = 2;
 
 impl Bfs {
-    fn new(n: usize) -> Bfs {
-        Bfs {
-            color: vec![WHITE; n],
-            parent: vec![NONE; n],
-            depth: vec![0; n],
-            queue: Vec::new(),
-            mark: vec![0; n],
-            stamp: 0,
+    /// Room for `n` atoms; entries are left clean by every search.
+    fn ensure(&mut self, n: usize) {
+        if self.color.len() < n {
+            self.color.resize(n, WHITE);
+            self.parent.resize(n, NONE);
+            self.depth.resize(n, 0);
+            self.mark.resize(n, 0);
         }
     }
 
@@ -1214,7 +1515,9 @@ impl Bfs {
             self.stamp = 1;
         }
         let stamp = self.stamp;
-        let mut tail = vec![nbr];
+        let (head, tail) = (&mut self.head, &mut self.tail);
+        tail.clear();
+        tail.push(nbr);
         self.mark[nbr as usize] = stamp;
         let mut p = self.parent[nbr as usize];
         while p != NONE && p != root {
@@ -1222,7 +1525,8 @@ impl Bfs {
             self.mark[p as usize] = stamp;
             p = self.parent[p as usize];
         }
-        let mut head = vec![cur];
+        head.clear();
+        head.push(cur);
         self.mark[cur as usize] = stamp;
         let mut p = self.parent[cur as usize];
         while p != NONE {
@@ -1236,8 +1540,9 @@ impl Bfs {
         if head.len() + tail.len() < 2 {
             return None;
         }
-        head.reverse();
-        head.extend(tail);
-        Some(head)
+        let mut ring = Vec::with_capacity(head.len() + tail.len());
+        ring.extend(head.iter().rev());
+        ring.extend_from_slice(tail);
+        Some(ring)
     }
 }
