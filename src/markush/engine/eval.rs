@@ -1034,7 +1034,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                     .map_or(g.as_str(), |d| d.title.as_str());
                 format!("{} {title} ({smiles})", article(title))
             }
-            None => format!("{smiles}, which is none of the named groups,"),
+            None => format!("{smiles} (none of the named groups)"),
         }
     }
 
