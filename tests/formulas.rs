@@ -278,3 +278,57 @@ fn expectations_fit_the_templates() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The engine over every fixture molecule and every formula: each
+/// match/no-match decision must equal the fixture's, except the pairs
+/// listed with their cause in fixtures/formulas/engine_disagreements.tsv.
+#[test]
+fn engine_decides_every_fixture_as_expected() {
+    use markush::markush::engine::Classifier;
+    let classifier = Classifier::from_dir(GRAMMARS).expect("templates load");
+    let listed: std::collections::BTreeSet<(String, String)> =
+        include_str!("../fixtures/formulas/engine_disagreements.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                (cols[0].to_string(), cols[1].to_string())
+            })
+            .collect();
+    let formulas = [
+        "dye-ink:I",
+        "dye-ink:II",
+        "dye-ink:Y-I",
+        "dye-ink:M-I",
+        "dye-ink:C-I",
+        "acid-complex:I",
+        "acid-complex:II",
+        "acid-complex:III",
+        "acid-complex:IV",
+        "acid-complex:complex",
+    ];
+    let mut differing = std::collections::BTreeSet::new();
+    let mut decisions = 0;
+    for r in records() {
+        let id = text(&r, "id");
+        let mol = parse(text(&r, "smiles")).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let found: Vec<String> = classifier
+            .classify(&mol)
+            .matches
+            .into_iter()
+            .map(|m| m.formula)
+            .collect();
+        for f in formulas {
+            decisions += 1;
+            let expected = r["matches"].get(f).is_some();
+            if found.iter().any(|g| g == f) != expected {
+                differing.insert((id.to_string(), f.to_string()));
+            }
+        }
+    }
+    assert!(decisions >= 1800, "only {decisions} decisions");
+    assert_eq!(
+        differing, listed,
+        "engine decisions differ from fixtures/formulas/engine_disagreements.tsv"
+    );
+}
