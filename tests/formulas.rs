@@ -295,18 +295,6 @@ fn engine_decides_every_fixture_as_expected() {
                 (cols[0].to_string(), cols[1].to_string())
             })
             .collect();
-    let formulas = [
-        "dye-ink:I",
-        "dye-ink:II",
-        "dye-ink:Y-I",
-        "dye-ink:M-I",
-        "dye-ink:C-I",
-        "acid-complex:I",
-        "acid-complex:II",
-        "acid-complex:III",
-        "acid-complex:IV",
-        "acid-complex:complex",
-    ];
     let mut differing = std::collections::BTreeSet::new();
     let mut decisions = 0;
     for r in records() {
@@ -318,7 +306,7 @@ fn engine_decides_every_fixture_as_expected() {
             .into_iter()
             .map(|m| m.formula)
             .collect();
-        for f in formulas {
+        for f in FORMULAS {
             decisions += 1;
             let expected = r["matches"].get(f).is_some();
             if found.iter().any(|g| g == f) != expected {
