@@ -21,14 +21,19 @@ fn temp_dir(test: &str) -> PathBuf {
     dir
 }
 
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
+/// The binary with all three standard streams piped.
+fn spawn(args: &[&str]) -> std::process::Child {
+    Command::new(BIN)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = spawn(args);
     let mut input = child.stdin.take().unwrap();
     let stdin = stdin.to_vec();
     // The child may exit without reading (usage errors), so a failed write
@@ -203,13 +208,7 @@ fn usage_errors_exit_with_2() {
 
 #[test]
 fn closed_output_pipe_ends_quietly() {
-    let mut child = Command::new(BIN)
-        .args(["parse", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(&["parse", "-"]);
     let mut input = child.stdin.take().unwrap();
     // Far more output than any pipe buffer holds, so the writer must notice.
     let writer = std::thread::spawn(move || {
