@@ -12,7 +12,7 @@ use super::error::SmartsError;
 use super::expr::{AtomPrimitive, BondPrimitive, Expr, Literal, Range};
 use super::{QueryAtom, QueryBond, Smarts};
 use crate::mol::{element, Chirality};
-use crate::smiles::Found;
+use crate::smiles::{Branches, CloseError, Found};
 
 /// Deepest nesting of `$(...)` accepted.
 pub const MAX_RECURSION: usize = 64;
@@ -35,9 +35,7 @@ struct Parser<'a> {
     prev: Option<u32>,
     /// A bond expression waiting for its second atom, and its offset.
     bond: Option<(Expr<BondPrimitive>, usize)>,
-    /// Open branches: the atom they hang from, the '(' offset, and whether
-    /// an atom was read inside yet.
-    branches: Vec<(u32, usize, bool)>,
+    branches: Branches,
     /// Open ring bonds by number: atom, bond written at the opening, offset.
     rings: Vec<Option<OpenRing>>,
     open_rings: usize,
@@ -70,7 +68,7 @@ impl<'a> Parser<'a> {
             recursive: Vec::new(),
             prev: None,
             bond: None,
-            branches: Vec::new(),
+            branches: Branches::default(),
             rings: Vec::new(),
             open_rings: 0,
             bonded: HashSet::new(),
@@ -113,22 +111,17 @@ impl<'a> Parser<'a> {
                     if self.bond.is_some() {
                         return Err(self.unexpected("an atom after the bond"));
                     }
-                    if let Some(top) = self.branches.last_mut() {
-                        top.2 = true;
-                    }
-                    self.branches.push((prev, self.pos, false));
+                    self.branches.open(prev, self.pos);
                     self.pos += 1;
                 }
                 b')' => {
                     if let Some((_, at)) = self.bond {
                         return Err(SmartsError::DanglingBond { offset: at });
                     }
-                    let Some((atom, _, filled)) = self.branches.pop() else {
-                        return Err(SmartsError::UnopenedBranch { offset: self.pos });
-                    };
-                    if !filled {
-                        return Err(SmartsError::EmptyBranch { offset: self.pos });
-                    }
+                    let atom = self.branches.close().map_err(|e| match e {
+                        CloseError::Unopened => SmartsError::UnopenedBranch { offset: self.pos },
+                        CloseError::Empty => SmartsError::EmptyBranch { offset: self.pos },
+                    })?;
                     self.prev = Some(atom);
                     self.pos += 1;
                 }
@@ -170,7 +163,7 @@ impl<'a> Parser<'a> {
         if let Some((_, at)) = self.bond {
             return Err(SmartsError::DanglingBond { offset: at });
         }
-        if let Some(&(_, at, _)) = self.branches.last() {
+        if let Some(at) = self.branches.innermost_open() {
             return Err(SmartsError::UnclosedBranch { offset: at });
         }
         if self.open_rings > 0 {
@@ -192,9 +185,7 @@ impl<'a> Parser<'a> {
     fn add_atom(&mut self, atom: QueryAtom) {
         let idx = self.atoms.len() as u32;
         self.atoms.push(atom);
-        if let Some(top) = self.branches.last_mut() {
-            top.2 = true;
-        }
+        self.branches.atom_read();
         if let Some(prev) = self.prev {
             let expr = self
                 .bond

@@ -11,6 +11,7 @@ use nom::sequence::preceded;
 use nom::IResult;
 
 use super::error::{Found, SmilesError};
+use super::{Branches, CloseError};
 use crate::mol::kekulize::{candidates, kekulize_prepared, KekulizeError};
 use crate::mol::{
     assign_implicit_hydrogens_with, clean_up_with, element, Atom, Bond, BondDirection, BondOrder,
@@ -57,9 +58,7 @@ pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
 /// part of that.
 #[derive(Default)]
 struct Workspace {
-    /// Open branches: the atom they hang from, the '(' offset, and whether
-    /// an atom was read inside yet.
-    branches: Vec<(u32, usize, bool)>,
+    branches: Branches,
     rings: Vec<Option<OpenRing>>,
     /// Chiral atoms and their neighbour order (index into `stereo`).
     stereo: Vec<StereoCenter>,
@@ -105,7 +104,7 @@ impl Workspace {
                 *v = Vec::new();
             }
         }
-        trim(&mut self.branches);
+        self.branches.shrink_past(KEEP);
         trim(&mut self.rings);
         trim(&mut self.stereo);
         trim(&mut self.stereo_of);
@@ -360,22 +359,17 @@ impl<'a, 'w> Reader<'a, 'w> {
                     if self.bond.is_some() {
                         return Err(self.unexpected("an atom after the bond"));
                     }
-                    if let Some(top) = self.ws.branches.last_mut() {
-                        top.2 = true;
-                    }
-                    self.ws.branches.push((prev, self.pos, false));
+                    self.ws.branches.open(prev, self.pos);
                     self.pos += 1;
                 }
                 b')' => {
                     if let Some((_, at)) = self.bond {
                         return Err(SmilesError::DanglingBond { offset: at });
                     }
-                    let Some((atom, _, filled)) = self.ws.branches.pop() else {
-                        return Err(SmilesError::UnopenedBranch { offset: self.pos });
-                    };
-                    if !filled {
-                        return Err(SmilesError::EmptyBranch { offset: self.pos });
-                    }
+                    let atom = self.ws.branches.close().map_err(|e| match e {
+                        CloseError::Unopened => SmilesError::UnopenedBranch { offset: self.pos },
+                        CloseError::Empty => SmilesError::EmptyBranch { offset: self.pos },
+                    })?;
                     self.prev = Some(atom);
                     self.pos += 1;
                 }
@@ -416,7 +410,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         if let Some((_, at)) = self.bond {
             return Err(SmilesError::DanglingBond { offset: at });
         }
-        if let Some(&(_, at, _)) = self.ws.branches.last() {
+        if let Some(at) = self.ws.branches.innermost_open() {
             return Err(SmilesError::UnclosedBranch { offset: at });
         }
         if self.open_rings > 0 {
@@ -561,9 +555,7 @@ impl<'a, 'w> Reader<'a, 'w> {
                 neighbors: Vec::with_capacity(4),
             });
         }
-        if let Some(top) = self.ws.branches.last_mut() {
-            top.2 = true;
-        }
+        self.ws.branches.atom_read();
         if let Some(prev) = self.prev {
             let spec = self.bond.take().map(|(s, _)| s);
             self.connect(prev, idx, spec);
