@@ -467,14 +467,15 @@ fn finish(table: Table, line: usize) -> Result<Mol, MolfileError> {
     for (i, extra) in extra.iter().enumerate() {
         let shown = mol.bonded_valence(i);
         let atom = mol.atom_mut(i);
-        let total = match extra.valence {
-            Some(v) => v as u32,
-            None if extra.radical > 0 => shown + atom.implicit_h as u32,
+        // The valence field counts bonds and hydrogens, not unpaired
+        // electrons; without it, those take the place of hydrogens.
+        let h = match extra.valence {
+            Some(v) => (v as u32).saturating_sub(shown),
+            None if extra.radical > 0 => {
+                (atom.implicit_h as u32).saturating_sub(extra.radical as u32)
+            }
             None => continue,
         };
-        let h = total
-            .saturating_sub(shown)
-            .saturating_sub(extra.radical as u32);
         atom.bracket = true;
         atom.implicit_h = 0;
         atom.explicit_h = h.min(u8::MAX as u32) as u8;
