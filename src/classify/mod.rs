@@ -96,21 +96,7 @@ impl<'a> ClassifyRecord<'a> {
                 // explain costs what classify does (classify drops the
                 // misses), and the misses are where an exhausted budget shows.
                 let c = classifier.explain(&mol);
-                let over: Vec<&Miss> = c
-                    .misses
-                    .iter()
-                    .filter(|m| m.reason.contains("budget"))
-                    .collect();
-                let error = (!over.is_empty()).then(|| Problem {
-                    kind: BUDGET_EXCEEDED,
-                    message: over
-                        .iter()
-                        .map(|m| format!("{}: {}", m.formula, m.reason))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    offset: None,
-                    at_line: None,
-                });
+                let error = budget_problem(&c.misses);
                 (c.matches, explain.then_some(c.misses), error)
             }
             Err(e) => (Vec::new(), None, Some(Problem::from(&e))),
@@ -124,6 +110,23 @@ impl<'a> ClassifyRecord<'a> {
             error,
         }
     }
+}
+
+/// The `budget exceeded` problem of a molecule whose misses include
+/// searches that ran past their step budget: the engine words each such
+/// miss with "budget".
+fn budget_problem(misses: &[Miss]) -> Option<Problem> {
+    let over: Vec<String> = misses
+        .iter()
+        .filter(|m| m.reason.contains("budget"))
+        .map(|m| format!("{}: {}", m.formula, m.reason))
+        .collect();
+    (!over.is_empty()).then(|| Problem {
+        kind: BUDGET_EXCEEDED,
+        message: over.join("; "),
+        offset: None,
+        at_line: None,
+    })
 }
 
 /// `markush explain`: the classification of one SMILES in words.
@@ -208,4 +211,36 @@ fn list(atoms: &[usize]) -> String {
         .map(usize::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn miss(formula: &str, reason: &str) -> Miss {
+        Miss {
+            formula: formula.into(),
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn exhausted_searches_make_a_budget_problem() {
+        let misses = [
+            miss("a:I", "core not found"),
+            miss("b:I", "search budget exceeded while looking for the core"),
+            miss(
+                "c:I",
+                "core found, but the label assignment search ran past its budget",
+            ),
+        ];
+        let problem = budget_problem(&misses).unwrap();
+        assert_eq!(problem.kind, "budget exceeded");
+        assert_eq!(
+            problem.message,
+            "b:I: search budget exceeded while looking for the core; \
+             c:I: core found, but the label assignment search ran past its budget"
+        );
+        assert_eq!(budget_problem(&misses[..1]), None);
+    }
 }
