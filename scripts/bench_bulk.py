@@ -6,8 +6,8 @@ Writes the first N lines of moses_train.smi.gz (1.58 million molecules;
 the file is cycled when N is larger) to a temporary .smi file, then:
 
 - runs `target/release/markush classify FILE --threads T -o /dev/null`
-  for T = 1 and 2, timing the wall clock and reading the child's peak
-  resident memory from os.wait4;
+  for T = 1 and 2, timing the wall clock, with the peak resident memory
+  from /usr/bin/time;
 - does the RDKit job on the first min(N, RDKIT_N) molecules of the same
   file on one thread: Chem.MolFromSmiles, HasSubstructMatch against every
   formula's core (the template core with each `{slot}` as a `*` atom, the
@@ -15,7 +15,9 @@ the file is cycled when N is larger) to a temporary .smi file, then:
   molecules that matched, core by core. Cores made only of slots are
   left out (see `cores`), which makes RDKit's job lighter than ours.
 
-Prints records per second for each, the ratios and the peak memory.
+Prints records per second (wall clock) and CPU seconds for each, the
+ratios and the peak memory. On a machine shared with other work, compare
+the 2-thread wall time with its CPU time to see whether it got 2 cores.
 
 usage: scripts/bench_bulk.py [N] [RDKIT_N]   (defaults 1000000 and 20000,
 or $BENCH_N / $BENCH_RDKIT_N; needs a release build, RDKit, and the corpus
@@ -55,19 +57,22 @@ def write_input(n, path):
 
 
 def run_markush(path, threads):
+    # GNU time reports the peak RSS of the command itself; os.wait4 would
+    # count the memory of the forked Python before exec.
     start = time.perf_counter()
-    child = subprocess.Popen(
-        [str(BIN), "classify", str(path), "--threads", str(threads), "-o", os.devnull,
-         "--summary", "--templates", str(ROOT / "grammars")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "peak_kib=%M cpu=%U+%S", str(BIN), "classify", str(path),
+         "--threads", str(threads), "-o", os.devnull, "--summary",
+         "--templates", str(ROOT / "grammars")],
+        capture_output=True, text=True,
     )
-    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    summary = child.stdout.read().decode()
-    if status != 0:
-        sys.exit("markush failed: " + child.stderr.read().decode())
-    # ru_maxrss is in KiB on Linux.
-    return elapsed, usage.ru_maxrss / 1024, summary.splitlines()[0]
+    if done.returncode != 0:
+        sys.exit("markush failed: " + done.stderr)
+    stats = next(l for l in done.stderr.splitlines() if l.startswith("peak_kib="))
+    fields = dict(f.split("=") for f in stats.split())
+    cpu = sum(float(x) for x in fields["cpu"].split("+"))
+    return elapsed, int(fields["peak_kib"]) / 1024, cpu, done.stdout.splitlines()[0]
 
 
 def cores():
@@ -120,10 +125,12 @@ def main():
         print(f"input: {n} molecules of {corpus_path().name}, {path.stat().st_size / 1e6:.1f} MB")
         rates = {}
         for threads in (1, 2):
-            elapsed, rss, summary = run_markush(path, threads)
+            elapsed, rss, cpu, summary = run_markush(path, threads)
             rates[threads] = n / elapsed
-            print(f"markush {threads} thread(s): {elapsed:.1f} s, {rates[threads]:,.0f} records/s, "
-                  f"peak RSS {rss:.0f} MB ({summary})")
+            # CPU seconds show whether the machine gave the run its cores:
+            # a busy machine shows up as wall time near CPU time on 2 threads.
+            print(f"markush {threads} thread(s): {elapsed:.1f} s wall, {cpu:.1f} s CPU, "
+                  f"{rates[threads]:,.0f} records/s, peak RSS {rss:.0f} MB ({summary})")
         elapsed, done, ncores, decomposed = run_rdkit(path, rdkit_n)
         rdkit_rate = done / elapsed
         print(f"RDKit 1 thread: {done} molecules, {ncores} cores, {decomposed} decomposed, "

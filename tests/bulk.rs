@@ -5,11 +5,14 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_markush");
+#[path = "support/binary.rs"]
+mod binary;
+
+use binary::run;
 const N: usize = 100_000;
 
 const TEMPLATE: &str = "group hydrogen = [#1] exact\n\
@@ -22,22 +25,6 @@ fn temp_dir(test: &str) -> PathBuf {
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     std::fs::write(dir.join("templates/demo.markush"), TEMPLATE).unwrap();
     dir
-}
-
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let stdin = stdin.to_vec();
-    let writer = std::thread::spawn(move || input.write_all(&stdin).is_ok());
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    output
 }
 
 fn classify(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
