@@ -7,7 +7,8 @@ use std::path::Path;
 
 use markush::classify::ClassifyRecord;
 use markush::io::{
-    open_input, read_records, Body, InputFormat, InputOptions, ReadError, Record, RecordError,
+    open_input, read_records, Body, InputFormat, InputOptions, LineTooLong, ReadError, Record,
+    RecordError, MAX_LINE,
 };
 use markush::markush::engine::Classifier;
 use markush::smiles::to_smiles;
@@ -142,7 +143,7 @@ fn molfile_charges_isotopes_radicals_and_aromatic_bonds() {
 #[test]
 fn csv_and_tsv_take_named_columns_and_quoted_fields() {
     let csv =
-        "Name,Structure,Note\n\"a, b\",CCO,x\nshort\n\"c\",\"C1CC\",\"multi\nline\"\nd,c1ccccc1,\n";
+        "Name,Structure,Note\n\"a, b\",CCO,x\nshort\n\n\"c\",\"C1CC\",\"multi\nline\"\nd,c1ccccc1,\n";
     let options = InputOptions {
         format: Some(InputFormat::Csv),
         smiles_column: Some("structure".into()),
@@ -153,7 +154,7 @@ fn csv_and_tsv_take_named_columns_and_quoted_fields() {
         .collect::<std::io::Result<_>>()
         .unwrap();
     let lines: Vec<usize> = got.iter().map(|r| r.line).collect();
-    assert_eq!(lines, [2, 3, 4, 6]);
+    assert_eq!(lines, [2, 3, 5, 7]);
     assert_eq!(got[0].id.as_deref(), Some("a, b"));
     assert_eq!(got[0].smiles(), Some("CCO"));
     assert_eq!(
@@ -170,6 +171,19 @@ fn csv_and_tsv_take_named_columns_and_quoted_fields() {
         .err()
         .unwrap();
     assert!(err.to_string().contains("no column \"SMILES\""), "{err}");
+    // A row past MAX_LINE, here an unclosed quote spanning many lines, is
+    // a bad record of its own and is not kept in memory.
+    let long = format!("id,smiles\na,\"{}\nb,CC\n", "C\n".repeat(MAX_LINE));
+    let got = read_text(&long, InputFormat::Csv);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].body,
+        Body::Unreadable(RecordError::LineTooLong(LineTooLong { line: 2 }))
+    );
+    let closed = format!("id,smiles\na,\"{}\"\nb,CC\n", "C\n".repeat(MAX_LINE));
+    let got = read_text(&closed, InputFormat::Csv);
+    assert_eq!(got.len(), 2);
+    assert_eq!((got[1].line, got[1].smiles()), (MAX_LINE + 3, Some("CC")));
     let tsv = read_text("id\tsmiles\nm1\tCC\n", InputFormat::Tsv);
     assert_eq!(
         (tsv[0].id.as_deref(), tsv[0].smiles()),

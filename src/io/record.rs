@@ -211,13 +211,22 @@ pub enum ReadSetupError {
     Column(#[from] ColumnError),
 }
 
-/// Rows of a CSV or TSV file with a header row.
+/// Rows of a CSV or TSV file with a header row. The reader finds where a
+/// row ends itself (a line break outside quotes, which an even count of
+/// `"` so far tells, since quotes inside fields are doubled) so that a row
+/// is held in memory only up to [`MAX_LINE`] bytes and line numbers are
+/// exact; the csv crate then splits the row into fields.
 struct CsvReader {
-    reader: csv::Reader<Box<dyn BufRead>>,
-    row: csv::ByteRecord,
+    input: Box<dyn BufRead>,
+    delimiter: u8,
+    line: usize,
+    buf: Vec<u8>,
     smiles: usize,
     id: Option<usize>,
 }
+
+/// One row: its first line and its fields, or why it was not kept.
+type Row = (usize, Result<csv::ByteRecord, RecordError>);
 
 impl CsvReader {
     fn new(
@@ -225,17 +234,21 @@ impl CsvReader {
         delimiter: u8,
         options: &InputOptions,
     ) -> Result<Self, ReadSetupError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(input);
-        let header: Vec<String> = reader
-            .byte_headers()
-            .map_err(csv_io)?
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().to_owned())
-            .collect();
+        let mut reader = CsvReader {
+            input,
+            delimiter,
+            line: 0,
+            buf: Vec::new(),
+            smiles: 0,
+            id: None,
+        };
+        let header: Vec<String> = match reader.row()? {
+            Some((_, Ok(fields))) => fields
+                .iter()
+                .map(|h| String::from_utf8_lossy(h).trim().to_owned())
+                .collect(),
+            _ => Vec::new(),
+        };
         let find = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
         let named = |name: &String| {
             find(name).ok_or_else(|| ColumnError {
@@ -243,27 +256,61 @@ impl CsvReader {
                 header: header.join(","),
             })
         };
-        let smiles = match &options.smiles_column {
+        reader.smiles = match &options.smiles_column {
             Some(name) => named(name)?,
             None => find("smiles").unwrap_or(0),
         };
-        let id = match &options.id_column {
+        reader.id = match &options.id_column {
             Some(name) => Some(named(name)?),
             None => find("id").or_else(|| find("name")),
         };
-        Ok(CsvReader {
-            reader,
-            row: csv::ByteRecord::new(),
-            smiles,
-            id,
-        })
+        Ok(reader)
     }
-}
 
-fn csv_io(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
+    /// The next row that is not a blank line; `None` at the end.
+    fn row(&mut self) -> io::Result<Option<Row>> {
+        let mut text = Vec::new();
+        let mut start = 0;
+        let mut quotes = 0usize;
+        let mut problem = None;
+        loop {
+            let Some(too_long) = read_line_capped(&mut self.input, &mut self.buf)? else {
+                break;
+            };
+            self.line += 1;
+            if text.is_empty() && problem.is_none() {
+                if self.buf.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                start = self.line;
+            }
+            quotes += self.buf.iter().filter(|&&b| b == b'"').count();
+            if too_long || text.len() + self.buf.len() > MAX_LINE {
+                problem.get_or_insert(RecordError::LineTooLong(LineTooLong { line: start }));
+                text = Vec::new();
+            }
+            if problem.is_none() {
+                text.extend_from_slice(&self.buf);
+            }
+            if quotes % 2 == 0 {
+                break;
+            }
+        }
+        if start == 0 {
+            return Ok(None);
+        }
+        if let Some(e) = problem {
+            return Ok(Some((start, Err(e))));
+        }
+        let mut fields = csv::ByteRecord::new();
+        csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_slice())
+            .read_byte_record(&mut fields)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        Ok(Some((start, Ok(fields))))
     }
 }
 
@@ -271,37 +318,34 @@ impl Iterator for CsvReader {
     type Item = io::Result<Record>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            match self.reader.read_byte_record(&mut self.row) {
-                Ok(false) => return None,
-                Ok(true) => {}
-                Err(e) => return Some(Err(csv_io(e))),
-            }
-            let line = self.row.position().map_or(0, |p| p.line() as usize);
-            let field = |i: usize| {
-                self.row
-                    .get(i)
-                    .map(|f| String::from_utf8_lossy(f).trim().to_owned())
-            };
-            // A row of empty fields is a blank line, not a record.
-            if self
-                .row
-                .iter()
-                .all(|f| f.iter().all(u8::is_ascii_whitespace))
-            {
-                continue;
-            }
-            let body = match field(self.smiles) {
-                Some(s) if s.len() > MAX_LINE => Body::Unreadable(LineTooLong { line }.into()),
-                Some(s) => Body::Smiles(s),
-                None => Body::Unreadable(RecordError::MissingColumn {
+        let (line, fields) = match self.row() {
+            Ok(row) => row?,
+            Err(e) => return Some(Err(e)),
+        };
+        let fields = match fields {
+            Ok(fields) => fields,
+            Err(e) => {
+                return Some(Ok(Record {
                     line,
-                    column: self.smiles + 1,
-                }),
-            };
-            let id = self.id.and_then(field).filter(|s| !s.is_empty());
-            return Some(Ok(Record { line, id, body }));
-        }
+                    id: None,
+                    body: Body::Unreadable(e),
+                }))
+            }
+        };
+        let field = |i: usize| {
+            fields
+                .get(i)
+                .map(|f| String::from_utf8_lossy(f).trim().to_owned())
+        };
+        let body = match field(self.smiles) {
+            Some(s) => Body::Smiles(s),
+            None => Body::Unreadable(RecordError::MissingColumn {
+                line,
+                column: self.smiles + 1,
+            }),
+        };
+        let id = self.id.and_then(field).filter(|s| !s.is_empty());
+        Some(Ok(Record { line, id, body }))
     }
 }
 
