@@ -28,7 +28,7 @@ pub enum OutputFormat {
     /// One JSON object a record.
     #[default]
     Jsonl,
-    /// One row a match, or a `no match` or `error` row ([`CSV_COLUMNS`]).
+    /// One row a match, or one `no match` or `error` row.
     Csv,
     /// As `csv`, tab-separated.
     Tsv,

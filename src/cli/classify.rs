@@ -122,7 +122,11 @@ pub fn run(args: &ClassifyArgs, stdout: &mut impl Write) -> Result<(), Failure> 
     let bar = progress_bar();
     let mut update = |s: &Summary| {
         bar.set_position(s.records);
-        bar.set_message(format!("{} matched, {} errors", s.matched, s.errors));
+        let rate = s.records as f64 / bar.elapsed().as_secs_f64().max(1e-3);
+        bar.set_message(format!(
+            "{rate:.0} records/s, {} matched, {} errors",
+            s.matched, s.errors
+        ));
     };
     let mut file;
     let out: &mut dyn Write = match &args.output {
@@ -156,7 +160,7 @@ fn progress_bar() -> ProgressBar {
     }
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {pos} records, {per_sec}, {elapsed}: {msg}")
+        ProgressStyle::with_template("{spinner} {pos} records in {elapsed}: {msg}")
             .expect("the template is valid"),
     );
     bar.enable_steady_tick(Duration::from_millis(200));

@@ -273,10 +273,7 @@ impl CsvReader {
         let mut start = 0;
         let mut quotes = 0usize;
         let mut problem = None;
-        loop {
-            let Some(too_long) = read_line_capped(&mut self.input, &mut self.buf)? else {
-                break;
-            };
+        while let Some(too_long) = read_line_capped(&mut self.input, &mut self.buf)? {
             self.line += 1;
             if text.is_empty() && problem.is_none() {
                 if self.buf.iter().all(u8::is_ascii_whitespace) {
