@@ -3,13 +3,13 @@
 use std::process::Command;
 
 use markush::classify::{explain_text, ClassifyRecord};
-use markush::io::SmiRecord;
+use markush::io::{Record, SmiRecord};
 use markush::markush::engine::Classifier;
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/examples");
 
 fn record_json(classifier: &Classifier, line: &str, explain: bool) -> serde_json::Value {
-    let record = SmiRecord::from_line(7, line).unwrap();
+    let record = Record::from(SmiRecord::from_line(7, line).unwrap());
     serde_json::to_value(ClassifyRecord::new(classifier, &record, explain)).unwrap()
 }
 
@@ -17,7 +17,8 @@ fn record_json(classifier: &Classifier, line: &str, explain: bool) -> serde_json
 fn json_record_has_the_documented_shape() {
     let classifier = Classifier::from_dir(EXAMPLES).unwrap();
     let v = record_json(&classifier, "CCN(CC)c1nc(C)c(N=Nc2nccs2)cc1 dye-1", false);
-    let record = SmiRecord::from_line(7, "CCN(CC)c1nc(C)c(N=Nc2nccs2)cc1 dye-1").unwrap();
+    let record =
+        Record::from(SmiRecord::from_line(7, "CCN(CC)c1nc(C)c(N=Nc2nccs2)cc1 dye-1").unwrap());
     let text = serde_json::to_string(&ClassifyRecord::new(&classifier, &record, false)).unwrap();
     assert!(text.starts_with(r#"{"line":7,"id":"dye-1","smiles":"CCN(CC)c1nc(C)c(N=Nc2nccs2)cc1","matches":[{"formula":"example:M-I","patent":"example","claims":[2],"core_atoms":["#));
     assert!(!text.contains("\"misses\"") && !text.contains("\"error\""));

@@ -2,11 +2,13 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_markush");
+#[path = "support/binary.rs"]
+mod binary;
+
+use binary::{run, spawn};
 
 fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,29 +21,6 @@ fn temp_dir(test: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("markush-cli-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// The binary with all three standard streams piped.
-fn spawn(args: &[&str]) -> std::process::Child {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = spawn(args);
-    let mut input = child.stdin.take().unwrap();
-    let stdin = stdin.to_vec();
-    // The child may exit without reading (usage errors), so a failed write
-    // is not the test's concern; its exit status is.
-    let writer = std::thread::spawn(move || input.write_all(&stdin).is_ok());
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    output
 }
 
 /// Runs a command that must succeed and returns its JSON records.

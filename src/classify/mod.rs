@@ -4,65 +4,129 @@
 //!
 //! ```
 //! use markush::classify::{explain_text, ClassifyRecord};
-//! use markush::io::SmiRecord;
+//! use markush::io::{Record, SmiRecord};
 //! use markush::markush::{engine::Classifier, Library};
 //! let text = "group hydrogen = [#1] exact\n\
 //!             group halogen \"halogen atom\" = [F,Cl,Br,I] exact\n\
 //!             formula demo:I \"halobenzene\"\n  claims 1\n  core c1ccccc1{X}\n  label X = halogen\n";
 //! let classifier = Classifier::new(Library::from_sources(&[("demo.markush", text)]).unwrap()).unwrap();
-//! let record = SmiRecord::from_line(1, "Brc1ccccc1 bromobenzene").unwrap();
+//! let record = Record::from(SmiRecord::from_line(1, "Brc1ccccc1 bromobenzene").unwrap());
 //! let json = serde_json::to_string(&ClassifyRecord::new(&classifier, &record, false)).unwrap();
 //! assert!(json.starts_with(r#"{"line":1,"id":"bromobenzene","smiles":"Brc1ccccc1","matches":[{"formula":"demo:I""#));
 //! let words = explain_text(&classifier, "Brc1ccccc1").unwrap();
 //! assert!(words.contains("X: halogen atom, [*]Br"));
 //! ```
 
+mod bulk;
+
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::io::{ErrorReport, SmiRecord};
+use crate::io::{ReadError, Record};
 use crate::markush::engine::{Assignment, Classification, Classifier, FormulaMatch, Miss};
-use crate::smiles::{self, SmilesError};
+use crate::smiles::{self, to_smiles, SmilesError};
+
+pub use bulk::{classify_stream, BulkOptions, OutputFormat, Summary, CSV_COLUMNS};
 
 /// One output line of `markush classify`.
 #[derive(Debug, Serialize)]
 pub struct ClassifyRecord<'a> {
     pub line: usize,
     pub id: Option<&'a str>,
-    pub smiles: &'a str,
+    /// The SMILES as given; for a connection table, the canonical SMILES of
+    /// the molecule read, or `null` when none was.
+    pub smiles: Option<Cow<'a, str>>,
     pub matches: Vec<FormulaMatch>,
     /// With `--explain`: the nearest miss of every formula not matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub misses: Option<Vec<Miss>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorReport>,
+    pub error: Option<Problem>,
+}
+
+/// Why a record has no (complete) classification, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `smiles`, `molfile`, `record` (the input could not be split into a
+    /// record) or `budget exceeded`.
+    pub kind: &'static str,
+    pub message: String,
+    /// Byte offset in the SMILES, for `smiles` errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<usize>,
+    /// Line of the input file, for `molfile` and `record` errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_line: Option<usize>,
+}
+
+/// The kind of [`Problem`] a molecule gets when a search of the engine
+/// ran out of steps: its classification may miss formulas.
+pub const BUDGET_EXCEEDED: &str = "budget exceeded";
+
+impl From<&ReadError> for Problem {
+    fn from(err: &ReadError) -> Self {
+        let (offset, at_line) = match err {
+            ReadError::Smiles(e) => (Some(e.offset()), None),
+            ReadError::Molfile(e) => (None, Some(e.line())),
+            ReadError::Record(e) => (None, Some(e.line())),
+        };
+        Problem {
+            kind: err.kind(),
+            message: err.to_string(),
+            offset,
+            at_line,
+        }
+    }
 }
 
 impl<'a> ClassifyRecord<'a> {
-    /// Reads and classifies one record; a SMILES that cannot be read gives
-    /// an empty match list and the error.
-    pub fn new(classifier: &Classifier, record: &'a SmiRecord, explain: bool) -> Self {
-        let (matches, misses, error) = match smiles::parse(&record.smiles) {
+    /// Reads and classifies one record; a record that gives no molecule has
+    /// an empty match list and the error. A formula whose search ran past
+    /// the matcher's step budget makes the record a `budget exceeded` one,
+    /// keeping the matches that were found.
+    pub fn new(classifier: &Classifier, record: &'a Record, explain: bool) -> Self {
+        let mut smiles = record.smiles().map(Cow::Borrowed);
+        let (matches, misses, error) = match record.mol() {
             Ok(mol) => {
-                let c = if explain {
-                    classifier.explain(&mol)
-                } else {
-                    classifier.classify(&mol)
-                };
-                (c.matches, explain.then_some(c.misses), None)
+                if smiles.is_none() {
+                    smiles = Some(Cow::Owned(to_smiles(&mol)));
+                }
+                // explain costs what classify does (classify drops the
+                // misses), and the misses are where an exhausted budget shows.
+                let c = classifier.explain(&mol);
+                let error = budget_problem(&c.misses);
+                (c.matches, explain.then_some(c.misses), error)
             }
-            Err(e) => (Vec::new(), None, Some(ErrorReport::from(&e))),
+            Err(e) => (Vec::new(), None, Some(Problem::from(&e))),
         };
         ClassifyRecord {
             line: record.line,
             id: record.id.as_deref(),
-            smiles: &record.smiles,
+            smiles,
             matches,
             misses,
             error,
         }
     }
+}
+
+/// The `budget exceeded` problem of a molecule whose misses include
+/// searches that ran past their step budget: the engine words each such
+/// miss with "budget".
+fn budget_problem(misses: &[Miss]) -> Option<Problem> {
+    let over: Vec<String> = misses
+        .iter()
+        .filter(|m| m.reason.contains("budget"))
+        .map(|m| format!("{}: {}", m.formula, m.reason))
+        .collect();
+    (!over.is_empty()).then(|| Problem {
+        kind: BUDGET_EXCEEDED,
+        message: over.join("; "),
+        offset: None,
+        at_line: None,
+    })
 }
 
 /// `markush explain`: the classification of one SMILES in words.
@@ -147,4 +211,36 @@ fn list(atoms: &[usize]) -> String {
         .map(usize::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn miss(formula: &str, reason: &str) -> Miss {
+        Miss {
+            formula: formula.into(),
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn exhausted_searches_make_a_budget_problem() {
+        let misses = [
+            miss("a:I", "core not found"),
+            miss("b:I", "search budget exceeded while looking for the core"),
+            miss(
+                "c:I",
+                "core found, but the label assignment search ran past its budget",
+            ),
+        ];
+        let problem = budget_problem(&misses).unwrap();
+        assert_eq!(problem.kind, "budget exceeded");
+        assert_eq!(
+            problem.message,
+            "b:I: search budget exceeded while looking for the core; \
+             c:I: core found, but the label assignment search ran past its budget"
+        );
+        assert_eq!(budget_problem(&misses[..1]), None);
+    }
 }

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 use markush::classify::explain_text;
 
+use super::classify::Failure;
+
 #[derive(Debug, Args)]
 #[command(
     about = "Explain in words which formulas one molecule falls under, and why not the others",
@@ -25,7 +27,10 @@ pub struct ExplainArgs {
 /// Writes the explanation; a SMILES that cannot be read is a usage error
 /// (`Err` with the message, caret included).
 pub fn run(args: &ExplainArgs, out: &mut impl Write) -> io::Result<Result<(), String>> {
-    let classifier = super::classify::load(&args.templates)?;
+    let classifier = super::classify::load(&args.templates).map_err(|f| match f {
+        Failure::Io(e) => e,
+        Failure::Usage(m) => io::Error::new(io::ErrorKind::InvalidData, m),
+    })?;
     match explain_text(&classifier, &args.smiles) {
         Ok(text) => {
             out.write_all(text.as_bytes())?;

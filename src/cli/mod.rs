@@ -26,7 +26,7 @@ use clap::{Parser, Subcommand};
         markush classify molecules.smi > classified.jsonl\n  \
         markush explain 'CCN(CC)c1nc(C)c(N=Nc2nccs2)cc1'\n\n\
         Exit codes: 0 done (bad records are reported in the output), \
-        1 input/output failure, 2 usage error."
+        1 input/output failure, 2 usage or template error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -58,7 +58,14 @@ pub fn main() -> ExitCode {
             }
         },
         Command::Templates(args) => return ExitCode::from(templates::run(&args)),
-        Command::Classify(args) => classify::run(&args, &mut out),
+        Command::Classify(args) => match classify::run(&args, &mut out) {
+            Ok(()) => Ok(()),
+            Err(classify::Failure::Io(e)) => Err(e),
+            Err(classify::Failure::Usage(message)) => {
+                eprintln!("markush: {message}");
+                return ExitCode::from(2);
+            }
+        },
         Command::Explain(args) => match explain::run(&args, &mut out) {
             Ok(Err(message)) => {
                 eprintln!("markush: bad SMILES: {message}");

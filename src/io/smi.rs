@@ -50,6 +50,52 @@ pub fn with_path(err: io::Error, path: &Path) -> io::Error {
     io::Error::new(err.kind(), format!("{}: {err}", path.display()))
 }
 
+/// The longest line a reader takes in; a longer one is a bad record, read
+/// past without keeping it, so one runaway line cannot exhaust memory.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// Reads one line (with its `\n`) into `buf`, keeping at most [`MAX_LINE`]
+/// bytes of it. `Ok(None)` at the end of input, `Ok(Some(true))` when the
+/// line was longer and the rest of it was skipped.
+pub(crate) fn read_line_capped(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+) -> io::Result<Option<bool>> {
+    buf.clear();
+    let n = io::Read::take(&mut *input, MAX_LINE as u64).read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if n < MAX_LINE || buf.ends_with(b"\n") {
+        return Ok(Some(false));
+    }
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(Some(true));
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                input.consume(i + 1);
+                return Ok(Some(true));
+            }
+            None => {
+                let len = chunk.len();
+                input.consume(len);
+            }
+        }
+    }
+}
+
+/// A line longer than [`MAX_LINE`]; the SMILES reader gives it as an
+/// `InvalidData` I/O error wrapping this, which record readers turn into a
+/// bad record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line} is longer than {MAX_LINE} bytes")]
+pub struct LineTooLong {
+    pub line: usize,
+}
+
 /// One molecule line of a SMILES file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SmiRecord {
@@ -81,14 +127,24 @@ impl SmiRecord {
     }
 }
 
+/// Whether the first record line is a column header such as
+/// `SMILES Name` or `canonical_smiles\tid`: its first word names a SMILES
+/// column rather than being one.
+fn is_header(record: &SmiRecord) -> bool {
+    let word = record.smiles.to_ascii_lowercase();
+    word.contains("smiles") || word == "smi" || word == "structure"
+}
+
 /// Streams the records of a SMILES file, one line at a time, in input
 /// order. Bytes that are not UTF-8 are replaced (U+FFFD) rather than
 /// aborting the file, so such a line still yields its record and the
-/// SMILES reader reports where it went wrong.
+/// SMILES reader reports where it went wrong. A header line (see
+/// `is_header`) before the first record is skipped like a comment.
 pub struct SmiReader<R> {
     input: R,
     line: usize,
     buf: Vec<u8>,
+    seen_record: bool,
 }
 
 impl<R: BufRead> SmiReader<R> {
@@ -97,6 +153,7 @@ impl<R: BufRead> SmiReader<R> {
             input,
             line: 0,
             buf: Vec::new(),
+            seen_record: false,
         }
     }
 }
@@ -106,15 +163,23 @@ impl<R: BufRead> Iterator for SmiReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            self.buf.clear();
-            match self.input.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => {}
+            let too_long = match read_line_capped(&mut self.input, &mut self.buf) {
+                Ok(None) => return None,
+                Ok(Some(too_long)) => too_long,
                 Err(e) => return Some(Err(e)),
-            }
+            };
             self.line += 1;
+            if too_long {
+                self.seen_record = true;
+                let err = LineTooLong { line: self.line };
+                return Some(Err(io::Error::new(io::ErrorKind::InvalidData, err)));
+            }
             let text = String::from_utf8_lossy(&self.buf);
             if let Some(record) = SmiRecord::from_line(self.line, &text) {
+                let first = !std::mem::replace(&mut self.seen_record, true);
+                if first && is_header(&record) {
+                    continue;
+                }
                 return Some(Ok(record));
             }
         }
@@ -159,6 +224,29 @@ mod tests {
     fn skips_blank_and_comment_lines_but_counts_them() {
         let got = records("#SMILES\tid\n\n   \nC methane\n# note\nN\t\n");
         assert_eq!(got, vec![rec(4, "C", Some("methane")), rec(6, "N", None)]);
+    }
+
+    #[test]
+    fn a_header_line_is_not_a_record() {
+        assert_eq!(
+            records("SMILES Name\nC methane\n"),
+            vec![rec(2, "C", Some("methane"))]
+        );
+        assert_eq!(records("canonical_smiles\nC\n"), vec![rec(2, "C", None)]);
+        // Only before the first record.
+        assert_eq!(records("C\nsmiles x\n").len(), 2);
+    }
+
+    #[test]
+    fn an_overlong_line_is_an_error_and_reading_goes_on() {
+        let mut text = "C".repeat(MAX_LINE + 10);
+        text.push_str(" huge\nO water\n");
+        let got: Vec<_> = SmiReader::new(text.as_bytes()).collect();
+        assert_eq!(got.len(), 2);
+        let err = got[0].as_ref().unwrap_err();
+        let inner = err.get_ref().unwrap().downcast_ref::<LineTooLong>();
+        assert_eq!(inner, Some(&LineTooLong { line: 1 }));
+        assert_eq!(got[1].as_ref().unwrap(), &rec(2, "O", Some("water")));
     }
 
     #[test]
