@@ -262,3 +262,19 @@ fn a_molecule_is_reported_under_every_formula_it_satisfies() {
     assert!(c.matches.is_empty());
     assert_eq!(c.misses.len(), 2);
 }
+
+#[test]
+fn groups_that_make_a_label_fit_come_first() {
+    let classifier =
+        Classifier::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars")).unwrap();
+    let c = classifier.classify(&markush::smiles::parse("c1ccnc(c1)N=Nc1nccs1").unwrap());
+    let m = matched(&c, "dye-ink:Y-I");
+    // The dye-ink file's own `coupler` group ([#6;R]) explains only the
+    // ring carbon and ranks as specific as heterocyclic among all groups;
+    // the label allows heterocyclic, which must come first.
+    for (label, smiles) in [("A", "[*]c1ccccn1"), ("B", "[*]c1nccs1")] {
+        let a = &m.assignments[label];
+        assert_eq!(a.smiles, smiles);
+        assert_eq!(a.groups, ["heterocyclic", "coupler"], "{label}");
+    }
+}

@@ -306,6 +306,15 @@ fn engine_decides_every_fixture_as_expected() {
             .into_iter()
             .map(|m| m.formula)
             .collect();
+        // explain runs without the screens that let classify reject a
+        // formula early, so the two must agree.
+        let thorough: Vec<String> = classifier
+            .explain(&mol)
+            .matches
+            .into_iter()
+            .map(|m| m.formula)
+            .collect();
+        assert_eq!(found, thorough, "{id}: classify and explain disagree");
         for f in FORMULAS {
             decisions += 1;
             let expected = r["matches"].get(f).is_some();

@@ -246,6 +246,31 @@ impl GroupLibrary {
         self.names_where(|g| member[g])
     }
 
+    /// Whether `group` is `member` or names it, directly or through other
+    /// bare names (`aliphatic = alkyl | ...` names alkyl): then a
+    /// substituent of `member` is one of `group` for the same reason.
+    pub fn names(&self, group: &str, member: &str) -> bool {
+        let (Some(&g), Some(&m)) = (self.by_name.get(group), self.by_name.get(member)) else {
+            return false;
+        };
+        let mut seen = vec![false; self.groups.len()];
+        let mut stack = vec![g];
+        while let Some(x) = stack.pop() {
+            if x == m {
+                return true;
+            }
+            if std::mem::replace(&mut seen[x], true) {
+                continue;
+            }
+            for a in &self.groups[x].alternatives {
+                if let Compiled::Group(y) = a {
+                    stack.push(*y);
+                }
+            }
+        }
+        false
+    }
+
     fn names_where(&self, keep: impl Fn(usize) -> bool) -> Vec<&str> {
         (0..self.groups.len())
             .filter(|&g| keep(g))

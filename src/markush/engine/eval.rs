@@ -1,10 +1,12 @@
 //! Matching one molecule against the compiled formulas.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use indexmap::IndexMap;
 
 use super::compile::{CoreForm, LabelSite, Pattern};
+use super::screen::{decided, group_choices};
 use super::{
     metals, why_not, Assignment, Classification, Classifier, Compiled, FormulaMatch, Miss,
 };
@@ -130,7 +132,9 @@ const STAGE_ATOMS: u8 = 1;
 const STAGE_LABELS: u8 = 2;
 const STAGE_RULES: u8 = 3;
 
-pub(super) fn run(clf: &Classifier, mol: &Mol) -> Classification {
+/// `quick`: only the decisions are wanted, so cheap screens may reject a
+/// formula before any search, and misses are not put in words.
+pub(super) fn run(clf: &Classifier, mol: &Mol, quick: bool) -> Classification {
     let variants = variants(mol);
     let ionic: Vec<Option<Mol>> = if clf.library.formulas.iter().any(|f| !f.complexes.is_empty()) {
         variants.iter().map(|v| ionic_view(&v.mol)).collect()
@@ -172,6 +176,8 @@ pub(super) fn run(clf: &Classifier, mol: &Mol) -> Classification {
                 view,
                 session,
                 steps: 0,
+                quick,
+                starts: HashMap::new(),
             };
             match eval.formula() {
                 Ok(mut m) => {
@@ -205,7 +211,9 @@ pub(super) fn run(clf: &Classifier, mol: &Mol) -> Classification {
 /// What a label's substituent turned out to be.
 #[derive(Clone, Debug)]
 struct Sat {
-    groups: Vec<String>,
+    /// The substituent's first atom; its groups are worked out only when it
+    /// is reported.
+    attachment: usize,
     atoms: Vec<usize>,
     /// Variable choices made inside it (`X1: -SO2NR21R22`).
     variables: Vec<(String, String)>,
@@ -266,6 +274,9 @@ struct Eval<'a, 'l, 'm> {
     view: &'a View<'m>,
     session: &'a mut Session<'l, 'm>,
     steps: usize,
+    quick: bool,
+    /// Per label: the atoms its substituent could start at ([`Eval::starts`]).
+    starts: HashMap<String, Rc<[bool]>>,
 }
 
 impl<'a, 'm> Eval<'a, '_, 'm> {
@@ -283,6 +294,12 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                     fail.reason.replacen("core found, but ", "", 1),
                 ));
             }
+        }
+        if self.quick && self.screened_out() {
+            return Err(Fail::new(
+                STAGE_CORE,
+                "a label the formula needs fits nowhere",
+            ));
         }
         let mut best: Option<Fail> = None;
         let compiled = self.compiled;
@@ -322,6 +339,74 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             }
         }
         Err(best.unwrap_or_else(|| Fail::new(STAGE_CORE, "core not found")))
+    }
+
+    /// Whether the formula's [needs](super::screen) rule the molecule out.
+    fn screened_out(&mut self) -> bool {
+        let needs = &self.compiled.needs;
+        if needs.labels.iter().any(|l| !self.starts(l).contains(&true)) {
+            return true;
+        }
+        let mut zero: Vec<&str> = Vec::new();
+        for (variable, terms) in &needs.counted {
+            let impossible = terms
+                .iter()
+                .all(|chain| chain.iter().any(|l| !self.starts(l).contains(&true)));
+            if impossible {
+                zero.push(variable);
+            }
+        }
+        !zero.is_empty()
+            && self
+                .f
+                .conditions
+                .iter()
+                .any(|c| decided(&c.rule, &zero) == Some(false))
+    }
+
+    /// The atoms a substituent at `label` could start at: where one of its
+    /// groups may start ([`Session::may_start`]) or one of its fragments
+    /// matches with atom 0. Found once per label and molecule.
+    fn starts(&mut self, label: &str) -> Rc<[bool]> {
+        if let Some(known) = self.starts.get(label) {
+            return known.clone();
+        }
+        let n = self.mol().atom_count();
+        let mut out = vec![false; n];
+        let f = self.f;
+        for choice in group_choices(f, label) {
+            for (a, o) in out.iter_mut().enumerate() {
+                *o = *o || self.session.may_start(&choice.group, a);
+            }
+        }
+        if let Some(var) = f.variable(label).filter(|_| f.label(label).is_none()) {
+            for (i, alt) in var.alternatives.iter().enumerate() {
+                if let FragmentKind::Group(_) = alt.kind {
+                    continue;
+                }
+                let options = MatchOptions {
+                    unique: false,
+                    max_matches: Some(MAX_MAPPINGS),
+                    budget: DEFAULT_BUDGET,
+                };
+                let found = self
+                    .compiled
+                    .fragments
+                    .get(&(label.to_string(), i))
+                    .map(|p| p.query.matches(&self.view.target, options));
+                match found {
+                    Some(Ok(found)) if found.len() < MAX_MAPPINGS => {
+                        for m in found {
+                            out[m[0] as usize] = true;
+                        }
+                    }
+                    _ => out.iter_mut().for_each(|o| *o = true),
+                }
+            }
+        }
+        let out: Rc<[bool]> = out.into();
+        self.starts.insert(label.to_string(), out.clone());
+        out
     }
 
     fn mapping(&mut self, core: &CoreForm, mapping: &[usize]) -> Result<FormulaMatch, Fail> {
@@ -371,7 +456,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
 
     /// Picks a term for each counted substituent (first terms preferred)
     /// so that every condition holds; the first failure is the miss.
-    fn settle(&self, mut state: State) -> Result<State, Fail> {
+    fn settle(&mut self, mut state: State) -> Result<State, Fail> {
         let pending = std::mem::take(&mut state.pending);
         let mut pick = vec![0usize; pending.len()];
         let mut first: Option<Fail> = None;
@@ -591,11 +676,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                         let c = comp_of[&n];
                         if touches[c] > 1 {
                             let other = self.ring_partner(&ctx, &chosen, c, &site.label);
-                            let groups = self
-                                .session
-                                .classify(n, &comps[c])
-                                .map(|g| g.iter().map(|s| s.to_string()).collect())
-                                .unwrap_or_default();
+                            let groups = self.report_groups(&site.label, n, &comps[c]);
                             insert_numbered(
                                 &mut state.assignments,
                                 &site.label,
@@ -631,16 +712,17 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         Ok(())
     }
 
-    fn write_sat(&self, state: &mut State, label: &str, sat: Sat) {
+    fn write_sat(&mut self, state: &mut State, label: &str, sat: Sat) {
         for (v, t) in sat.variables {
             insert_numbered(&mut state.variables, &v, t);
         }
         let smiles = fragment_smiles(self.mol(), &sat.atoms, false);
+        let groups = self.report_groups(label, sat.attachment, &sat.atoms);
         insert_numbered(
             &mut state.assignments,
             label,
             Assignment {
-                groups: sat.groups,
+                groups,
                 smiles,
                 atoms: sat.atoms,
                 ring_with: None,
@@ -990,21 +1072,9 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
     }
 
     fn hydrogen_groups(&self, label: &str) -> Vec<String> {
-        let h = self.clf.groups.hydrogen_groups();
-        let choices: Vec<&Choice> = match (self.f.label(label), self.f.variable(label)) {
-            (Some(l), _) => l.choices.iter().collect(),
-            (None, Some(v)) => v
-                .alternatives
-                .iter()
-                .filter_map(|a| match &a.kind {
-                    FragmentKind::Group(c) => Some(c),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        if choices.iter().any(|c| h.contains(&c.group.as_str())) {
-            h.iter().map(|s| s.to_string()).collect()
+        let h = &self.clf.hydrogen;
+        if group_choices(self.f, label).any(|c| h.contains(&c.group)) {
+            h.clone()
         } else {
             Vec::new()
         }
@@ -1012,18 +1082,39 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
 
     /// For a variable with a hydrogen alternative, that alternative's title.
     fn hydrogen_title(&self, label: &str) -> Option<String> {
-        let h = self.clf.groups.hydrogen_groups();
+        let h = &self.clf.hydrogen;
         self.f
             .variable(label)?
             .alternatives
             .iter()
             .find_map(|a| match &a.kind {
-                FragmentKind::Group(c) if h.contains(&c.group.as_str()) => Some(a.title.clone()),
+                FragmentKind::Group(c) if h.contains(&c.group) => Some(a.title.clone()),
                 _ => None,
             })
     }
 
-    fn describe(&self, groups: &[String], atoms: &[usize]) -> String {
+    /// Every group the substituent belongs to, for a report: first those
+    /// that make it fit `label` (a choice of the label or a group a choice
+    /// names, as `acidic` names `carboxyl`), so the reader sees why it
+    /// fits, then the others; each part most specific first.
+    fn report_groups(&mut self, label: &str, n: usize, atoms: &[usize]) -> Vec<String> {
+        let mut groups = self.classify(n, atoms).unwrap_or_default();
+        let f = self.f;
+        let library = &self.clf.groups;
+        groups.sort_by_cached_key(|g| !group_choices(f, label).any(|c| library.names(&c.group, g)));
+        groups
+    }
+
+    /// The substituent in words for a miss: "an alkyl group ([*]CC)". In a
+    /// quick run nobody reads misses, so it skips the classification.
+    fn describe(&mut self, n: Option<usize>, atoms: &[usize]) -> String {
+        if self.quick {
+            return String::new();
+        }
+        let groups: Vec<String> = match n {
+            Some(n) => self.classify(n, atoms).unwrap_or_default(),
+            None => Vec::new(),
+        };
         let smiles = fragment_smiles(self.mol(), atoms, false);
         match groups.first() {
             Some(g) => {
@@ -1072,7 +1163,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         };
         let mut last = format!(
             "{} cannot be split into {} and {}",
-            self.describe(&[], atoms),
+            self.describe(None, atoms),
             site.label,
             next
         );
@@ -1081,6 +1172,11 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 if atoms.binary_search(&v).is_err()
                     || order.iter().position(|&x| x == v) < order.iter().position(|&x| x == u)
                 {
+                    continue;
+                }
+                // Most cuts leave a tail that cannot even start as `next`
+                // (an acidic group, say): skipped before any classifying.
+                if self.quick && !self.starts(next)[v] {
                     continue;
                 }
                 let far = self.side(v, u, atoms);
@@ -1104,10 +1200,11 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                         let mut sat = head;
                         sat.variables.extend(tail.variables.iter().cloned());
                         let smiles = fragment_smiles(self.mol(), &tail.atoms, false);
+                        let groups = self.report_groups(next, tail.attachment, &tail.atoms);
                         sat.inner.push((
                             next.clone(),
                             Assignment {
-                                groups: tail.groups,
+                                groups,
                                 smiles,
                                 atoms: tail.atoms,
                                 ring_with: None,
@@ -1148,26 +1245,42 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             .map_err(|_| "the substituent search ran past its budget".to_string())
     }
 
-    fn choice_ok(&self, choice: &Choice, groups: &[String], n: usize, atoms: &[usize]) -> bool {
-        if !groups.contains(&choice.group) {
-            return false;
-        }
-        let Some(size) = choice.ring_size else {
-            return true;
-        };
+    /// Which of `choices` the substituent fits: it belongs to the group
+    /// and, for a choice with a ring size, its first atom lies in a ring of
+    /// that size inside it (with a heteroatom for a hetero group).
+    fn fits(
+        &mut self,
+        choices: &[&Choice],
+        n: usize,
+        atoms: &[usize],
+    ) -> Result<Vec<bool>, String> {
+        let names: Vec<&str> = choices.iter().map(|c| c.group.as_str()).collect();
+        let member = self
+            .session
+            .belongs_to_each(n, atoms, &names)
+            .map_err(|_| "the substituent search ran past its budget".to_string())?;
         let mol = self.mol();
-        let hetero_kind = choice.group.contains("hetero");
-        mol.rings().rings().iter().any(|ring| {
-            ring.len() == size as usize
-                && ring.contains(&(n as u32))
-                && ring
-                    .iter()
-                    .all(|&a| atoms.binary_search(&(a as usize)).is_ok())
-                && (!hetero_kind
-                    || ring
-                        .iter()
-                        .any(|&a| !matches!(mol.atom(a as usize).element, 1 | 6)))
-        })
+        Ok(choices
+            .iter()
+            .zip(member)
+            .map(|(choice, member)| {
+                let Some(size) = choice.ring_size.filter(|_| member) else {
+                    return member;
+                };
+                let hetero_kind = choice.group.contains("hetero");
+                mol.rings().rings().iter().any(|ring| {
+                    ring.len() == size as usize
+                        && ring.contains(&(n as u32))
+                        && ring
+                            .iter()
+                            .all(|&a| atoms.binary_search(&(a as usize)).is_ok())
+                        && (!hetero_kind
+                            || ring
+                                .iter()
+                                .any(|&a| !matches!(mol.atom(a as usize).element, 1 | 6)))
+                })
+            })
+            .collect())
     }
 
     fn sat_label(
@@ -1177,24 +1290,21 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         atoms: &[usize],
         depth: usize,
     ) -> Result<Sat, String> {
-        let groups = self.classify(n, atoms)?;
         let f = self.f;
+        let sat = |variables| Sat {
+            attachment: n,
+            atoms: atoms.to_vec(),
+            variables,
+            inner: Vec::new(),
+        };
         if let Some(choice) = f.label(label) {
-            if choice
-                .choices
-                .iter()
-                .any(|c| self.choice_ok(c, &groups, n, atoms))
-            {
-                return Ok(Sat {
-                    groups,
-                    atoms: atoms.to_vec(),
-                    variables: Vec::new(),
-                    inner: Vec::new(),
-                });
+            let choices: Vec<&Choice> = choice.choices.iter().collect();
+            if self.fits(&choices, n, atoms)?.contains(&true) {
+                return Ok(sat(Vec::new()));
             }
             return Err(format!(
                 "{label} is {}, which the claim does not allow",
-                self.describe(&groups, atoms)
+                self.describe(Some(n), atoms)
             ));
         }
         let Some(var) = f.variable(label) else {
@@ -1203,17 +1313,14 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         if depth >= MAX_DEPTH {
             return Err(format!("{label} nests variables too deeply"));
         }
+        let choices: Vec<&Choice> = group_choices(f, label).collect();
+        let mut fit = self.fits(&choices, n, atoms)?.into_iter();
         let mut inner_why = None;
         for (i, alt) in var.alternatives.iter().enumerate() {
             match &alt.kind {
-                FragmentKind::Group(c) => {
-                    if self.choice_ok(c, &groups, n, atoms) {
-                        return Ok(Sat {
-                            groups,
-                            atoms: atoms.to_vec(),
-                            variables: vec![(label.to_string(), alt.title.clone())],
-                            inner: Vec::new(),
-                        });
+                FragmentKind::Group(_) => {
+                    if fit.next() == Some(true) {
+                        return Ok(sat(vec![(label.to_string(), alt.title.clone())]));
                     }
                 }
                 FragmentKind::Smarts { .. } => {
@@ -1251,10 +1358,8 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                                 let mut variables = vec![(label.to_string(), alt.title.clone())];
                                 variables.extend(sub.variables);
                                 return Ok(Sat {
-                                    groups,
-                                    atoms: atoms.to_vec(),
-                                    variables,
                                     inner: sub.assignments.into_iter().collect(),
+                                    ..sat(variables)
                                 });
                             }
                             Err(fail) => {
@@ -1265,15 +1370,12 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 }
             }
         }
+        let what = self.describe(Some(n), atoms);
         Err(match inner_why {
-            Some(why) => format!(
-                "{label} is {}, which none of its alternatives covers ({why})",
-                self.describe(&groups, atoms)
-            ),
-            None => format!(
-                "{label} is {}, which none of its alternatives covers",
-                self.describe(&groups, atoms)
-            ),
+            Some(why) => {
+                format!("{label} is {what}, which none of its alternatives covers ({why})")
+            }
+            None => format!("{label} is {what}, which none of its alternatives covers"),
         })
     }
 
