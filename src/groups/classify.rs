@@ -113,21 +113,18 @@ impl<'l, 'm> Session<'l, 'm> {
         }
     }
 
-    /// Whether a substituent attached at `atom` could belong to `group`:
-    /// one of the group's patterns (or of the groups it names) matches the
-    /// whole molecule with atom 0 on `atom`. A necessary condition only,
+    /// The atoms a substituent of `group` could be attached at: those
+    /// where one of the group's patterns (or of the groups it names)
+    /// matches the whole molecule with atom 0. A necessary condition only,
     /// found with one search per pattern per session, so an engine can
     /// drop candidates before classifying anything. An unknown group
     /// starts nowhere; a search past its budget counts as starting
     /// everywhere, so the answer never rules out a real fit.
-    pub fn may_start(&mut self, group: &str, atom: usize) -> bool {
-        let Some(&g) = self.library.by_name.get(group) else {
-            return false;
-        };
-        self.starts_of(g, &mut Vec::new())
-            .get(atom)
-            .copied()
-            .unwrap_or(false)
+    pub fn starts(&mut self, group: &str) -> Rc<[bool]> {
+        match self.library.by_name.get(group) {
+            Some(&g) => self.starts_of(g, &mut Vec::new()),
+            None => vec![false; self.mol.atom_count()].into(),
+        }
     }
 
     fn starts_of(&mut self, g: usize, open: &mut Vec<usize>) -> Rc<[bool]> {

@@ -271,6 +271,29 @@ impl GroupLibrary {
         false
     }
 
+    /// How many SMARTS patterns `group` stands for, through bare names:
+    /// a measure of what searching for it costs.
+    pub fn pattern_count(&self, group: &str) -> usize {
+        let Some(&g) = self.by_name.get(group) else {
+            return 0;
+        };
+        let mut seen = vec![false; self.groups.len()];
+        let mut stack = vec![g];
+        let mut count = 0;
+        while let Some(x) = stack.pop() {
+            if std::mem::replace(&mut seen[x], true) {
+                continue;
+            }
+            for a in &self.groups[x].alternatives {
+                match a {
+                    Compiled::Group(y) => stack.push(*y),
+                    Compiled::Pattern(_) => count += 1,
+                }
+            }
+        }
+        count
+    }
+
     fn names_where(&self, keep: impl Fn(usize) -> bool) -> Vec<&str> {
         (0..self.groups.len())
             .filter(|&g| keep(g))

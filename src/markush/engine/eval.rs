@@ -6,7 +6,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::compile::{CoreForm, LabelSite, Pattern};
-use super::screen::{decided, group_choices};
+use super::screen::{decided, group_choices, CHEAP};
 use super::{
     metals, why_not, Assignment, Classification, Classifier, Compiled, FormulaMatch, Miss,
 };
@@ -295,23 +295,26 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 ));
             }
         }
-        if self.quick && self.screened_out() {
+        let compiled = self.compiled;
+        let elements = &self.view.elements;
+        let needs_met = |core: &CoreForm| {
+            core.pattern
+                .needs
+                .iter()
+                .all(|&(z, n)| elements[z as usize] >= n)
+        };
+        if !compiled.cores.iter().any(needs_met) {
+            return Err(Fail::new(STAGE_CORE, "core not found"));
+        }
+        if self.quick && self.screened_out(CHEAP) {
             return Err(Fail::new(
                 STAGE_CORE,
                 "a label the formula needs fits nowhere",
             ));
         }
+        let mut screened = false;
         let mut best: Option<Fail> = None;
-        let compiled = self.compiled;
-        for core in &compiled.cores {
-            let needs_met = core
-                .pattern
-                .needs
-                .iter()
-                .all(|&(z, n)| self.view.elements[z as usize] >= n);
-            if !needs_met {
-                continue;
-            }
+        for core in compiled.cores.iter().filter(|c| needs_met(c)) {
             let options = MatchOptions {
                 unique: false,
                 max_matches: Some(MAX_MAPPINGS),
@@ -331,6 +334,17 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 }
             };
             for mapping in mappings {
+                // Costly labels only once some core is found: a core search
+                // is cheaper than finding where heterocyclic may start.
+                if self.quick
+                    && !std::mem::replace(&mut screened, true)
+                    && self.screened_out(usize::MAX)
+                {
+                    return Err(Fail::new(
+                        STAGE_CORE,
+                        "a label the formula needs fits nowhere",
+                    ));
+                }
                 let mapping: Vec<usize> = mapping.iter().map(|&a| a as usize).collect();
                 match self.mapping(core, &mapping) {
                     Ok(m) => return Ok(m),
@@ -342,20 +356,20 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
     }
 
     /// Whether the formula's [needs](super::screen) rule the molecule out.
-    fn screened_out(&mut self) -> bool {
+    /// Whether the formula's [needs](super::screen) rule the molecule out,
+    /// looking only at labels that cost at most `limit` to check.
+    fn screened_out(&mut self, limit: usize) -> bool {
         let needs = &self.compiled.needs;
-        if needs.labels.iter().any(|l| !self.starts(l).contains(&true)) {
+        let mut nowhere = |l: &String| needs.costs[l] <= limit && !self.starts(l).contains(&true);
+        if needs.labels.iter().any(&mut nowhere) {
             return true;
         }
-        let mut zero: Vec<&str> = Vec::new();
-        for (variable, terms) in &needs.counted {
-            let impossible = terms
-                .iter()
-                .all(|chain| chain.iter().any(|l| !self.starts(l).contains(&true)));
-            if impossible {
-                zero.push(variable);
-            }
-        }
+        let zero: Vec<&str> = needs
+            .counted
+            .iter()
+            .filter(|(_, terms)| terms.iter().all(|chain| chain.iter().any(&mut nowhere)))
+            .map(|(variable, _)| variable.as_str())
+            .collect();
         !zero.is_empty()
             && self
                 .f
@@ -365,7 +379,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
     }
 
     /// The atoms a substituent at `label` could start at: where one of its
-    /// groups may start ([`Session::may_start`]) or one of its fragments
+    /// groups may start ([`Session::starts`]) or one of its fragments
     /// matches with atom 0. Found once per label and molecule.
     fn starts(&mut self, label: &str) -> Rc<[bool]> {
         if let Some(known) = self.starts.get(label) {
@@ -375,8 +389,9 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         let mut out = vec![false; n];
         let f = self.f;
         for choice in group_choices(f, label) {
-            for (a, o) in out.iter_mut().enumerate() {
-                *o = *o || self.session.may_start(&choice.group, a);
+            let starts = self.session.starts(&choice.group);
+            for (o, s) in out.iter_mut().zip(starts.iter()) {
+                *o |= *s;
             }
         }
         if let Some(var) = f.variable(label).filter(|_| f.label(label).is_none()) {

@@ -10,6 +10,7 @@
 use indexmap::IndexMap;
 
 use super::compile::CoreForm;
+use crate::groups::GroupLibrary;
 use crate::markush::ast::{Choice, Cond, Formula, FragmentKind};
 
 #[derive(Clone, Debug, Default)]
@@ -21,7 +22,13 @@ pub(super) struct Needs {
     /// hydrogen), with the labels of each of their terms: the variable is 0
     /// when every term has a label that starts nowhere.
     pub counted: Vec<(String, Vec<Vec<String>>)>,
+    /// What checking each label above costs ([`cost`]).
+    pub costs: IndexMap<String, usize>,
 }
+
+/// Labels that cost at most this many pattern searches are checked before
+/// the core search; the others only once a core is found.
+pub(super) const CHEAP: usize = 16;
 
 /// The group choices of `label` in `f`: its `label` line, or the group
 /// alternatives of its `variable` line.
@@ -58,7 +65,28 @@ fn intersect(acc: &mut Option<Vec<String>>, set: Vec<String>) {
     }
 }
 
-pub(super) fn needs(f: &Formula, cores: &[CoreForm], hydrogen: &[String]) -> Needs {
+/// What finding where `label` could start costs: the patterns it stands
+/// for. The screen looks at cheap labels first and stops at the first
+/// that starts nowhere.
+fn cost(f: &Formula, groups: &GroupLibrary, label: &str) -> usize {
+    let fragments = f.variable(label).map_or(0, |v| {
+        v.alternatives
+            .iter()
+            .filter(|a| matches!(a.kind, FragmentKind::Smarts { .. }))
+            .count()
+    });
+    group_choices(f, label)
+        .map(|c| groups.pattern_count(&c.group))
+        .sum::<usize>()
+        + fragments
+}
+
+pub(super) fn needs(
+    f: &Formula,
+    cores: &[CoreForm],
+    groups: &GroupLibrary,
+    hydrogen: &[String],
+) -> Needs {
     let may_be_h = |label: &str| group_choices(f, label).any(|c| hydrogen.contains(&c.group));
     // A ring closure fills a label without the label's groups.
     let in_ring = |label: &str| {
@@ -111,12 +139,28 @@ pub(super) fn needs(f: &Formula, cores: &[CoreForm], hydrogen: &[String]) -> Nee
             }
         }
     }
+    let by_cost = |labels: &mut Vec<String>| {
+        labels.sort_by_cached_key(|l| cost(f, groups, l));
+        labels.dedup();
+    };
+    let mut labels = labels.unwrap_or_default();
+    by_cost(&mut labels);
+    let mut counted: Vec<(String, Vec<Vec<String>>)> = counted
+        .into_iter()
+        .filter_map(|(v, terms)| terms.map(|t| (v, t)))
+        .collect();
+    for chain in counted.iter_mut().flat_map(|(_, terms)| terms.iter_mut()) {
+        by_cost(chain);
+    }
+    let costs = labels
+        .iter()
+        .chain(counted.iter().flat_map(|(_, terms)| terms.iter().flatten()))
+        .map(|l| (l.clone(), cost(f, groups, l)))
+        .collect();
     Needs {
-        labels: labels.unwrap_or_default(),
-        counted: counted
-            .into_iter()
-            .filter_map(|(v, terms)| terms.map(|t| (v, t)))
-            .collect(),
+        labels,
+        counted,
+        costs,
     }
 }
 
