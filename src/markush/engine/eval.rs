@@ -136,45 +136,49 @@ const STAGE_RULES: u8 = 3;
 /// formula before any search, and misses are not put in words.
 pub(super) fn run(clf: &Classifier, mol: &Mol, quick: bool) -> Classification {
     let variants = variants(mol);
-    let ionic: Vec<Option<Mol>> = if clf.library.formulas.iter().any(|f| !f.complexes.is_empty()) {
-        variants.iter().map(|v| ionic_view(&v.mol)).collect()
-    } else {
-        variants.iter().map(|_| None).collect()
-    };
-    let views: Vec<View> = variants.iter().map(|v| View::new(&v.mol)).collect();
-    let ionic_views: Vec<Option<View>> = ionic.iter().map(|m| m.as_ref().map(View::new)).collect();
-    let mut sessions: Vec<Session> = variants
-        .iter()
-        .map(|v| Session::new(&clf.groups, &v.mol, DEFAULT_BUDGET))
-        .collect();
-    let mut ionic_sessions: Vec<Option<Session>> = ionic
-        .iter()
-        .map(|m| {
-            m.as_ref()
-                .map(|m| Session::new(&clf.groups, m, DEFAULT_BUDGET))
-        })
-        .collect();
+    let ionic: Vec<Option<Mol>> = variants.iter().map(|v| ionic_view(&v.mol)).collect();
+    // Each variant as written, then with its metal bonds read as ionic. A
+    // complex is always read ionic, so that its metal is not part of the
+    // ligand; any other formula takes the ionic reading only when the
+    // written one fails, so a ligand bonded to its metal (C(=O)O[Zr]) is
+    // still the ligand, and a metal the formula holds (phthalocyanine's
+    // centre) keeps its bonds.
+    let mut readings: Vec<Reading> = Vec::new();
+    for (v, variant) in variants.iter().enumerate() {
+        readings.push(Reading {
+            variant: v,
+            view: View::new(&variant.mol),
+            session: Session::new(&clf.groups, &variant.mol, DEFAULT_BUDGET),
+            ionic: false,
+            has_ionic: ionic[v].is_some(),
+        });
+        if let Some(m) = &ionic[v] {
+            readings.push(Reading {
+                variant: v,
+                view: View::new(m),
+                session: Session::new(&clf.groups, m, DEFAULT_BUDGET),
+                ionic: true,
+                has_ionic: true,
+            });
+        }
+    }
     let mut out = Classification::default();
     for (fi, formula) in clf.library.formulas.iter().enumerate() {
         let compiled = &clf.formulas[fi];
+        let complex = !formula.complexes.is_empty();
         let mut best: Option<Fail> = None;
         let mut found = None;
-        for (v, variant) in variants.iter().enumerate() {
-            let complex = !formula.complexes.is_empty();
-            let (view, session, extra_note) = match (&ionic_views[v], &mut ionic_sessions[v]) {
-                (Some(view), Some(session)) if complex => (
-                    view,
-                    session,
-                    Some("metal bonds read as ionic: the ligand and the metal ion"),
-                ),
-                _ => (&views[v], &mut sessions[v], None),
-            };
+        for reading in readings.iter_mut() {
+            if complex && reading.has_ionic && !reading.ionic {
+                continue;
+            }
+            let variant = &variants[reading.variant];
             let mut eval = Eval {
                 clf,
                 f: formula,
                 compiled,
-                view,
-                session,
+                view: &reading.view,
+                session: &mut reading.session,
                 steps: 0,
                 quick,
                 starts: HashMap::new(),
@@ -188,7 +192,11 @@ pub(super) fn run(clf: &Classifier, mol: &Mol, quick: bool) -> Classification {
                         a.atoms.sort_unstable();
                     }
                     let mut notes = variant.notes.clone();
-                    notes.extend(extra_note.map(str::to_string));
+                    if reading.ionic {
+                        notes.push(
+                            "metal bonds read as ionic: the ligand and the metal ion".to_string(),
+                        );
+                    }
                     notes.append(&mut m.notes);
                     m.notes = notes;
                     found = Some(m);
@@ -206,6 +214,17 @@ pub(super) fn run(clf: &Classifier, mol: &Mol, quick: bool) -> Classification {
         }
     }
     out
+}
+
+/// One way of reading the molecule: a normalised variant, as written or
+/// with its metal bonds ionic.
+struct Reading<'l, 'm> {
+    variant: usize,
+    view: View<'m>,
+    session: Session<'l, 'm>,
+    ionic: bool,
+    /// The variant has an ionic reading (it has metal bonds).
+    has_ionic: bool,
 }
 
 /// What a label's substituent turned out to be.
