@@ -11,7 +11,9 @@ use super::{
     metals, why_not, Assignment, Classification, Classifier, Compiled, FormulaMatch, Miss,
 };
 use crate::groups::Session;
-use crate::markush::ast::{CenterForm, Choice, ClosureKind, Count, Formula, FragmentKind};
+use crate::markush::ast::{
+    CenterForm, Choice, ClosureKind, Count, CountTerm, Formula, FragmentKind,
+};
 use crate::matcher::{MatchOptions, Target, DEFAULT_BUDGET};
 use crate::mol::normalize::variants;
 use crate::mol::{element, Mol};
@@ -842,8 +844,17 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             }
             let mut why = Vec::new();
             let mut options = Vec::new();
-            for term in &count.terms {
-                match self.sat(&chain_of(&term.label), n, &comps[c], depth) {
+            // A substituent that reads as a chain (L then Y) is read so
+            // before it is read as one plain label: the chain names more of
+            // it (thiodiglycolic acid is X with two L-Y, not R1 and L-Y).
+            let mut terms: Vec<(LabelSite, &CountTerm)> = count
+                .terms
+                .iter()
+                .map(|t| (chain_of(&t.label), t))
+                .collect();
+            terms.sort_by_key(|(site, _)| std::cmp::Reverse(site.chain.len()));
+            for (site, term) in &terms {
+                match self.sat(site, n, &comps[c], depth) {
                     Ok(sat) => options.push((term.variable.clone(), term.label.clone(), sat)),
                     Err(reason) => why.push(reason),
                 }
