@@ -159,7 +159,7 @@ impl Classifier {
                     }
                 }
             }
-            let needs = screen::needs(f, &cores, &hydrogen);
+            let needs = screen::needs(f, &cores, &groups, &hydrogen);
             formulas.push(Compiled {
                 cores,
                 fragments,
