@@ -44,6 +44,10 @@ pub(super) struct CoreForm {
     /// (variable, alternative title) for each variable atom, in formula order.
     pub choices: Vec<(String, String)>,
     pub center: Option<CenterSite>,
+    /// For a core with a variable opened into it: the core it extends,
+    /// which holds a subgraph of its query, so where that one is not found
+    /// this one cannot be either.
+    pub within: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -327,11 +331,28 @@ pub(super) fn cores(formula: &Formula) -> Result<Vec<CoreForm>, String> {
     }
     // Opened variables vary slowest, so every core with them as labels
     // comes before any with them opened.
+    let first_opened = axes.len();
     axes.append(&mut opened);
+    // Cores come in mixed-radix order of the picks, first axis fastest.
+    let index_of = |pick: &[usize]| {
+        let mut index = 0;
+        let mut scale = 1;
+        for (p, (_, axis)) in pick.iter().zip(&axes) {
+            index += p * scale;
+            scale *= axis.options().len().max(1);
+        }
+        index
+    };
     let mut out = Vec::new();
     let mut pick = vec![0usize; axes.len()];
     loop {
-        out.push(build(&base, &axes, &pick)?);
+        let mut core = build(&base, &axes, &pick)?;
+        if pick[first_opened..].iter().any(|&p| p != 0) {
+            let mut as_labels = pick.clone();
+            as_labels[first_opened..].fill(0);
+            core.within = Some(index_of(&as_labels));
+        }
+        out.push(core);
         if out.len() >= MAX_CORES || !advance(&mut pick, &axes) {
             break;
         }
@@ -423,5 +444,6 @@ fn build(base: &Draft, axes: &[(usize, Axis)], pick: &[usize]) -> Result<CoreFor
         pattern,
         choices,
         center,
+        within: None,
     })
 }

@@ -335,7 +335,11 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         }
         let mut screened = false;
         let mut best: Option<Fail> = None;
-        for core in compiled.cores.iter().filter(|c| needs_met(c)) {
+        let mut found = vec![false; compiled.cores.len()];
+        for (i, core) in compiled.cores.iter().enumerate() {
+            if !needs_met(core) || core.within.is_some_and(|b| !found[b]) {
+                continue;
+            }
             let options = MatchOptions {
                 unique: false,
                 max_matches: Some(MAX_MAPPINGS),
@@ -354,6 +358,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                     continue;
                 }
             };
+            found[i] = !mappings.is_empty();
             for mapping in mappings {
                 // Costly labels only once some core is found: a core search
                 // is cheaper than finding where heterocyclic may start.
