@@ -646,20 +646,24 @@ def comp(rid, name, smiles, metal, claim6, ligand_forms, x="-N<", source=CX):
     add(rid, name, source, smiles, forms)
 
 
+# A ligand written bonded to its metal (covalent or dative) is read as the
+# ligand anion and the metal ion, so its carboxyl is the carboxylate, as in
+# the ionic spellings: the written molecule has no O-H there.
 LAC_I = {"acid-complex:I": f1("-O-"), "acid-complex:III": f3(H, "[*]C(=O)[O-]")}
+GLY_BONDED = {"acid-complex:I": f1("-N<"), "acid-complex:II": f2(H, H, "[*]C(=O)[O-]")}
 comp("CX-01", "zirconium lactate, ionic spelling", "CC(O)C(=O)[O-].CC(O)C(=O)[O-].CC(O)C(=O)[O-].CC(O)C(=O)[O-].[Zr+4]",
      "Zr", True, LAC_I, "-O-")
 comp("CX-02", "zirconium lactate, covalent spelling", "CC(O)C(=O)O[Zr](OC(=O)C(C)O)(OC(=O)C(C)O)OC(=O)C(C)O",
-     "Zr", True, {"acid-complex:I": f1("-O-"), "acid-complex:III": f3(H)}, "-O-")
+     "Zr", True, LAC_I, "-O-")
 comp("CX-03", "aluminium lactate", "CC(O)C(=O)[O-].CC(O)C(=O)[O-].CC(O)C(=O)[O-].[Al+3]", "Al", True, LAC_I, "-O-")
 comp("CX-04", "titanium(IV) bis(lactate) dihydroxide, ammonium salt (TYZOR LA type), ionic",
      "CC(O)C(=O)[O-].CC(O)C(=O)[O-].[OH-].[OH-].[Ti+4]", "Ti", True, LAC_I, "-O-")
 comp("CX-05", "dihydroxyaluminium aminoacetate (aluminium glycinate, covalent)", "NCC(=O)O[Al](O)O", "Al", True,
-     {"acid-complex:I": f1("-N<"), "acid-complex:II": f2(H, H)})
+     GLY_BONDED)
 comp("CX-06", "calcium glycinate: valence two, claim 6 does not hold", "NCC(=O)[O-].NCC(=O)[O-].[Ca+2]", "Ca", False,
      {"acid-complex:I": f1("-N<"), "acid-complex:II": f2(H, H, "[*]C(=O)[O-]")})
 comp("CX-07", "zinc glycinate, dative N->Zn spelling", "NCC(=O)O[Zn]OC(=O)CN", "Zn", False,
-     {"acid-complex:I": f1("-N<"), "acid-complex:II": f2(H, H)})
+     GLY_BONDED)
 comp("CX-08", "copper(II) EDTA disodium, ionic", "[O-]C(=O)CN(CCN(CC(=O)[O-])CC(=O)[O-])CC(=O)[O-].[Cu+2].[Na+].[Na+]",
      "Cu", False, {"acid-complex:I": f1("-N<"), "acid-complex:II": f2(y="[*]C(=O)[O-]")})
 comp("CX-09", "iron(III) citrate", "OC(CC(=O)[O-])(CC(=O)[O-])C(=O)[O-].[Fe+3]", "Fe", False,
@@ -667,7 +671,7 @@ comp("CX-09", "iron(III) citrate", "OC(CC(=O)[O-])(CC(=O)[O-])C(=O)[O-].[Fe+3]",
 comp("CX-10", "magnesium lactate", "CC(O)C(=O)[O-].CC(O)C(=O)[O-].[Mg+2]", "Mg", False, LAC_I, "-O-")
 comp("CX-11", "zirconium bis(glycinate) dichloride with dative N->Zr bonds",
      "Cl[Zr]12(Cl)(OC(=O)C[NH2]->1)OC(=O)C[NH2]->2",
-     "Zr", True, {"acid-complex:I": f1("-N<"), "acid-complex:II": f2(H, H)})
+     "Zr", True, GLY_BONDED)
 comp("CX-12", "aluminium citrate", "OC(CC(=O)[O-])(CC(=O)[O-])C(=O)[O-].[Al+3]", "Al", True,
      {"acid-complex:I": f1("-O-"), "acid-complex:III": f3(H, "[*]C(=O)[O-]")}, "-O-")
 

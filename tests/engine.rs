@@ -262,3 +262,100 @@ fn a_molecule_is_reported_under_every_formula_it_satisfies() {
     assert!(c.matches.is_empty());
     assert_eq!(c.misses.len(), 2);
 }
+
+#[test]
+fn groups_that_make_a_label_fit_come_first() {
+    let classifier =
+        Classifier::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars")).unwrap();
+    let c = classifier.classify(&markush::smiles::parse("c1ccnc(c1)N=Nc1nccs1").unwrap());
+    let m = matched(&c, "dye-ink:Y-I");
+    // The dye-ink file's own `coupler` group ([#6;R]) explains only the
+    // ring carbon and ranks as specific as heterocyclic among all groups;
+    // the label allows heterocyclic, which must come first.
+    for (label, smiles) in [("A", "[*]c1ccccn1"), ("B", "[*]c1nccs1")] {
+        let a = &m.assignments[label];
+        assert_eq!(a.smiles, smiles);
+        assert_eq!(a.groups, ["heterocyclic", "coupler"], "{label}");
+    }
+}
+
+fn patents() -> Classifier {
+    Classifier::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars")).unwrap()
+}
+
+#[test]
+fn rings_closing_inside_a_substituent_variable_join_its_inner_labels() {
+    let classifier = patents();
+    // Julolidine: both N-propylene chains close rings onto the benzene
+    // ring, R5 with R1 and R6 with R3 (or the mirror image).
+    let julolidine = "O=C1C=CC(=Nc2cc3c4c(c2)CCCN4CCC3)c2ccccc12";
+    let c = classifier.classify(&markush::smiles::parse(julolidine).unwrap());
+    for formula in ["dye-ink:I", "dye-ink:II"] {
+        let m = matched(&c, formula);
+        assert_eq!(m.variables["A"], "-NR5R6");
+        let partner = |l: &str| m.assignments[l].ring_with.clone();
+        let pairs = [("R5", "R1"), ("R6", "R3")];
+        let mirrored = [("R5", "R3"), ("R6", "R1")];
+        let closes = |ps: [(&str, &str); 2]| {
+            ps.iter()
+                .all(|&(a, b)| partner(a).as_deref() == Some(b) && partner(b).as_deref() == Some(a))
+        };
+        assert!(closes(pairs) || closes(mirrored), "{:?}", m.assignments);
+        assert_eq!(m.assignments["R5"].smiles, "[*]CCC[*]");
+        for label in ["R2", "R4"] {
+            assert_eq!(m.assignments[label].groups, ["hydrogen"]);
+        }
+    }
+    // N-ethyl tetrahydroquinoline: one ring, the ethyl stays R5 or R6.
+    let thq = "CCN1CCCc2cc(N=C3C=CC(=O)c4ccccc34)ccc21";
+    let c = classifier.classify(&markush::smiles::parse(thq).unwrap());
+    let m = matched(&c, "dye-ink:I");
+    let ethyl: Vec<&String> = ["R5", "R6"]
+        .iter()
+        .map(|l| &m.assignments[*l].smiles)
+        .filter(|s| *s == "[*]CC")
+        .collect();
+    assert_eq!(ethyl.len(), 1, "{:?}", m.assignments);
+    let ring: Vec<(&str, Option<&str>)> = ["R1", "R3", "R5", "R6"]
+        .iter()
+        .map(|l| (*l, m.assignments[*l].ring_with.as_deref()))
+        .filter(|(_, w)| w.is_some())
+        .collect();
+    assert_eq!(ring.len(), 2, "{:?}", m.assignments);
+    assert!(matches!(
+        ring.as_slice(),
+        [("R1", Some("R5")), ("R5", Some("R1"))] | [("R3", Some("R6")), ("R6", Some("R3"))]
+    ));
+}
+
+#[test]
+fn a_ligand_bonded_to_its_metal_is_still_the_ligand() {
+    let classifier = patents();
+    for (smiles, formula, x) in [
+        ("NCC(=O)O[Zn]OC(=O)CN", "acid-complex:II", None),
+        (
+            "CC(O)C(=O)O[Zr](OC(=O)C(C)O)(OC(=O)C(C)O)OC(=O)C(C)O",
+            "acid-complex:III",
+            Some("-O-"),
+        ),
+        (
+            "Cl[Zr]12(Cl)(OC(=O)C[NH2]->1)OC(=O)C[NH2]->2",
+            "acid-complex:I",
+            Some("-N<"),
+        ),
+    ] {
+        let c = classifier.classify(&markush::smiles::parse(smiles).unwrap());
+        let m = matched(&c, formula);
+        assert_eq!(m.variables.get("X").map(String::as_str), x, "{smiles}");
+        let y = &m.assignments["Y"];
+        assert_eq!(y.groups[0], "carboxyl", "{smiles}");
+        assert_eq!(y.smiles, "[*]C(=O)[O-]", "{smiles}");
+        assert!(
+            m.notes
+                .iter()
+                .any(|n| n.starts_with("metal bonds read as ionic")),
+            "{smiles}: {:?}",
+            m.notes
+        );
+    }
+}

@@ -93,6 +93,8 @@ pub struct Session<'l, 'm> {
     memo: HashMap<(u32, u32), (Outcome, usize)>,
     /// Evaluations left in the current public call.
     evaluations_left: usize,
+    /// Per group: the atoms a substituent of that group could start at.
+    starts: HashMap<usize, Rc<[bool]>>,
 }
 
 impl<'l, 'm> Session<'l, 'm> {
@@ -107,7 +109,65 @@ impl<'l, 'm> Session<'l, 'm> {
             substituents: Vec::new(),
             memo: HashMap::new(),
             evaluations_left: MAX_EVALUATIONS,
+            starts: HashMap::new(),
         }
+    }
+
+    /// The atoms a substituent of `group` could be attached at: those
+    /// where one of the group's patterns (or of the groups it names)
+    /// matches the whole molecule with atom 0. A necessary condition only,
+    /// found with one search per pattern per session, so an engine can
+    /// drop candidates before classifying anything. An unknown group
+    /// starts nowhere; a search past its budget counts as starting
+    /// everywhere, so the answer never rules out a real fit.
+    pub fn starts(&mut self, group: &str) -> Rc<[bool]> {
+        match self.library.by_name.get(group) {
+            Some(&g) => self.starts_of(g, &mut Vec::new()),
+            None => vec![false; self.mol.atom_count()].into(),
+        }
+    }
+
+    fn starts_of(&mut self, g: usize, open: &mut Vec<usize>) -> Rc<[bool]> {
+        if let Some(known) = self.starts.get(&g) {
+            return known.clone();
+        }
+        let n = self.mol.atom_count();
+        let mut out = vec![false; n];
+        // A cycle of bare names matches nothing (see `GroupLibrary::new`).
+        if open.contains(&g) {
+            return out.into();
+        }
+        open.push(g);
+        let library: &'l GroupLibrary = self.library;
+        for alternative in &library.groups[g].alternatives {
+            match alternative {
+                Compiled::Group(h) => {
+                    let sub = self.starts_of(*h, open);
+                    for (o, s) in out.iter_mut().zip(sub.iter()) {
+                        *o |= *s;
+                    }
+                }
+                Compiled::Pattern(p) => {
+                    let options = MatchOptions {
+                        unique: false,
+                        max_matches: Some(MAX_MAPPINGS),
+                        budget: self.budget,
+                    };
+                    match p.smarts.matches(&self.target, options) {
+                        Ok(found) if found.len() < MAX_MAPPINGS => {
+                            for m in found {
+                                out[m[0] as usize] = true;
+                            }
+                        }
+                        _ => out.iter_mut().for_each(|o| *o = true),
+                    }
+                }
+            }
+        }
+        open.pop();
+        let out: Rc<[bool]> = out.into();
+        self.starts.insert(g, out.clone());
+        out
     }
 
     /// Every group the substituent belongs to, most specific first (see the
@@ -153,6 +213,30 @@ impl<'l, 'm> Session<'l, 'm> {
             return Ok(false);
         };
         Ok(self.fit(g, key, 0)?.is_some())
+    }
+
+    /// For each of `groups`, whether the substituent belongs to it (false
+    /// for an unknown name): [`Session::belongs_to`] for several groups at
+    /// once, without ranking every group of the library as
+    /// [`Session::classify`] does.
+    pub fn belongs_to_each(
+        &mut self,
+        attachment: usize,
+        atoms: &[usize],
+        groups: &[&str],
+    ) -> Result<Vec<bool>, BudgetExceeded> {
+        let Some(key) = self.key_of(attachment, atoms) else {
+            return Ok(vec![false; groups.len()]);
+        };
+        let mut out = Vec::with_capacity(groups.len());
+        for name in groups {
+            let fits = match self.library.by_name.get(*name) {
+                Some(&g) => self.fit(g, key, 0)?.is_some(),
+                None => false,
+            };
+            out.push(fits);
+        }
+        Ok(out)
     }
 
     /// Starts a public call: resets its evaluation allowance, trims the

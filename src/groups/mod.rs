@@ -246,6 +246,54 @@ impl GroupLibrary {
         self.names_where(|g| member[g])
     }
 
+    /// Whether `group` is `member` or names it, directly or through other
+    /// bare names (`aliphatic = alkyl | ...` names alkyl): then a
+    /// substituent of `member` is one of `group` for the same reason.
+    pub fn names(&self, group: &str, member: &str) -> bool {
+        let (Some(&g), Some(&m)) = (self.by_name.get(group), self.by_name.get(member)) else {
+            return false;
+        };
+        let mut seen = vec![false; self.groups.len()];
+        let mut stack = vec![g];
+        while let Some(x) = stack.pop() {
+            if x == m {
+                return true;
+            }
+            if std::mem::replace(&mut seen[x], true) {
+                continue;
+            }
+            for a in &self.groups[x].alternatives {
+                if let Compiled::Group(y) = a {
+                    stack.push(*y);
+                }
+            }
+        }
+        false
+    }
+
+    /// How many SMARTS patterns `group` stands for, through bare names:
+    /// a measure of what searching for it costs.
+    pub fn pattern_count(&self, group: &str) -> usize {
+        let Some(&g) = self.by_name.get(group) else {
+            return 0;
+        };
+        let mut seen = vec![false; self.groups.len()];
+        let mut stack = vec![g];
+        let mut count = 0;
+        while let Some(x) = stack.pop() {
+            if std::mem::replace(&mut seen[x], true) {
+                continue;
+            }
+            for a in &self.groups[x].alternatives {
+                match a {
+                    Compiled::Group(y) => stack.push(*y),
+                    Compiled::Pattern(_) => count += 1,
+                }
+            }
+        }
+        count
+    }
+
     fn names_where(&self, keep: impl Fn(usize) -> bool) -> Vec<&str> {
         (0..self.groups.len())
             .filter(|&g| keep(g))

@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use crate::markush::ast::{CenterForm, Formula, FragmentKind, Site};
+use crate::markush::ast::{CenterForm, Formula, FragmentKind, Site, Variable};
 use crate::mol::element;
 use crate::smarts::{AtomPrimitive, BondPrimitive, Expr, Literal, QueryAtom, QueryBond, Smarts};
 
@@ -44,6 +44,10 @@ pub(super) struct CoreForm {
     /// (variable, alternative title) for each variable atom, in formula order.
     pub choices: Vec<(String, String)>,
     pub center: Option<CenterSite>,
+    /// For a core with a variable opened into it: the core it extends,
+    /// which holds a subgraph of its query, so where that one is not found
+    /// this one cannot be either.
+    pub within: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -229,6 +233,37 @@ fn element_needs(atoms: &[QueryAtom]) -> Vec<(u8, u32)> {
         .collect()
 }
 
+fn fragment_options(var: &Variable) -> Result<Vec<AxisOption>, String> {
+    let mut options = Vec::new();
+    for alt in &var.alternatives {
+        if let FragmentKind::Smarts { smarts, sites } = &alt.kind {
+            let parsed = Smarts::parse(smarts).map_err(|e| format!("bad SMARTS {smarts}: {e}"))?;
+            options.push(AxisOption::Fragment(
+                alt.title.clone(),
+                parsed,
+                sites.clone(),
+            ));
+        }
+    }
+    Ok(options)
+}
+
+/// Whether a label inside one of `var`'s fragments has a ring rule with a
+/// label outside that fragment.
+fn rings_leave(formula: &Formula, var: &Variable) -> bool {
+    var.alternatives.iter().any(|alt| {
+        let FragmentKind::Smarts { sites, .. } = &alt.kind else {
+            return false;
+        };
+        let inside = |l: &str| sites.iter().any(|s| s.label == l);
+        formula
+            .rings
+            .iter()
+            .flat_map(|r| &r.pairs)
+            .any(|(x, y)| inside(x) != inside(y))
+    })
+}
+
 /// A query atom that is any metal.
 fn metal_atom() -> QueryAtom {
     let any_metal: Vec<Vec<Literal<AtomPrimitive>>> = (3..=118u8)
@@ -264,6 +299,7 @@ pub(super) fn cores(formula: &Formula) -> Result<Vec<CoreForm>, String> {
     // Labels whose `*` is a core atom rather than a substituent: variables
     // bonded to two or more core atoms, and central atoms.
     let mut axes: Vec<(usize, Axis)> = Vec::new();
+    let mut opened: Vec<(usize, Axis)> = Vec::new();
     for site in &formula.core.sites {
         let degree = core.neighbors(site.atom).len();
         if let Some(center) = formula.centers.iter().find(|c| c.label == site.label) {
@@ -276,25 +312,47 @@ pub(super) fn cores(formula: &Formula) -> Result<Vec<CoreForm>, String> {
             }
             axes.push((site.atom, Axis::Center(site.label.clone(), options)));
         } else if let (Some(var), true) = (formula.variable(&site.label), degree >= 2) {
-            let mut options = Vec::new();
-            for alt in &var.alternatives {
-                if let FragmentKind::Smarts { smarts, sites } = &alt.kind {
-                    let parsed =
-                        Smarts::parse(smarts).map_err(|e| format!("bad SMARTS {smarts}: {e}"))?;
-                    options.push(AxisOption::Fragment(
-                        alt.title.clone(),
-                        parsed,
-                        sites.clone(),
-                    ));
-                }
-            }
+            let options = fragment_options(var)?;
             axes.push((site.atom, Axis::Variable(var.name.clone(), options)));
+        } else if let Some(var) = formula
+            .variable(&site.label)
+            .filter(|v| rings_leave(formula, v))
+        {
+            // A substituent variable (`A = N({R5}){R6}`) whose inner labels
+            // close rings with labels outside it (R6 with R3 in a
+            // julolidine): only with its fragment in the core do those
+            // rings join the labels the ring rules name. Kept as a label
+            // too, first, so substituents that close no ring report as
+            // before.
+            let mut options = vec![AxisOption::Label];
+            options.extend(fragment_options(var)?);
+            opened.push((site.atom, Axis::Variable(var.name.clone(), options)));
         }
     }
+    // Opened variables vary slowest, so every core with them as labels
+    // comes before any with them opened.
+    let first_opened = axes.len();
+    axes.append(&mut opened);
+    // Cores come in mixed-radix order of the picks, first axis fastest.
+    let index_of = |pick: &[usize]| {
+        let mut index = 0;
+        let mut scale = 1;
+        for (p, (_, axis)) in pick.iter().zip(&axes) {
+            index += p * scale;
+            scale *= axis.options().len().max(1);
+        }
+        index
+    };
     let mut out = Vec::new();
     let mut pick = vec![0usize; axes.len()];
     loop {
-        out.push(build(&base, &axes, &pick)?);
+        let mut core = build(&base, &axes, &pick)?;
+        if pick[first_opened..].iter().any(|&p| p != 0) {
+            let mut as_labels = pick.clone();
+            as_labels[first_opened..].fill(0);
+            core.within = Some(index_of(&as_labels));
+        }
+        out.push(core);
         if out.len() >= MAX_CORES || !advance(&mut pick, &axes) {
             break;
         }
@@ -309,6 +367,8 @@ enum Axis {
 
 enum AxisOption {
     Fragment(String, Smarts, Vec<Site>),
+    /// The variable stays a label.
+    Label,
     NoCenter,
     Metal,
 }
@@ -384,5 +444,6 @@ fn build(base: &Draft, axes: &[(usize, Axis)], pick: &[usize]) -> Result<CoreFor
         pattern,
         choices,
         center,
+        within: None,
     })
 }

@@ -1,15 +1,19 @@
 //! Matching one molecule against the compiled formulas.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use indexmap::IndexMap;
 
 use super::compile::{CoreForm, LabelSite, Pattern};
+use super::screen::{decided, group_choices, CHEAP};
 use super::{
     metals, why_not, Assignment, Classification, Classifier, Compiled, FormulaMatch, Miss,
 };
 use crate::groups::Session;
-use crate::markush::ast::{CenterForm, Choice, ClosureKind, Count, Formula, FragmentKind};
+use crate::markush::ast::{
+    CenterForm, Choice, ClosureKind, Count, CountTerm, Formula, FragmentKind,
+};
 use crate::matcher::{MatchOptions, Target, DEFAULT_BUDGET};
 use crate::mol::normalize::variants;
 use crate::mol::{element, Mol};
@@ -130,48 +134,56 @@ const STAGE_ATOMS: u8 = 1;
 const STAGE_LABELS: u8 = 2;
 const STAGE_RULES: u8 = 3;
 
-pub(super) fn run(clf: &Classifier, mol: &Mol) -> Classification {
+/// `quick`: only the decisions are wanted, so cheap screens may reject a
+/// formula before any search, and misses are not put in words.
+pub(super) fn run(clf: &Classifier, mol: &Mol, quick: bool) -> Classification {
     let variants = variants(mol);
-    let ionic: Vec<Option<Mol>> = if clf.library.formulas.iter().any(|f| !f.complexes.is_empty()) {
-        variants.iter().map(|v| ionic_view(&v.mol)).collect()
-    } else {
-        variants.iter().map(|_| None).collect()
-    };
-    let views: Vec<View> = variants.iter().map(|v| View::new(&v.mol)).collect();
-    let ionic_views: Vec<Option<View>> = ionic.iter().map(|m| m.as_ref().map(View::new)).collect();
-    let mut sessions: Vec<Session> = variants
-        .iter()
-        .map(|v| Session::new(&clf.groups, &v.mol, DEFAULT_BUDGET))
-        .collect();
-    let mut ionic_sessions: Vec<Option<Session>> = ionic
-        .iter()
-        .map(|m| {
-            m.as_ref()
-                .map(|m| Session::new(&clf.groups, m, DEFAULT_BUDGET))
-        })
-        .collect();
+    let ionic: Vec<Option<Mol>> = variants.iter().map(|v| ionic_view(&v.mol)).collect();
+    // Each variant as written, then with its metal bonds read as ionic. A
+    // complex is always read ionic, so that its metal is not part of the
+    // ligand; any other formula takes the ionic reading only when the
+    // written one fails, so a ligand bonded to its metal (C(=O)O[Zr]) is
+    // still the ligand, and a metal the formula holds (phthalocyanine's
+    // centre) keeps its bonds.
+    let mut readings: Vec<Reading> = Vec::new();
+    for (v, variant) in variants.iter().enumerate() {
+        readings.push(Reading {
+            variant: v,
+            view: View::new(&variant.mol),
+            session: Session::new(&clf.groups, &variant.mol, DEFAULT_BUDGET),
+            ionic: false,
+            has_ionic: ionic[v].is_some(),
+        });
+        if let Some(m) = &ionic[v] {
+            readings.push(Reading {
+                variant: v,
+                view: View::new(m),
+                session: Session::new(&clf.groups, m, DEFAULT_BUDGET),
+                ionic: true,
+                has_ionic: true,
+            });
+        }
+    }
     let mut out = Classification::default();
     for (fi, formula) in clf.library.formulas.iter().enumerate() {
         let compiled = &clf.formulas[fi];
+        let complex = !formula.complexes.is_empty();
         let mut best: Option<Fail> = None;
         let mut found = None;
-        for (v, variant) in variants.iter().enumerate() {
-            let complex = !formula.complexes.is_empty();
-            let (view, session, extra_note) = match (&ionic_views[v], &mut ionic_sessions[v]) {
-                (Some(view), Some(session)) if complex => (
-                    view,
-                    session,
-                    Some("metal bonds read as ionic: the ligand and the metal ion"),
-                ),
-                _ => (&views[v], &mut sessions[v], None),
-            };
+        for reading in readings.iter_mut() {
+            if complex && reading.has_ionic && !reading.ionic {
+                continue;
+            }
+            let variant = &variants[reading.variant];
             let mut eval = Eval {
                 clf,
                 f: formula,
                 compiled,
-                view,
-                session,
+                view: &reading.view,
+                session: &mut reading.session,
                 steps: 0,
+                quick,
+                starts: HashMap::new(),
             };
             match eval.formula() {
                 Ok(mut m) => {
@@ -182,7 +194,11 @@ pub(super) fn run(clf: &Classifier, mol: &Mol) -> Classification {
                         a.atoms.sort_unstable();
                     }
                     let mut notes = variant.notes.clone();
-                    notes.extend(extra_note.map(str::to_string));
+                    if reading.ionic {
+                        notes.push(
+                            "metal bonds read as ionic: the ligand and the metal ion".to_string(),
+                        );
+                    }
                     notes.append(&mut m.notes);
                     m.notes = notes;
                     found = Some(m);
@@ -202,10 +218,23 @@ pub(super) fn run(clf: &Classifier, mol: &Mol) -> Classification {
     out
 }
 
+/// One way of reading the molecule: a normalised variant, as written or
+/// with its metal bonds ionic.
+struct Reading<'l, 'm> {
+    variant: usize,
+    view: View<'m>,
+    session: Session<'l, 'm>,
+    ionic: bool,
+    /// The variant has an ionic reading (it has metal bonds).
+    has_ionic: bool,
+}
+
 /// What a label's substituent turned out to be.
 #[derive(Clone, Debug)]
 struct Sat {
-    groups: Vec<String>,
+    /// The substituent's first atom; its groups are worked out only when it
+    /// is reported.
+    attachment: usize,
     atoms: Vec<usize>,
     /// Variable choices made inside it (`X1: -SO2NR21R22`).
     variables: Vec<(String, String)>,
@@ -266,6 +295,9 @@ struct Eval<'a, 'l, 'm> {
     view: &'a View<'m>,
     session: &'a mut Session<'l, 'm>,
     steps: usize,
+    quick: bool,
+    /// Per label: the atoms its substituent could start at ([`Eval::starts`]).
+    starts: HashMap<String, Rc<[bool]>>,
 }
 
 impl<'a, 'm> Eval<'a, '_, 'm> {
@@ -284,15 +316,28 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 ));
             }
         }
-        let mut best: Option<Fail> = None;
         let compiled = self.compiled;
-        for core in &compiled.cores {
-            let needs_met = core
-                .pattern
+        let elements = &self.view.elements;
+        let needs_met = |core: &CoreForm| {
+            core.pattern
                 .needs
                 .iter()
-                .all(|&(z, n)| self.view.elements[z as usize] >= n);
-            if !needs_met {
+                .all(|&(z, n)| elements[z as usize] >= n)
+        };
+        if !compiled.cores.iter().any(needs_met) {
+            return Err(Fail::new(STAGE_CORE, "core not found"));
+        }
+        if self.quick && self.screened_out(CHEAP) {
+            return Err(Fail::new(
+                STAGE_CORE,
+                "a label the formula needs fits nowhere",
+            ));
+        }
+        let mut screened = false;
+        let mut best: Option<Fail> = None;
+        let mut found = vec![false; compiled.cores.len()];
+        for (i, core) in compiled.cores.iter().enumerate() {
+            if !needs_met(core) || core.within.is_some_and(|b| !found[b]) {
                 continue;
             }
             let options = MatchOptions {
@@ -313,7 +358,19 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                     continue;
                 }
             };
+            found[i] = !mappings.is_empty();
             for mapping in mappings {
+                // Costly labels only once some core is found: a core search
+                // is cheaper than finding where heterocyclic may start.
+                if self.quick
+                    && !std::mem::replace(&mut screened, true)
+                    && self.screened_out(usize::MAX)
+                {
+                    return Err(Fail::new(
+                        STAGE_CORE,
+                        "a label the formula needs fits nowhere",
+                    ));
+                }
                 let mapping: Vec<usize> = mapping.iter().map(|&a| a as usize).collect();
                 match self.mapping(core, &mapping) {
                     Ok(m) => return Ok(m),
@@ -322,6 +379,75 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             }
         }
         Err(best.unwrap_or_else(|| Fail::new(STAGE_CORE, "core not found")))
+    }
+
+    /// Whether the formula's [needs](super::screen) rule the molecule out.
+    /// Whether the formula's [needs](super::screen) rule the molecule out,
+    /// looking only at labels that cost at most `limit` to check.
+    fn screened_out(&mut self, limit: usize) -> bool {
+        let needs = &self.compiled.needs;
+        let mut nowhere = |l: &String| needs.costs[l] <= limit && !self.starts(l).contains(&true);
+        if needs.labels.iter().any(&mut nowhere) {
+            return true;
+        }
+        let zero: Vec<&str> = needs
+            .counted
+            .iter()
+            .filter(|(_, terms)| terms.iter().all(|chain| chain.iter().any(&mut nowhere)))
+            .map(|(variable, _)| variable.as_str())
+            .collect();
+        !zero.is_empty()
+            && self
+                .f
+                .conditions
+                .iter()
+                .any(|c| decided(&c.rule, &zero) == Some(false))
+    }
+
+    /// The atoms a substituent at `label` could start at: where one of its
+    /// groups may start ([`Session::starts`]) or one of its fragments
+    /// matches with atom 0. Found once per label and molecule.
+    fn starts(&mut self, label: &str) -> Rc<[bool]> {
+        if let Some(known) = self.starts.get(label) {
+            return known.clone();
+        }
+        let n = self.mol().atom_count();
+        let mut out = vec![false; n];
+        let f = self.f;
+        for choice in group_choices(f, label) {
+            let starts = self.session.starts(&choice.group);
+            for (o, s) in out.iter_mut().zip(starts.iter()) {
+                *o |= *s;
+            }
+        }
+        if let Some(var) = f.variable(label).filter(|_| f.label(label).is_none()) {
+            for (i, alt) in var.alternatives.iter().enumerate() {
+                if let FragmentKind::Group(_) = alt.kind {
+                    continue;
+                }
+                let options = MatchOptions {
+                    unique: false,
+                    max_matches: Some(MAX_MAPPINGS),
+                    budget: DEFAULT_BUDGET,
+                };
+                let found = self
+                    .compiled
+                    .fragments
+                    .get(&(label.to_string(), i))
+                    .map(|p| p.query.matches(&self.view.target, options));
+                match found {
+                    Some(Ok(found)) if found.len() < MAX_MAPPINGS => {
+                        for m in found {
+                            out[m[0] as usize] = true;
+                        }
+                    }
+                    _ => out.iter_mut().for_each(|o| *o = true),
+                }
+            }
+        }
+        let out: Rc<[bool]> = out.into();
+        self.starts.insert(label.to_string(), out.clone());
+        out
     }
 
     fn mapping(&mut self, core: &CoreForm, mapping: &[usize]) -> Result<FormulaMatch, Fail> {
@@ -371,7 +497,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
 
     /// Picks a term for each counted substituent (first terms preferred)
     /// so that every condition holds; the first failure is the miss.
-    fn settle(&self, mut state: State) -> Result<State, Fail> {
+    fn settle(&mut self, mut state: State) -> Result<State, Fail> {
         let pending = std::mem::take(&mut state.pending);
         let mut pick = vec![0usize; pending.len()];
         let mut first: Option<Fail> = None;
@@ -591,11 +717,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                         let c = comp_of[&n];
                         if touches[c] > 1 {
                             let other = self.ring_partner(&ctx, &chosen, c, &site.label);
-                            let groups = self
-                                .session
-                                .classify(n, &comps[c])
-                                .map(|g| g.iter().map(|s| s.to_string()).collect())
-                                .unwrap_or_default();
+                            let groups = self.report_groups(&site.label, n, &comps[c]);
                             insert_numbered(
                                 &mut state.assignments,
                                 &site.label,
@@ -631,16 +753,17 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         Ok(())
     }
 
-    fn write_sat(&self, state: &mut State, label: &str, sat: Sat) {
+    fn write_sat(&mut self, state: &mut State, label: &str, sat: Sat) {
         for (v, t) in sat.variables {
             insert_numbered(&mut state.variables, &v, t);
         }
         let smiles = fragment_smiles(self.mol(), &sat.atoms, false);
+        let groups = self.report_groups(label, sat.attachment, &sat.atoms);
         insert_numbered(
             &mut state.assignments,
             label,
             Assignment {
-                groups: sat.groups,
+                groups,
                 smiles,
                 atoms: sat.atoms,
                 ring_with: None,
@@ -726,8 +849,17 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             }
             let mut why = Vec::new();
             let mut options = Vec::new();
-            for term in &count.terms {
-                match self.sat(&chain_of(&term.label), n, &comps[c], depth) {
+            // A substituent that reads as a chain (L then Y) is read so
+            // before it is read as one plain label: the chain names more of
+            // it (thiodiglycolic acid is X with two L-Y, not R1 and L-Y).
+            let mut terms: Vec<(LabelSite, &CountTerm)> = count
+                .terms
+                .iter()
+                .map(|t| (chain_of(&t.label), t))
+                .collect();
+            terms.sort_by_key(|(site, _)| std::cmp::Reverse(site.chain.len()));
+            for (site, term) in &terms {
+                match self.sat(site, n, &comps[c], depth) {
                     Ok(sat) => options.push((term.variable.clone(), term.label.clone(), sat)),
                     Err(reason) => why.push(reason),
                 }
@@ -990,21 +1122,9 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
     }
 
     fn hydrogen_groups(&self, label: &str) -> Vec<String> {
-        let h = self.clf.groups.hydrogen_groups();
-        let choices: Vec<&Choice> = match (self.f.label(label), self.f.variable(label)) {
-            (Some(l), _) => l.choices.iter().collect(),
-            (None, Some(v)) => v
-                .alternatives
-                .iter()
-                .filter_map(|a| match &a.kind {
-                    FragmentKind::Group(c) => Some(c),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        if choices.iter().any(|c| h.contains(&c.group.as_str())) {
-            h.iter().map(|s| s.to_string()).collect()
+        let h = &self.clf.hydrogen;
+        if group_choices(self.f, label).any(|c| h.contains(&c.group)) {
+            h.clone()
         } else {
             Vec::new()
         }
@@ -1012,18 +1132,39 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
 
     /// For a variable with a hydrogen alternative, that alternative's title.
     fn hydrogen_title(&self, label: &str) -> Option<String> {
-        let h = self.clf.groups.hydrogen_groups();
+        let h = &self.clf.hydrogen;
         self.f
             .variable(label)?
             .alternatives
             .iter()
             .find_map(|a| match &a.kind {
-                FragmentKind::Group(c) if h.contains(&c.group.as_str()) => Some(a.title.clone()),
+                FragmentKind::Group(c) if h.contains(&c.group) => Some(a.title.clone()),
                 _ => None,
             })
     }
 
-    fn describe(&self, groups: &[String], atoms: &[usize]) -> String {
+    /// Every group the substituent belongs to, for a report: first those
+    /// that make it fit `label` (a choice of the label or a group a choice
+    /// names, as `acidic` names `carboxyl`), so the reader sees why it
+    /// fits, then the others; each part most specific first.
+    fn report_groups(&mut self, label: &str, n: usize, atoms: &[usize]) -> Vec<String> {
+        let mut groups = self.classify(n, atoms).unwrap_or_default();
+        let f = self.f;
+        let library = &self.clf.groups;
+        groups.sort_by_cached_key(|g| !group_choices(f, label).any(|c| library.names(&c.group, g)));
+        groups
+    }
+
+    /// The substituent in words for a miss: "an alkyl group ([*]CC)". In a
+    /// quick run nobody reads misses, so it skips the classification.
+    fn describe(&mut self, n: Option<usize>, atoms: &[usize]) -> String {
+        if self.quick {
+            return String::new();
+        }
+        let groups: Vec<String> = match n {
+            Some(n) => self.classify(n, atoms).unwrap_or_default(),
+            None => Vec::new(),
+        };
         let smiles = fragment_smiles(self.mol(), atoms, false);
         match groups.first() {
             Some(g) => {
@@ -1072,7 +1213,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         };
         let mut last = format!(
             "{} cannot be split into {} and {}",
-            self.describe(&[], atoms),
+            self.describe(None, atoms),
             site.label,
             next
         );
@@ -1081,6 +1222,11 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 if atoms.binary_search(&v).is_err()
                     || order.iter().position(|&x| x == v) < order.iter().position(|&x| x == u)
                 {
+                    continue;
+                }
+                // Most cuts leave a tail that cannot even start as `next`
+                // (an acidic group, say): skipped before any classifying.
+                if self.quick && !self.starts(next)[v] {
                     continue;
                 }
                 let far = self.side(v, u, atoms);
@@ -1104,10 +1250,11 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                         let mut sat = head;
                         sat.variables.extend(tail.variables.iter().cloned());
                         let smiles = fragment_smiles(self.mol(), &tail.atoms, false);
+                        let groups = self.report_groups(next, tail.attachment, &tail.atoms);
                         sat.inner.push((
                             next.clone(),
                             Assignment {
-                                groups: tail.groups,
+                                groups,
                                 smiles,
                                 atoms: tail.atoms,
                                 ring_with: None,
@@ -1148,26 +1295,42 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             .map_err(|_| "the substituent search ran past its budget".to_string())
     }
 
-    fn choice_ok(&self, choice: &Choice, groups: &[String], n: usize, atoms: &[usize]) -> bool {
-        if !groups.contains(&choice.group) {
-            return false;
-        }
-        let Some(size) = choice.ring_size else {
-            return true;
-        };
+    /// Which of `choices` the substituent fits: it belongs to the group
+    /// and, for a choice with a ring size, its first atom lies in a ring of
+    /// that size inside it (with a heteroatom for a hetero group).
+    fn fits(
+        &mut self,
+        choices: &[&Choice],
+        n: usize,
+        atoms: &[usize],
+    ) -> Result<Vec<bool>, String> {
+        let names: Vec<&str> = choices.iter().map(|c| c.group.as_str()).collect();
+        let member = self
+            .session
+            .belongs_to_each(n, atoms, &names)
+            .map_err(|_| "the substituent search ran past its budget".to_string())?;
         let mol = self.mol();
-        let hetero_kind = choice.group.contains("hetero");
-        mol.rings().rings().iter().any(|ring| {
-            ring.len() == size as usize
-                && ring.contains(&(n as u32))
-                && ring
-                    .iter()
-                    .all(|&a| atoms.binary_search(&(a as usize)).is_ok())
-                && (!hetero_kind
-                    || ring
-                        .iter()
-                        .any(|&a| !matches!(mol.atom(a as usize).element, 1 | 6)))
-        })
+        Ok(choices
+            .iter()
+            .zip(member)
+            .map(|(choice, member)| {
+                let Some(size) = choice.ring_size.filter(|_| member) else {
+                    return member;
+                };
+                let hetero_kind = choice.group.contains("hetero");
+                mol.rings().rings().iter().any(|ring| {
+                    ring.len() == size as usize
+                        && ring.contains(&(n as u32))
+                        && ring
+                            .iter()
+                            .all(|&a| atoms.binary_search(&(a as usize)).is_ok())
+                        && (!hetero_kind
+                            || ring
+                                .iter()
+                                .any(|&a| !matches!(mol.atom(a as usize).element, 1 | 6)))
+                })
+            })
+            .collect())
     }
 
     fn sat_label(
@@ -1177,24 +1340,21 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         atoms: &[usize],
         depth: usize,
     ) -> Result<Sat, String> {
-        let groups = self.classify(n, atoms)?;
         let f = self.f;
+        let sat = |variables| Sat {
+            attachment: n,
+            atoms: atoms.to_vec(),
+            variables,
+            inner: Vec::new(),
+        };
         if let Some(choice) = f.label(label) {
-            if choice
-                .choices
-                .iter()
-                .any(|c| self.choice_ok(c, &groups, n, atoms))
-            {
-                return Ok(Sat {
-                    groups,
-                    atoms: atoms.to_vec(),
-                    variables: Vec::new(),
-                    inner: Vec::new(),
-                });
+            let choices: Vec<&Choice> = choice.choices.iter().collect();
+            if self.fits(&choices, n, atoms)?.contains(&true) {
+                return Ok(sat(Vec::new()));
             }
             return Err(format!(
                 "{label} is {}, which the claim does not allow",
-                self.describe(&groups, atoms)
+                self.describe(Some(n), atoms)
             ));
         }
         let Some(var) = f.variable(label) else {
@@ -1203,17 +1363,14 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         if depth >= MAX_DEPTH {
             return Err(format!("{label} nests variables too deeply"));
         }
+        let choices: Vec<&Choice> = group_choices(f, label).collect();
+        let mut fit = self.fits(&choices, n, atoms)?.into_iter();
         let mut inner_why = None;
         for (i, alt) in var.alternatives.iter().enumerate() {
             match &alt.kind {
-                FragmentKind::Group(c) => {
-                    if self.choice_ok(c, &groups, n, atoms) {
-                        return Ok(Sat {
-                            groups,
-                            atoms: atoms.to_vec(),
-                            variables: vec![(label.to_string(), alt.title.clone())],
-                            inner: Vec::new(),
-                        });
+                FragmentKind::Group(_) => {
+                    if fit.next() == Some(true) {
+                        return Ok(sat(vec![(label.to_string(), alt.title.clone())]));
                     }
                 }
                 FragmentKind::Smarts { .. } => {
@@ -1251,10 +1408,8 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                                 let mut variables = vec![(label.to_string(), alt.title.clone())];
                                 variables.extend(sub.variables);
                                 return Ok(Sat {
-                                    groups,
-                                    atoms: atoms.to_vec(),
-                                    variables,
                                     inner: sub.assignments.into_iter().collect(),
+                                    ..sat(variables)
                                 });
                             }
                             Err(fail) => {
@@ -1265,15 +1420,12 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 }
             }
         }
+        let what = self.describe(Some(n), atoms);
         Err(match inner_why {
-            Some(why) => format!(
-                "{label} is {}, which none of its alternatives covers ({why})",
-                self.describe(&groups, atoms)
-            ),
-            None => format!(
-                "{label} is {}, which none of its alternatives covers",
-                self.describe(&groups, atoms)
-            ),
+            Some(why) => {
+                format!("{label} is {what}, which none of its alternatives covers ({why})")
+            }
+            None => format!("{label} is {what}, which none of its alternatives covers"),
         })
     }
 

@@ -34,6 +34,7 @@
 mod compile;
 mod eval;
 pub mod metals;
+mod screen;
 
 use std::path::Path;
 
@@ -50,6 +51,8 @@ use crate::mol::Mol;
 pub struct Classifier {
     library: Library,
     groups: GroupLibrary,
+    /// The groups a hydrogen atom belongs to.
+    hydrogen: Vec<String>,
     formulas: Vec<Compiled>,
 }
 
@@ -58,6 +61,7 @@ struct Compiled {
     cores: Vec<compile::CoreForm>,
     /// Compiled SMARTS alternatives of each variable, by (variable, alternative).
     fragments: IndexMap<(String, usize), compile::Pattern>,
+    needs: screen::Needs,
 }
 
 /// Why templates cannot be used for classification.
@@ -134,6 +138,11 @@ impl Classifier {
     /// Compiles every formula's concrete cores and fragments.
     pub fn new(library: Library) -> Result<Classifier, EngineError> {
         let groups = GroupLibrary::new(library.groups.clone())?;
+        let hydrogen: Vec<String> = groups
+            .hydrogen_groups()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         let mut formulas = Vec::with_capacity(library.formulas.len());
         for f in &library.formulas {
             let problem = |problem: String| EngineError::Formula {
@@ -150,11 +159,17 @@ impl Classifier {
                     }
                 }
             }
-            formulas.push(Compiled { cores, fragments });
+            let needs = screen::needs(f, &cores, &groups, &hydrogen);
+            formulas.push(Compiled {
+                cores,
+                fragments,
+                needs,
+            });
         }
         Ok(Classifier {
             library,
             groups,
+            hydrogen,
             formulas,
         })
     }
@@ -182,14 +197,14 @@ impl Classifier {
 
     /// Every formula `mol` falls under, in library order.
     pub fn classify(&self, mol: &Mol) -> Classification {
-        let mut c = eval::run(self, mol);
+        let mut c = eval::run(self, mol, true);
         c.misses.clear();
         c
     }
 
     /// [`Classifier::classify`] plus the nearest miss of every other formula.
     pub fn explain(&self, mol: &Mol) -> Classification {
-        eval::run(self, mol)
+        eval::run(self, mol, false)
     }
 }
 
