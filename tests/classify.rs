@@ -115,3 +115,60 @@ fn cli_classify_and_explain() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// SMILES of an N on a 19-carbon circulant (every carbon bonded to the
+/// next two), with a separate 10-carbon circulant: a chain of N and 20
+/// carbons has atoms enough of each kind but cannot fit, and proving that
+/// walks the circulant's simple paths, far past the matcher's step budget.
+fn circulant_trap() -> String {
+    let mut next_ring = 10;
+    let mut circulant = |n: usize| {
+        let mut closures = vec![Vec::new(); n];
+        let pairs = (0..n - 2)
+            .map(|i| (i, i + 2))
+            .chain([(n - 2, 0), (n - 1, 1), (n - 1, 0)]);
+        for (a, b) in pairs {
+            closures[a].push(next_ring);
+            closures[b].push(next_ring);
+            next_ring += 1;
+        }
+        closures
+            .iter()
+            .map(|c| format!("C{}", c.iter().map(|r| format!("%{r}")).collect::<String>()))
+            .collect::<String>()
+    };
+    let big = circulant(19);
+    format!("N{big}.{}", circulant(10))
+}
+
+#[test]
+fn a_search_past_its_budget_is_a_budget_exceeded_record() {
+    let template = format!(
+        "group hydrogen = [#1] exact\n\
+         formula trap:I \"N-icosyl\"\n  claims 1\n  core N{}{{R}}\n  label R = hydrogen\n\
+         formula trap:II \"amine\"\n  claims 1\n  core [NX3]{{R}}\n  label R = hydrogen\n",
+        "C".repeat(20)
+    );
+    let classifier = Classifier::new(
+        markush::markush::Library::from_sources(&[("trap.markush", &template)]).unwrap(),
+    )
+    .unwrap();
+    let trap = circulant_trap();
+    let mol = markush::smiles::parse(&trap).unwrap();
+    for c in [classifier.classify(&mol), classifier.explain(&mol)] {
+        assert_eq!(c.over_budget, ["trap:I"]);
+        assert!(c.matches.iter().all(|m| m.formula != "trap:I"));
+    }
+    for explain in [false, true] {
+        let v = record_json(&classifier, &format!("{trap} trap"), explain);
+        assert_eq!(v["error"]["kind"], "budget exceeded", "{v}");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(message.contains("trap:I"), "{message}");
+        assert!(!message.contains("trap:II"), "{message}");
+    }
+    // The same formula on a molecule it fits decides within budget.
+    let chain = format!("N{} icosylamine", "C".repeat(20));
+    let v = record_json(&classifier, &chain, false);
+    assert!(v.get("error").is_none(), "{v}");
+    assert_eq!(v["matches"][0]["formula"], "trap:I");
+}

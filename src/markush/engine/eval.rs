@@ -170,6 +170,7 @@ pub(super) fn run(clf: &Classifier, mol: &Mol, quick: bool) -> Classification {
         let complex = !formula.complexes.is_empty();
         let mut best: Option<Fail> = None;
         let mut found = None;
+        let mut over_budget = false;
         for reading in readings.iter_mut() {
             if complex && reading.has_ionic && !reading.ionic {
                 continue;
@@ -184,8 +185,11 @@ pub(super) fn run(clf: &Classifier, mol: &Mol, quick: bool) -> Classification {
                 steps: 0,
                 quick,
                 starts: HashMap::new(),
+                over_budget: false,
             };
-            match eval.formula() {
+            let result = eval.formula();
+            over_budget |= eval.over_budget;
+            match result {
                 Ok(mut m) => {
                     m.core_atoms = m.core_atoms.iter().map(|&a| variant.origin[a]).collect();
                     m.core_atoms.sort_unstable();
@@ -206,6 +210,9 @@ pub(super) fn run(clf: &Classifier, mol: &Mol, quick: bool) -> Classification {
                 }
                 Err(fail) => Fail::keep_nearer(&mut best, fail),
             }
+        }
+        if found.is_none() && over_budget {
+            out.over_budget.push(formula.id.clone());
         }
         match found {
             Some(m) => out.matches.push(m),
@@ -298,6 +305,9 @@ struct Eval<'a, 'l, 'm> {
     quick: bool,
     /// Per label: the atoms its substituent could start at ([`Eval::starts`]).
     starts: HashMap<String, Rc<[bool]>>,
+    /// Some search ran past its step budget, so a failure to match is no
+    /// verdict on the formula.
+    over_budget: bool,
 }
 
 impl<'a, 'm> Eval<'a, '_, 'm> {
@@ -348,6 +358,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             let mappings = match core.pattern.query.matches(&self.view.target, options) {
                 Ok(m) => m,
                 Err(_) => {
+                    self.over_budget = true;
                     Fail::keep_nearer(
                         &mut best,
                         Fail::new(
@@ -914,6 +925,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
     ) -> bool {
         self.steps += 1;
         if self.steps > MAX_STEPS {
+            self.over_budget = true;
             Fail::keep_nearer(
                 first_fail,
                 Fail::new(
@@ -1289,10 +1301,15 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
     }
 
     fn classify(&mut self, n: usize, atoms: &[usize]) -> Result<Vec<String>, String> {
-        self.session
-            .classify(n, atoms)
-            .map(|g| g.iter().map(|s| s.to_string()).collect())
-            .map_err(|_| "the substituent search ran past its budget".to_string())
+        match self.session.classify(n, atoms) {
+            Ok(g) => Ok(g.iter().map(|s| s.to_string()).collect()),
+            Err(_) => Err(self.substituent_over_budget()),
+        }
+    }
+
+    fn substituent_over_budget(&mut self) -> String {
+        self.over_budget = true;
+        "the substituent search ran past its budget".to_string()
     }
 
     /// Which of `choices` the substituent fits: it belongs to the group
@@ -1305,10 +1322,10 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         atoms: &[usize],
     ) -> Result<Vec<bool>, String> {
         let names: Vec<&str> = choices.iter().map(|c| c.group.as_str()).collect();
-        let member = self
-            .session
-            .belongs_to_each(n, atoms, &names)
-            .map_err(|_| "the substituent search ran past its budget".to_string())?;
+        let member = match self.session.belongs_to_each(n, atoms, &names) {
+            Ok(member) => member,
+            Err(_) => return Err(self.substituent_over_budget()),
+        };
         let mol = self.mol();
         Ok(choices
             .iter()
@@ -1385,6 +1402,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                     };
                     let Ok(mappings) = pattern.query.matches_at(&self.view.target, 0, n, options)
                     else {
+                        self.over_budget = true;
                         continue;
                     };
                     let mut region = vec![false; self.mol().atom_count()];

@@ -85,6 +85,10 @@ pub struct Classification {
     /// did not match, in library order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub misses: Vec<Miss>,
+    /// Formulas not matched because a search ran past its step budget
+    /// before it could decide: for these, no match is no verdict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub over_budget: Vec<String>,
 }
 
 /// A formula the molecule falls under, and how.
