@@ -8,12 +8,10 @@ the file is cycled when N is larger) to a temporary .smi file, then:
 - runs `target/release/markush classify FILE --threads T -o /dev/null`
   for T = 1 and 2, timing the wall clock, with the peak resident memory
   from /usr/bin/time;
-- does the RDKit job on the first min(N, RDKIT_N) molecules of the same
-  file on one thread: Chem.MolFromSmiles, HasSubstructMatch against every
-  formula's core (the template core with each `{slot}` as a `*` atom, the
-  nearest a SMARTS core can come), and RGroupDecomposition of the
-  molecules that matched, core by core. Cores made only of slots are
-  left out (see `cores`), which makes RDKit's job lighter than ours.
+- does the RDKit job of scripts/bench_classify.py on the first
+  min(N, RDKIT_N) molecules of the same file on one thread:
+  Chem.MolFromSmiles, SubstructMatch against every formula's cores, and
+  RGroupDecomposition of the molecules each formula's screen passed.
 
 Prints records per second (wall clock) and CPU seconds for each, the
 ratios and the peak memory. On a machine shared with other work, compare
@@ -26,25 +24,20 @@ at $MARKUSH_SHARED_DATA or ../shared/data)
 import gzip
 import itertools
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from rdkit import Chem, RDLogger
-from rdkit.Chem import rdRGroupDecomposition
+from bench_classify import rdkit_rate
 
-RDLogger.DisableLog("rdApp.*")
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "markush"
 
 
 def corpus_path():
     data = Path(os.environ.get("MARKUSH_SHARED_DATA", ROOT / ".." / "shared" / "data"))
-    if not data.is_dir():
-        data = Path("/work/shared/data")
     return data / "corpus" / "moses_train.smi.gz"
 
 
@@ -75,42 +68,14 @@ def run_markush(path, threads):
     return elapsed, int(fields["peak_kib"]) / 1024, cpu, done.stdout.splitlines()[0]
 
 
-def cores():
-    out = []
-    for path in sorted((ROOT / "grammars").glob("*.markush")):
-        for line in path.read_text().splitlines():
-            m = re.match(r"\s*core\s+(\S+)", line)
-            if m:
-                smarts = re.sub(r"\{[^}]*\}", "*", m.group(1))
-                query = Chem.MolFromSmarts(smarts)
-                # A core of slots only (`{R1}{X}{L}{Y}`) is all `*` atoms:
-                # it matches everything and sends RGroupDecomposition into
-                # a combinatorial search, so RDKit is not given it.
-                if query is not None and re.search(r"[A-Za-z#]", smarts):
-                    out.append(query)
-    return out
-
-
 def run_rdkit(path, n):
-    queries = cores()
+    """The RDKit job of scripts/bench_classify.py (one definition of the
+    RDKit way for both comparisons) on the first n molecules of path."""
     with open(path) as f:
         smiles = [l.split()[0] for l in itertools.islice(f, n) if l.strip()]
-    start = time.process_time()
-    hits = [[] for _ in queries]
-    for s in smiles:
-        mol = Chem.MolFromSmiles(s)
-        if mol is None:
-            continue
-        for q, found in zip(queries, hits):
-            if mol.HasSubstructMatch(q):
-                found.append(mol)
-    decomposed = 0
-    for q, found in zip(queries, hits):
-        if found:
-            groups, _ = rdRGroupDecomposition.RGroupDecompose([q], found, asSmiles=True)
-            decomposed += len(groups)
-    elapsed = time.process_time() - start
-    return elapsed, len(smiles), len(queries), decomposed
+    rate, per_formula = rdkit_rate(smiles)
+    decomposed = sum(d for _, d in per_formula.values())
+    return len(smiles) / rate, len(smiles), len(per_formula), decomposed
 
 
 def main():
@@ -133,7 +98,7 @@ def main():
                   f"{rates[threads]:,.0f} records/s, peak RSS {rss:.0f} MB ({summary})")
         elapsed, done, ncores, decomposed = run_rdkit(path, rdkit_n)
         rdkit_rate = done / elapsed
-        print(f"RDKit 1 thread: {done} molecules, {ncores} cores, {decomposed} decomposed, "
+        print(f"RDKit 1 thread: {done} molecules, {ncores} formulas, {decomposed} decomposed, "
               f"{elapsed:.1f} s CPU, {rdkit_rate:,.0f} molecules/s")
         print(f"markush/RDKit on 1 thread: {rates[1] / rdkit_rate:.1f}x; "
               f"markush 2 threads / 1 thread: {rates[2] / rates[1]:.2f}x")
