@@ -148,19 +148,8 @@ impl<'l, 'm> Session<'l, 'm> {
                     }
                 }
                 Compiled::Pattern(p) => {
-                    let options = MatchOptions {
-                        unique: false,
-                        max_matches: Some(MAX_MAPPINGS),
-                        budget: self.budget,
-                    };
-                    match p.smarts.matches(&self.target, options) {
-                        Ok(found) if found.len() < MAX_MAPPINGS => {
-                            for m in found {
-                                out[m[0] as usize] = true;
-                            }
-                        }
-                        _ => out.iter_mut().for_each(|o| *o = true),
-                    }
+                    p.smarts
+                        .mark_first_atoms(&self.target, MAX_MAPPINGS, self.budget, &mut out)
                 }
             }
         }

@@ -157,6 +157,25 @@ impl Smarts {
         self.collect_matches(target, None, options)
     }
 
+    /// Marks in `out` every target atom that query atom 0 maps to in some
+    /// match. A screen wants a superset, so when there are `limit` matches
+    /// or more, or the search runs past `budget`, every atom is marked.
+    pub fn mark_first_atoms(&self, target: &Target, limit: usize, budget: u64, out: &mut [bool]) {
+        let options = MatchOptions {
+            unique: false,
+            max_matches: Some(limit),
+            budget,
+        };
+        match self.matches(target, options) {
+            Ok(found) if found.len() < limit => {
+                for m in found {
+                    out[m[0] as usize] = true;
+                }
+            }
+            _ => out.iter_mut().for_each(|o| *o = true),
+        }
+    }
+
     /// [`Smarts::matches`] with query atom `q` fixed on target atom `t`:
     /// only the surroundings of `t` are searched.
     pub fn matches_at(

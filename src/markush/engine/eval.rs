@@ -436,23 +436,14 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 if let FragmentKind::Group(_) = alt.kind {
                     continue;
                 }
-                let options = MatchOptions {
-                    unique: false,
-                    max_matches: Some(MAX_MAPPINGS),
-                    budget: DEFAULT_BUDGET,
-                };
-                let found = self
-                    .compiled
-                    .fragments
-                    .get(&(label.to_string(), i))
-                    .map(|p| p.query.matches(&self.view.target, options));
-                match found {
-                    Some(Ok(found)) if found.len() < MAX_MAPPINGS => {
-                        for m in found {
-                            out[m[0] as usize] = true;
-                        }
-                    }
-                    _ => out.iter_mut().for_each(|o| *o = true),
+                match self.compiled.fragments.get(&(label.to_string(), i)) {
+                    Some(p) => p.query.mark_first_atoms(
+                        &self.view.target,
+                        MAX_MAPPINGS,
+                        DEFAULT_BUDGET,
+                        &mut out,
+                    ),
+                    None => out.iter_mut().for_each(|o| *o = true),
                 }
             }
         }
