@@ -359,3 +359,43 @@ fn a_ligand_bonded_to_its_metal_is_still_the_ligand() {
         );
     }
 }
+
+#[test]
+fn an_azomethine_needs_its_written_double_bond() {
+    let classifier =
+        Classifier::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars")).unwrap();
+    // The imine N=C of formula (I): the coupler on a double bond matches.
+    let c = explain(&classifier, "CN(C)c1ccc(N=C2CCCCC2)cc1");
+    let m = matched(&c, "dye-ink:I");
+    assert_eq!(m.assignments["Cp"].smiles, "[*]=C1CCCCC1");
+    assert_eq!(m.assignments["A"].smiles, "[*]N(C)C");
+    // The same atoms joined by a single bond are an amine, not a dye of (I).
+    let c = explain(&classifier, "CN(C)c1ccc(NC2CCCCC2)cc1");
+    assert_eq!(miss(&c, "dye-ink:I"), "core not found");
+    // Nor is a diarylamine (4-anilinophenol, once taken for an azomethine).
+    let c = explain(&classifier, "Oc1ccc(Nc2ccccc2)cc1");
+    assert_eq!(miss(&c, "dye-ink:I"), "core not found");
+}
+
+#[test]
+fn a_written_label_bond_picks_the_substituent_and_explains_a_miss() {
+    let text = "group alkyl \"alkyl group\" = [CX4;!R]\n\
+                group alkylidene \"alkylidene group\" = [CX3;!R]\n\
+                formula demo:I \"an alkylidene and an alkyl on one carbon\"\n  claims 1\n  core {Q}=C({P})C\n  label Q, P = alkyl | alkylidene\n\
+                formula demo:II \"an allene end\"\n  claims 1\n  core {Q}=C({P})=C\n  label Q, P = alkyl | alkylidene\n";
+    let classifier =
+        Classifier::new(Library::from_sources(&[("demo.markush", text)]).unwrap()).unwrap();
+    // 2-methylbut-2-ene, read at C2: Q takes the double-bonded neighbour,
+    // P the methyl, though the methyl would fit Q's groups too.
+    let c = explain(&classifier, "CC=C(C)C");
+    let m = matched(&c, "demo:I");
+    assert_eq!(m.assignments["Q"].smiles, "[*]=CC");
+    assert_eq!(m.assignments["P"].smiles, "[*]C");
+    // Isobutene under demo:II: the core's =C takes the only double bond,
+    // which leaves Q on a single bond where the formula writes `=`.
+    let c = explain(&classifier, "CC(C)=C");
+    assert_eq!(
+        miss(&c, "demo:II"),
+        "core found, but Q is bonded to core atom 1 by a single bond, not the one the formula writes"
+    );
+}

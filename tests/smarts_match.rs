@@ -178,3 +178,47 @@ fn budget_is_reported() {
     assert!(recursive.has_match_in(&target, 100).is_err());
     assert_eq!(recursive.has_match_in(&target, 1_000_000), Ok(true));
 }
+
+#[test]
+fn element_masks_are_what_an_atom_can_be() {
+    use markush::matcher::{element_bit, ANY_ELEMENT};
+    let p = Smarts::parse("[$([CX3]=O),$([SX4])]N[C,N;!R][!#6][#8,O]*").unwrap();
+    assert_eq!(p.atom_elements(0), element_bit(6) | element_bit(16));
+    assert_eq!(p.atom_elements(1), element_bit(7));
+    assert_eq!(p.atom_elements(2), element_bit(6) | element_bit(7));
+    // A negation says nothing about which element is left.
+    assert_eq!(p.atom_elements(3), ANY_ELEMENT);
+    assert_eq!(p.atom_elements(4), element_bit(8));
+    assert_eq!(p.atom_elements(5), ANY_ELEMENT);
+    // The masks only skip work: sulfonamide and acid counts as RDKit gives them.
+    check(&[
+        ("[$([CX3]=O),$([SX4])]N", "CS(=O)(=O)NC(C)=O", 2),
+        ("[$([CX3]=O),$([SX4])]N", "CC(=O)NC", 1),
+        ("S(=O)(=O)N", "CC(=O)NC", 0),
+        ("[!#6]", "CS(=O)(=O)N", 4),
+    ]);
+}
+
+#[test]
+fn first_atoms_of_a_symmetric_pattern_are_found_once_each() {
+    // Phthalic acid: two carboxyl carbons, each the start of a match in
+    // two ways (the two oxygens), and a skip mask keeps one out.
+    let acid = Smarts::parse("C(~O)~O").unwrap();
+    let mol = markush::smiles::parse("OC(=O)c1ccccc1C(=O)O").unwrap();
+    let target = Target::new(&mol);
+    let mut out = vec![false; mol.atom_count()];
+    acid.mark_first_atoms(&target, 1_000_000, &mut out);
+    let marked: Vec<usize> = (0..out.len()).filter(|&i| out[i]).collect();
+    assert_eq!(marked, [1, 9]);
+    let bound = markush::matcher::MolQuery::new(&markush::smiles::parse("C(=O)O").unwrap());
+    let mut skip = vec![false; mol.atom_count()];
+    skip[1] = true;
+    assert_eq!(
+        markush::matcher::images_of(&bound, &target, 0, &skip, 1_000_000),
+        Ok(vec![9])
+    );
+    // Past the budget every atom is marked: a screen stays a superset.
+    let mut out = vec![false; mol.atom_count()];
+    acid.mark_first_atoms(&target, 3, &mut out);
+    assert!(out.iter().all(|&o| o));
+}

@@ -149,7 +149,7 @@ impl<'l, 'm> Session<'l, 'm> {
                 }
                 Compiled::Pattern(p) => {
                     p.smarts
-                        .mark_first_atoms(&self.target, MAX_MAPPINGS, self.budget, &mut out)
+                        .mark_first_atoms(&self.target, self.budget, &mut out)
                 }
             }
         }

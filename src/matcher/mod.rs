@@ -23,6 +23,7 @@ mod target;
 
 pub use mol_query::MolQuery;
 pub use search::Matches;
+use search::Root;
 pub use target::Target;
 
 /// A pattern graph whose atoms and bonds are predicates.
@@ -43,6 +44,21 @@ pub trait Query {
     fn atom_key(&self, _q: usize) -> Option<u64> {
         None
     }
+    /// Optional: the elements query atom `q` can match, bit `z` for atomic
+    /// number `z` ([`element_bit`]); a search gives up at once when the
+    /// target lacks them. Default: every element.
+    fn atom_elements(&self, _q: usize) -> u128 {
+        ANY_ELEMENT
+    }
+}
+
+/// Every element, as an element mask ([`Query::atom_elements`]).
+pub const ANY_ELEMENT: u128 = u128::MAX;
+
+/// The mask bit of atomic number `z`; numbers past the mask share the top
+/// bit, so a mask built from these stays a superset.
+pub fn element_bit(z: u8) -> u128 {
+    1 << z.min(127)
 }
 
 /// How [`find`] reports matches.
@@ -81,7 +97,7 @@ pub fn find<'a, Q: Query + ?Sized>(
     target: &'a Target<'a>,
     options: MatchOptions,
 ) -> Matches<'a, Q> {
-    Matches::new(query, target, options, None)
+    Matches::new(query, target, options, Root::Free, &[])
 }
 
 /// Like [`find`], with query atom `q` fixed on target atom `t`: the search
@@ -94,7 +110,40 @@ pub fn find_at<'a, Q: Query + ?Sized>(
     t: usize,
     options: MatchOptions,
 ) -> Matches<'a, Q> {
-    Matches::new(query, target, options, Some((q, t)))
+    Matches::new(query, target, options, Root::At(q, t), &[])
+}
+
+/// Every target atom that query atom `q` maps to in some match, in
+/// increasing order, leaving out the atoms marked in `skip`. Each image
+/// costs one match, not all of them: after a match the search moves
+/// straight on to the next candidate for `q`, so a symmetric pattern does
+/// not enumerate its automorphisms.
+///
+/// ```
+/// use markush::matcher::{self, MolQuery, Target};
+/// let mol = markush::smiles::parse("OC(=O)c1ccccc1C(=O)O").unwrap();
+/// let acid = MolQuery::new(&markush::smiles::parse("C(=O)O").unwrap());
+/// let target = Target::new(&mol);
+/// assert_eq!(matcher::images_of(&acid, &target, 0, &[], 1_000_000), Ok(vec![1, 9]));
+/// ```
+pub fn images_of<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    q: usize,
+    skip: &[bool],
+    budget: u64,
+) -> Result<Vec<u32>, BudgetExceeded> {
+    let options = MatchOptions {
+        unique: false,
+        max_matches: None,
+        budget,
+    };
+    let mut matches = Matches::new(query, target, options, Root::Images(q), skip);
+    let mut images = Vec::new();
+    while let Some(m) = matches.advance() {
+        images.push(m?[q]);
+    }
+    Ok(images)
 }
 
 /// Whether the query occurs in the target at all.

@@ -154,14 +154,27 @@ impl Workspace {
     }
 }
 
+/// Where a search starts.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Root {
+    /// Anywhere: every match.
+    Free,
+    /// Query atom `.0` fixed on target atom `.1`.
+    At(usize, usize),
+    /// One match per image of query atom `.0`: after each match the search
+    /// moves straight on to that atom's next candidate.
+    Images(usize),
+}
+
 /// Lazy iterator over matches; each item is the mapping (query atom -> target atom)
 /// or BudgetExceeded (after which it ends). Dropping it stops the search.
 pub struct Matches<'a, Q: Query + ?Sized> {
     query: &'a Q,
     target: &'a Target<'a>,
     options: MatchOptions,
-    /// (query atom, target atom) fixed before the search starts.
-    root: Option<(usize, usize)>,
+    root: Root,
+    /// [`Root::Images`] only: target atoms not to try for the root atom.
+    skip: &'a [bool],
     phase: Phase,
     steps: u64,
     found: usize,
@@ -178,13 +191,15 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         query: &'a Q,
         target: &'a Target<'a>,
         options: MatchOptions,
-        root: Option<(usize, usize)>,
+        root: Root,
+        skip: &'a [bool],
     ) -> Self {
         Matches {
             query,
             target,
             options,
             root,
+            skip,
             phase: Phase::Start,
             steps: 0,
             found: 0,
@@ -220,9 +235,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             return Ok(false);
         }
         let first = match self.root {
-            Some((q, t)) if q >= n || t >= t_n => return Ok(false),
-            Some((q, _)) => Some(q),
-            None => {
+            Root::At(q, t) if q >= n || t >= t_n => return Ok(false),
+            Root::At(q, _) => Some(q),
+            Root::Images(q) if q >= n => return Ok(false),
+            Root::Free | Root::Images(_) => {
                 // Each row costs one predicate call per target atom: charge
                 // them all up front so that no huge pair allocates first.
                 if (n as u64).saturating_mul(t_n as u64)
@@ -231,14 +247,18 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     self.steps = self.options.budget;
                     return Err(BudgetExceeded);
                 }
-                None
+                match self.root {
+                    Root::Images(q) => Some(q),
+                    _ => None,
+                }
             }
         };
         let mut ws = Workspace::take();
         ws.candidates.clear();
         ws.candidates.resize(n, 0);
         ws.domain.clear();
-        if first.is_none() && !self.fill_domain(&mut ws) {
+        let rooted = matches!(self.root, Root::At(..));
+        if !(rooted || self.fill_domain(&mut ws) && self.drop_skipped(&mut ws)) {
             ws.give_back();
             return Ok(false);
         }
@@ -264,6 +284,9 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     fn fill_domain(&mut self, ws: &mut Workspace) -> bool {
         let (query, target) = (self.query, self.target);
         let (n, t_n) = (query.atom_count(), target.atom_count());
+        if (0..n).any(|q| query.atom_elements(q) & target.elements() == 0) {
+            return false;
+        }
         let words = t_n.div_ceil(64);
         self.words = words;
         ws.domain.resize(n * words, 0);
@@ -314,6 +337,21 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             ws.candidates[q] = count;
         }
         true
+    }
+
+    /// Takes the atoms of `skip` out of the root atom's row; false when
+    /// none is left.
+    fn drop_skipped(&self, ws: &mut Workspace) -> bool {
+        let Root::Images(q) = self.root else {
+            return true;
+        };
+        let row = &mut ws.domain[q * self.words..(q + 1) * self.words];
+        for (t, _) in self.skip.iter().enumerate().filter(|(_, &s)| s) {
+            if let Some(word) = row.get_mut(t / 64) {
+                *word &= !(1 << (t % 64));
+            }
+        }
+        row.iter().any(|&w| w != 0)
     }
 
     #[inline]
@@ -371,7 +409,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             }
             return Ok(None);
         }
-        if let (0, Some((_, t))) = (d, self.root) {
+        if let (0, Root::At(_, t)) = (d, self.root) {
             if self.ws.cursor[0] > 0 {
                 return Ok(None);
             }
@@ -432,6 +470,11 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let n = self.ws.plan.order.len();
         if std::mem::take(&mut self.at_match) {
             self.backtrack();
+            if let Root::Images(_) = self.root {
+                while self.depth > 0 {
+                    self.backtrack();
+                }
+            }
         }
         loop {
             if self.depth == n {

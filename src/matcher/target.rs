@@ -94,6 +94,7 @@ pub struct Target<'m> {
     /// element and bond queries never ask.
     facts: OnceLock<Vec<AtomFacts>>,
     rings: OnceLock<RingFacts>,
+    elements: u128,
 }
 
 impl<'m> Target<'m> {
@@ -103,6 +104,9 @@ impl<'m> Target<'m> {
             csr: Csr::of(mol),
             facts: OnceLock::new(),
             rings: OnceLock::new(),
+            elements: mol
+                .atoms()
+                .fold(0, |m, a| m | super::element_bit(a.element)),
         }
     }
 
@@ -112,6 +116,17 @@ impl<'m> Target<'m> {
 
     pub fn atom_count(&self) -> usize {
         self.mol.atom_count()
+    }
+
+    /// [`super::element_bit`] of atom `t`'s element.
+    #[inline]
+    pub fn element_bit(&self, t: usize) -> u128 {
+        super::element_bit(self.mol.atom(t).element)
+    }
+
+    /// The elements of the molecule, as a mask of [`super::element_bit`]s.
+    pub fn elements(&self) -> u128 {
+        self.elements
     }
 
     /// (neighbour atom, bond index) pairs, CSR storage.

@@ -6,6 +6,7 @@
 //! juxtaposed) literals. Keeping that shape makes evaluation a loop, never
 //! a recursion, however long the expression.
 
+use crate::matcher::{element_bit, ANY_ELEMENT};
 use crate::mol::Chirality;
 
 /// A primitive, possibly negated (`!` repeated collapses to its parity).
@@ -66,6 +67,33 @@ impl<P> Expr<P> {
     /// Adds a conjunct at the lowest precedence (`;`).
     pub fn and(&mut self, literal: Literal<P>) {
         self.low.push(vec![vec![literal]]);
+    }
+}
+
+impl Expr<AtomPrimitive> {
+    /// The elements an atom must have to satisfy the expression, as a
+    /// mask of [`element_bit`]s: a test a search can make before the
+    /// expression itself, and a screen on the elements a molecule has.
+    /// `recursive` gives the mask of `$(...)` number `i`. Conservative:
+    /// negations and non-element primitives allow every element.
+    pub fn elements(&self, recursive: impl Fn(u32) -> u128) -> u128 {
+        let literal = |l: &Literal<AtomPrimitive>| match (&l.primitive, l.negated) {
+            (_, true) => ANY_ELEMENT,
+            (AtomPrimitive::Element { number, .. } | AtomPrimitive::AtomicNumber(number), _) => {
+                element_bit(*number)
+            }
+            (AtomPrimitive::Recursive(i), _) => recursive(*i),
+            _ => ANY_ELEMENT,
+        };
+        self.low
+            .iter()
+            .map(|alternatives| {
+                alternatives
+                    .iter()
+                    .map(|all| all.iter().map(literal).fold(ANY_ELEMENT, |m, x| m & x))
+                    .fold(0, |m, x| m | x)
+            })
+            .fold(ANY_ELEMENT, |m, x| m & x)
     }
 }
 

@@ -28,8 +28,9 @@ pub use error::SmartsError;
 pub use expr::{AtomPrimitive, BondPrimitive, Expr, Literal, Range};
 pub use parse::MAX_RECURSION;
 
-use crate::matcher::{self, BudgetExceeded, MatchOptions, Target, DEFAULT_BUDGET};
+use crate::matcher::{self, BudgetExceeded, MatchOptions, Target, ANY_ELEMENT, DEFAULT_BUDGET};
 use crate::mol::{Chirality, Mol};
+pub use query::bond_satisfies;
 use query::{Bound, Budget};
 
 /// One query atom: its predicate, the atom map (`:n`, 0 when absent) and
@@ -58,6 +59,8 @@ pub struct Smarts {
     adjacency: Vec<(u32, u32)>,
     /// The `$(...)` subpatterns that [`AtomPrimitive::Recursive`] points to.
     recursive: Vec<Smarts>,
+    /// Atom `i` -> [`Expr::elements`] of its expression.
+    elements: Vec<u128>,
 }
 
 impl Smarts {
@@ -84,12 +87,23 @@ impl Smarts {
             adjacency[counts[y as usize] as usize] = (x, e as u32);
             counts[y as usize] += 1;
         }
+        let root_elements = |i: u32| {
+            recursive
+                .get(i as usize)
+                .and_then(|sub: &Smarts| sub.elements.first().copied())
+                .unwrap_or(ANY_ELEMENT)
+        };
+        let elements = atoms
+            .iter()
+            .map(|a| a.expr.elements(root_elements))
+            .collect();
         Smarts {
             atoms,
             bonds,
             offsets,
             adjacency,
             recursive,
+            elements,
         }
     }
 
@@ -132,6 +146,11 @@ impl Smarts {
         &self.atoms[i]
     }
 
+    /// The elements query atom `i` can match, as [`Expr::elements`] gives them.
+    pub fn atom_elements(&self, i: usize) -> u128 {
+        self.elements[i]
+    }
+
     pub fn bond(&self, e: usize) -> &QueryBond {
         &self.bonds[e]
     }
@@ -158,18 +177,16 @@ impl Smarts {
     }
 
     /// Marks in `out` every target atom that query atom 0 maps to in some
-    /// match. A screen wants a superset, so when there are `limit` matches
-    /// or more, or the search runs past `budget`, every atom is marked.
-    pub fn mark_first_atoms(&self, target: &Target, limit: usize, budget: u64, out: &mut [bool]) {
-        let options = MatchOptions {
-            unique: false,
-            max_matches: Some(limit),
-            budget,
-        };
-        match self.matches(target, options) {
-            Ok(found) if found.len() < limit => {
-                for m in found {
-                    out[m[0] as usize] = true;
+    /// match ([`matcher::images_of`]); atoms already marked are not searched
+    /// again, so the alternatives of a group can share one `out`. A screen
+    /// wants a superset, so past `budget` every atom is marked.
+    pub fn mark_first_atoms(&self, target: &Target, budget: u64, out: &mut [bool]) {
+        let shared = Budget::new(budget);
+        let bound = Bound::new(self, target.atom_count(), &shared);
+        match matcher::images_of(&bound, target, 0, out, budget) {
+            Ok(images) if shared.check().is_ok() => {
+                for t in images {
+                    out[t as usize] = true;
                 }
             }
             _ => out.iter_mut().for_each(|o| *o = true),

@@ -2,7 +2,7 @@
 
 use std::cell::Cell;
 
-use super::expr::{AtomPrimitive, BondPrimitive};
+use super::expr::{AtomPrimitive, BondPrimitive, Expr};
 use super::Smarts;
 use crate::matcher::{self, BudgetExceeded, MatchOptions, Query, Target};
 use crate::mol::BondOrder;
@@ -29,6 +29,25 @@ impl Budget {
             Ok(())
         }
     }
+}
+
+/// Whether bond `t_bond` of `target` satisfies `expr`, each primitive with
+/// RDKit's meaning.
+pub fn bond_satisfies(expr: &Expr<BondPrimitive>, target: &Target, t_bond: usize) -> bool {
+    use BondPrimitive as B;
+    let bond = target.mol().bond(t_bond);
+    let plain = |order| bond.order == order && !bond.aromatic;
+    expr.eval(|p| match p {
+        B::SingleOrAromatic | B::Up | B::Down => bond.aromatic || plain(BondOrder::Single),
+        B::Any => true,
+        B::Single => plain(BondOrder::Single),
+        B::Double => plain(BondOrder::Double),
+        B::Triple => plain(BondOrder::Triple),
+        B::Quadruple => plain(BondOrder::Quadruple),
+        B::Aromatic => bond.aromatic,
+        B::Ring => target.is_ring_bond(t_bond),
+        B::Dative => bond.order == BondOrder::Dative,
+    })
 }
 
 const UNKNOWN: u8 = 0;
@@ -149,25 +168,17 @@ impl Query for Bound<'_> {
     }
 
     fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool {
-        self.smarts.atoms[q]
-            .expr
-            .eval(|p| self.primitive(target, p, t))
+        self.smarts.elements[q] & target.element_bit(t) != 0
+            && self.smarts.atoms[q]
+                .expr
+                .eval(|p| self.primitive(target, p, t))
+    }
+
+    fn atom_elements(&self, q: usize) -> u128 {
+        self.smarts.elements[q]
     }
 
     fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool {
-        use BondPrimitive as B;
-        let bond = target.mol().bond(t_bond);
-        let plain = |order| bond.order == order && !bond.aromatic;
-        self.smarts.bonds[q_bond].expr.eval(|p| match p {
-            B::SingleOrAromatic | B::Up | B::Down => bond.aromatic || plain(BondOrder::Single),
-            B::Any => true,
-            B::Single => plain(BondOrder::Single),
-            B::Double => plain(BondOrder::Double),
-            B::Triple => plain(BondOrder::Triple),
-            B::Quadruple => plain(BondOrder::Quadruple),
-            B::Aromatic => bond.aromatic,
-            B::Ring => target.is_ring_bond(t_bond),
-            B::Dative => bond.order == BondOrder::Dative,
-        })
+        bond_satisfies(&self.smarts.bonds[q_bond].expr, target, t_bond)
     }
 }

@@ -24,6 +24,9 @@ pub(super) const MAX_CORES: usize = 512;
 pub(super) struct LabelSite {
     pub label: String,
     pub chain: Vec<String>,
+    /// The bond to the core as the template writes it (`{Cp}=N`); `None`
+    /// for the plain single-or-aromatic bond, which is not checked.
+    pub bond: Option<Expr<BondPrimitive>>,
 }
 
 /// A query with the labels of each of its atoms.
@@ -146,14 +149,14 @@ impl Draft {
         for (i, node) in self.nodes.iter().enumerate() {
             let Node::Site(label) = node else { continue };
             let near = self.neighbours(i);
-            let concrete: Vec<usize> = near
+            let concrete: Vec<(usize, usize)> = near
                 .iter()
-                .map(|&(n, _)| n)
-                .filter(|&n| new_index[n] != usize::MAX)
+                .copied()
+                .filter(|&(n, _)| new_index[n] != usize::MAX)
                 .collect();
             match concrete.as_slice() {
                 [] => {} // a chain member, reached from its head below
-                [c] => {
+                [(c, e)] => {
                     let mut chain = Vec::new();
                     let mut seen = HashSet::from([i]);
                     let mut at = i;
@@ -169,9 +172,12 @@ impl Draft {
                         seen.insert(next);
                         at = next;
                     }
+                    let bond = &self.bonds[*e].expr;
                     labels[new_index[*c]].push(LabelSite {
                         label: label.clone(),
                         chain,
+                        bond: (bond.as_single() != Some(&BondPrimitive::SingleOrAromatic))
+                            .then(|| bond.clone()),
                     });
                 }
                 _ => {
@@ -191,7 +197,31 @@ impl Draft {
             })
             .collect();
         let needs = element_needs(&atoms);
-        let query = Smarts::from_parts(atoms, bonds, self.recursive)
+        let mut recursive = self.recursive;
+        // A label written with its own bond (`{Cp}=N`) needs that bond at
+        // its core atom: a condition the search can test, where most
+        // molecules fail it, instead of the label check after the search.
+        for (a, sites) in labels.iter().enumerate() {
+            for bond in sites.iter().filter_map(|s| s.bond.as_ref()) {
+                let any = || QueryAtom {
+                    expr: Expr::single(AtomPrimitive::Any),
+                    map: 0,
+                    chirality: Default::default(),
+                };
+                let edge = QueryBond {
+                    atoms: [0, 1],
+                    expr: bond.clone(),
+                };
+                if let Some(sub) = Smarts::from_parts(vec![any(), any()], vec![edge], Vec::new()) {
+                    atoms[a].expr.and(Literal {
+                        negated: false,
+                        primitive: AtomPrimitive::Recursive(recursive.len() as u32),
+                    });
+                    recursive.push(sub);
+                }
+            }
+        }
+        let query = Smarts::from_parts(atoms, bonds, recursive)
             .ok_or_else(|| "the core could not be assembled".to_string())?;
         Ok((
             Pattern {

@@ -392,7 +392,6 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         Err(best.unwrap_or_else(|| Fail::new(STAGE_CORE, "core not found")))
     }
 
-    /// Whether the formula's [needs](super::screen) rule the molecule out.
     /// Whether the formula's [needs](super::screen) rule the molecule out,
     /// looking only at labels that cost at most `limit` to check.
     fn screened_out(&mut self, limit: usize) -> bool {
@@ -437,12 +436,10 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                     continue;
                 }
                 match self.compiled.fragments.get(&(label.to_string(), i)) {
-                    Some(p) => p.query.mark_first_atoms(
-                        &self.view.target,
-                        MAX_MAPPINGS,
-                        DEFAULT_BUDGET,
-                        &mut out,
-                    ),
+                    Some(p) => {
+                        p.query
+                            .mark_first_atoms(&self.view.target, DEFAULT_BUDGET, &mut out)
+                    }
                     None => out.iter_mut().for_each(|o| *o = true),
                 }
             }
@@ -839,6 +836,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 .unwrap_or(LabelSite {
                     label: label.to_string(),
                     chain: Vec::new(),
+                    bond: None,
                 })
         };
         for &n in attachments {
@@ -970,8 +968,16 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         for (l, site) in unit.labels.iter().enumerate() {
             match picks[l] {
                 None => {
-                    if self.hydrogen_groups(&site.label).is_empty()
-                        && self.hydrogen_title(&site.label).is_none()
+                    // A hydrogen is bonded singly, which a written `=` rules out.
+                    let single = || {
+                        use crate::smarts::BondPrimitive as B;
+                        site.bond.as_ref().map_or(true, |b| {
+                            b.eval(|p| matches!(p, B::Single | B::SingleOrAromatic | B::Any))
+                        })
+                    };
+                    if (self.hydrogen_groups(&site.label).is_empty()
+                        && self.hydrogen_title(&site.label).is_none())
+                        || !single()
                     {
                         Fail::keep_nearer(
                             first_fail,
@@ -982,6 +988,10 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 }
                 Some(a) => {
                     let n = unit.attachments[a];
+                    if let Some(fail) = self.site_bond_fail(site, ctx.mapping[unit.atom], n) {
+                        Fail::keep_nearer(first_fail, fail);
+                        return false;
+                    }
                     let c = ctx.comp_of[&n];
                     if ctx.touches[c] > 1 {
                         continue; // a ring closure: checked with its partner
@@ -1002,6 +1012,30 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             }
         }
         true
+    }
+
+    /// Why the bond from core atom `core` to substituent atom `n` is not
+    /// the bond the template writes for `site`, if it is not.
+    fn site_bond_fail(&self, site: &LabelSite, core: usize, n: usize) -> Option<Fail> {
+        let written = site.bond.as_ref()?;
+        let target = &self.view.target;
+        let bond = self.mol().bond_between(core, n)?;
+        if crate::smarts::bond_satisfies(written, target, bond) {
+            return None;
+        }
+        let b = self.mol().bond(bond);
+        let order = if b.aromatic {
+            "an aromatic".to_string()
+        } else {
+            format!("a {}", format!("{:?}", b.order).to_lowercase())
+        };
+        Some(Fail::new(
+            STAGE_LABELS,
+            format!(
+                "core found, but {} is bonded to core atom {core} by {order} bond, not the one the formula writes",
+                site.label
+            ),
+        ))
     }
 
     /// The label at the other end of ring-closing substituent `c`.
@@ -1196,6 +1230,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         let tail_site = LabelSite {
             label: next.clone(),
             chain: rest.to_vec(),
+            bond: None,
         };
         // Cut each bond of the substituent, nearest the core first: the far
         // side is the chain's tail, the near side its head.
