@@ -399,3 +399,18 @@ fn a_written_label_bond_picks_the_substituent_and_explains_a_miss() {
         "core found, but Q is bonded to core atom 1 by a single bond, not the one the formula writes"
     );
 }
+
+#[test]
+fn the_acid_group_hangs_on_the_x_nearest_it() {
+    let classifier =
+        Classifier::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars")).unwrap();
+    // Cocamidopropyl betaine: both the amide N and the betaine N+ make a
+    // valid X of (R1)m-X-(L-Y)n; the carboxylate sits on the N+ through
+    // one CH2, seven atoms from the amide N.
+    let c = explain(&classifier, "CCCCCCCCCCCC(=O)NCCC[N+](C)(C)CC(=O)[O-]");
+    let m = matched(&c, "acid-complex:I");
+    assert_eq!(m.variables["X"], "-N+<");
+    assert_eq!(m.assignments["L"].smiles, "[*]C[*]");
+    assert_eq!(m.assignments["Y"].smiles, "[*]C(=O)[O-]");
+    assert_eq!(m.counts.as_ref().unwrap()["n"], 1);
+}

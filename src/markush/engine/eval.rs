@@ -345,6 +345,8 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         }
         let mut screened = false;
         let mut best: Option<Fail> = None;
+        let mut chosen: Option<((usize, usize), FormulaMatch)> = None;
+        let linkers = &compiled.linkers;
         let mut found = vec![false; compiled.cores.len()];
         for (i, core) in compiled.cores.iter().enumerate() {
             if !needs_met(core) || core.within.is_some_and(|b| !found[b]) {
@@ -384,12 +386,25 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 }
                 let mapping: Vec<usize> = mapping.iter().map(|&a| a as usize).collect();
                 match self.mapping(core, &mapping) {
-                    Ok(m) => return Ok(m),
+                    Ok(m) if linkers.is_empty() => return Ok(m),
+                    // X-(L-Y): of the readings that hold, the one whose
+                    // acid group sits nearest the core, so a betaine's
+                    // acid hangs on the N+ next to it, not on an amide N
+                    // further away.
+                    Ok(m) => {
+                        let length = linker_atoms(&m, linkers);
+                        if chosen.as_ref().map_or(true, |(best, _)| length < *best) {
+                            chosen = Some((length, m));
+                        }
+                    }
                     Err(fail) => Fail::keep_nearer(&mut best, fail),
                 }
             }
         }
-        Err(best.unwrap_or_else(|| Fail::new(STAGE_CORE, "core not found")))
+        match chosen {
+            Some((_, m)) => Ok(m),
+            None => Err(best.unwrap_or_else(|| Fail::new(STAGE_CORE, "core not found"))),
+        }
     }
 
     /// Whether the formula's [needs](super::screen) rule the molecule out,
@@ -1687,6 +1702,18 @@ fn ring_ends(ctx: &Assign, chosen: &[Vec<Option<usize>>], c: usize) -> Vec<(Stri
         }
     }
     ends
+}
+
+/// How far a match's chain-end groups sit from the core: the atoms of its
+/// shortest linker, then of all its linkers (counted positions, `L#2`,
+/// included). Smaller is nearer.
+fn linker_atoms(m: &FormulaMatch, linkers: &std::collections::HashSet<String>) -> (usize, usize) {
+    let lengths = m
+        .assignments
+        .iter()
+        .filter(|(key, _)| linkers.contains(key.split('#').next().unwrap_or(key)))
+        .map(|(_, a)| a.atoms.len());
+    (lengths.clone().min().unwrap_or(0), lengths.sum())
 }
 
 fn site_key(site: &LabelSite) -> String {

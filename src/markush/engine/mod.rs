@@ -62,6 +62,10 @@ struct Compiled {
     /// Compiled SMARTS alternatives of each variable, by (variable, alternative).
     fragments: IndexMap<(String, usize), compile::Pattern>,
     needs: screen::Needs,
+    /// Labels a chain continues (`L` of `{L}{Y}`): the linkers between the
+    /// core and the group at the chain's end. Readings with shorter
+    /// linkers win (see `eval`).
+    linkers: std::collections::HashSet<String>,
 }
 
 /// Why templates cannot be used for classification.
@@ -164,10 +168,17 @@ impl Classifier {
                 }
             }
             let needs = screen::needs(f, &cores, &groups, &hydrogen);
+            let linkers = cores
+                .iter()
+                .flat_map(|c| c.pattern.labels.iter().flatten())
+                .filter(|site| !site.chain.is_empty())
+                .map(|site| site.label.clone())
+                .collect();
             formulas.push(Compiled {
                 cores,
                 fragments,
                 needs,
+                linkers,
             });
         }
         Ok(Classifier {
