@@ -559,33 +559,11 @@ impl Scratch {
     /// closure joins two trees of the forest, which then does not span the
     /// graph.
     fn cover_forest(&mut self, g: &Graph) -> bool {
-        let n = g.n;
-        self.order.clear();
-        self.low.clear();
-        // `order`: depth in the forest, `low`: forest root, then union-find.
-        for x in 0..n {
-            let e = g.tree_bond[x];
-            if e == NONE {
-                self.order.push(0);
-                self.low.push(x as u32);
-            } else {
-                let (a, b, _) = g.ends[e as usize];
-                let p = (a + b - x as u32) as usize;
-                self.order.push(self.order[p] + 1);
-                self.low.push(self.low[p]);
-            }
-        }
         self.active.clear();
         self.active.resize(g.ends.len(), false);
-        for &e in &g.closures {
-            let (a, b, _) = g.ends[e as usize];
-            if self.low[a as usize] != self.low[b as usize] {
-                return false;
-            }
-        }
-        let (depth, up, deg) = (&self.order, &mut self.frames_up, &mut self.deg);
+        let (up, deg) = (&mut self.frames_up, &mut self.deg);
         up.clear();
-        up.extend(0..n as u32);
+        up.extend(0..g.n as u32);
         let find = |up: &mut Vec<u32>, mut x: u32| {
             while up[x as usize] != x {
                 let next = up[up[x as usize] as usize];
@@ -602,11 +580,17 @@ impl Scratch {
             deg[a as usize] += 1;
             deg[b as usize] += 1;
             let (mut u, mut v) = (find(up, a), find(up, b));
+            // A forest parent is numbered below its child, so the higher of
+            // the two is no ancestor of the other and steps up: no depths
+            // needed. Reaching a root that way means two trees.
             while u != v {
-                if depth[u as usize] < depth[v as usize] {
+                if u < v {
                     std::mem::swap(&mut u, &mut v);
                 }
                 let t = g.tree_bond[u as usize];
+                if t == NONE {
+                    return false;
+                }
                 self.active[t as usize] = true;
                 let (x, y, _) = g.ends[t as usize];
                 let parent = x + y - u;
