@@ -343,11 +343,11 @@ struct Graph {
     /// ring closures, a handful per molecule, so that covering the forest
     /// need not scan every bond.
     closures: Vec<u32>,
-    /// Scratch for `build`: whether an atom's chain bond is seen, and the
-    /// next free chain and ring-closure slot per atom.
+    /// Scratch for `build`: whether an atom's chain bond is seen, the bonds
+    /// that are not chain bonds, and the next free slot per atom.
     chain: Vec<bool>,
+    later: Vec<u32>,
     fill: Vec<u32>,
-    closure: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -357,17 +357,13 @@ impl Graph {
         let n = mol.atom_count();
         let m = mol.bond_count();
         self.n = n;
-        // Per atom: bonds, then (in `fill`) chain bonds.
+        // Per atom: bonds, then (in `fill`) the next free slot.
         self.start.clear();
         self.start.resize(n + 1, 0);
-        self.fill.clear();
-        self.fill.resize(n, 0);
         self.ends.clear();
         self.ring_capable.clear();
         self.chain.clear();
         self.chain.resize(n, false);
-        self.closure.clear();
-        self.closure.resize(n, 0);
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
@@ -376,6 +372,7 @@ impl Graph {
         self.tree_bond.clear();
         self.tree_bond.resize(n, NONE);
         self.closures.clear();
+        self.later.clear();
         for (e, (a, b, bond)) in mol.bonds().enumerate() {
             let hi = a.max(b);
             let chain = !std::mem::replace(&mut self.chain[hi], true);
@@ -385,31 +382,32 @@ impl Graph {
             } else if capable {
                 self.closures.push(e as u32);
             }
+            if !chain {
+                self.later.push(e as u32);
+            }
             self.ends.push((a as u32, b as u32, chain));
             self.ring_capable.push(capable);
             self.start[a + 1] += 1;
             self.start[b + 1] += 1;
-            self.fill[a] += u32::from(chain);
-            self.fill[b] += u32::from(chain);
         }
         for i in 0..n {
             self.start[i + 1] += self.start[i];
-            // Chain bonds fill from the start of the atom's slots, ring
-            // closures from after its last chain bond.
-            let chain_bonds = self.fill[i];
-            self.fill[i] = self.start[i];
-            self.closure[i] = self.start[i] + chain_bonds;
         }
+        self.fill.clear();
+        self.fill.extend_from_slice(&self.start[..n]);
         self.adj.clear();
         self.adj.resize(2 * m, (0, 0));
-        for (e, &(a, b, chain)) in self.ends.iter().enumerate() {
+        // Chain bonds fill every atom's first slots, the rest follow.
+        let chain_bonds = self.ends.iter().enumerate().filter(|(_, end)| end.2);
+        let chain_bonds = chain_bonds.map(|(e, &(a, b, _))| (e as u32, a, b));
+        let later = self.later.iter().map(|&e| {
+            let (a, b, _) = self.ends[e as usize];
+            (e, a, b)
+        });
+        for (e, a, b) in chain_bonds.chain(later) {
             for (x, y) in [(a, b), (b, a)] {
-                let slot = if chain {
-                    &mut self.fill[x as usize]
-                } else {
-                    &mut self.closure[x as usize]
-                };
-                self.adj[*slot as usize] = (y, e as u32);
+                let slot = &mut self.fill[x as usize];
+                self.adj[*slot as usize] = (y, e);
                 *slot += 1;
             }
         }
