@@ -64,6 +64,8 @@ pub struct RingInfo {
 }
 
 impl RingInfo {
+    // The accessors below run per atom and bond in perception and matching,
+    // often from another codegen unit: `#[inline]` lets them be inlined there.
     /// The smallest set of smallest rings, each as atoms in cyclic order.
     pub fn sssr(&self) -> &[Vec<u32>] {
         &self.rings()[..self.sssr_count]
@@ -78,27 +80,34 @@ impl RingInfo {
     }
     /// Bonds of `rings()[ring]`, in the same cyclic order as its atoms:
     /// bond `i` joins atoms `i` and `i + 1`, the last one closes the ring.
+    #[inline]
     pub fn ring_bonds(&self, ring: usize) -> &[u32] {
         let r = self.range(ring);
         &self.data[self.bonds_at..][r]
     }
     /// Number of rings in `rings()` that contain the atom (SMARTS `R`).
+    #[inline]
     pub fn atom_ring_count(&self, atom: usize) -> usize {
         self.atom_fact(atom, 0) as usize
     }
     /// Size of the smallest ring containing the atom (SMARTS `r`).
+    #[inline]
     pub fn atom_min_ring_size(&self, atom: usize) -> Option<usize> {
         nonzero(self.atom_fact(atom, 1))
     }
+    #[inline]
     pub fn bond_ring_count(&self, bond: usize) -> usize {
         self.bond_fact(bond, 0) as usize
     }
+    #[inline]
     pub fn bond_min_ring_size(&self, bond: usize) -> Option<usize> {
         nonzero(self.bond_fact(bond, 1))
     }
+    #[inline]
     pub fn is_ring_atom(&self, atom: usize) -> bool {
         self.atom_ring_count(atom) > 0
     }
+    #[inline]
     pub fn is_ring_bond(&self, bond: usize) -> bool {
         self.bond_ring_count(bond) > 0
     }
@@ -109,23 +118,28 @@ impl RingInfo {
     }
 
     /// Number of rings in `rings()`, without building the nested view.
+    #[inline]
     pub(crate) fn ring_count(&self) -> usize {
         (self.facts_at - self.start_at).saturating_sub(1)
     }
     /// Atoms of `rings()[ring]`, without building the nested view.
+    #[inline]
     pub(crate) fn ring_atoms(&self, ring: usize) -> &[u32] {
         &self.data[self.range(ring)]
     }
 
+    #[inline]
     fn range(&self, ring: usize) -> std::ops::Range<usize> {
         let start = &self.data[self.start_at..self.facts_at];
         start[ring] as usize..start[ring + 1] as usize
     }
 
+    #[inline]
     fn facts(&self) -> &[u32] {
         &self.data[self.facts_at..]
     }
 
+    #[inline]
     fn atom_fact(&self, atom: usize, which: usize) -> u32 {
         if atom >= self.atom_count {
             return 0;
@@ -136,10 +150,12 @@ impl RingInfo {
             .unwrap_or(0)
     }
 
+    #[inline]
     fn bond_count(&self) -> usize {
         self.facts().len().saturating_sub(2 * self.atom_count) / 2
     }
 
+    #[inline]
     fn bond_fact(&self, bond: usize, which: usize) -> u32 {
         let bonds = self.bond_count();
         if bond >= bonds {
