@@ -315,11 +315,11 @@ thread_local! {
 }
 
 pub fn perceive(mol: &mut Mol) {
-    for i in 0..mol.atom_count() {
-        mol.atom_mut(i).aromatic = false;
+    for atom in mol.atoms_mut() {
+        atom.aromatic = false;
     }
-    for e in 0..mol.bond_count() {
-        mol.bond_mut(e).aromatic = false;
+    for bond in mol.bonds_mut() {
+        bond.aromatic = false;
     }
     if mol.rings().ring_count() == 0 {
         return;

@@ -209,6 +209,11 @@ impl Mol {
         self.graph.node_weights_mut()
     }
 
+    /// Every bond, mutable, in index order.
+    pub(crate) fn bonds_mut(&mut self) -> impl Iterator<Item = &mut Bond> + '_ {
+        self.graph.edge_weights_mut()
+    }
+
     pub fn bond(&self, e: usize) -> &Bond {
         &self.graph[EdgeIndex::new(e)]
     }

@@ -41,27 +41,31 @@ use super::{BondOrder, Mol};
 /// (its length is the cyclomatic number); `rings()` adds the symmetric
 /// extras RDKit keeps, and is what ring counts per atom are taken from.
 ///
-/// Rings are stored back to back in flat arrays; the nested views that
+/// Rings are stored back to back in one flat buffer; the nested views that
 /// `sssr()`, `rings()` and `ring_systems()` hand out are built on first use,
-/// so perception allocates a handful of buffers whatever the ring count.
+/// so perception allocates once whatever the ring count.
 #[derive(Clone, Debug, Default)]
 pub struct RingInfo {
-    /// Atoms of every ring of `rings()`, ring `r` at `start[r]..start[r + 1]`.
-    atoms: Vec<u32>,
-    /// Bonds of every ring, at the same positions as its atoms.
-    bonds: Vec<u32>,
-    start: Vec<u32>,
+    /// In order: the atoms of every ring of `rings()` back to back, the
+    /// bonds of every ring at the same positions, the ring starts (ring `r`
+    /// at `start[r]..start[r + 1]` of either), then the facts: rings
+    /// containing each atom, smallest such ring per atom (0 = none), and
+    /// the same two per bond. Empty when the molecule has no ring, so
+    /// acyclic molecules allocate nothing.
+    data: Vec<u32>,
+    /// Where the bonds, the starts and the facts begin in `data`.
+    bonds_at: usize,
+    start_at: usize,
+    facts_at: usize,
     sssr_count: usize,
     atom_count: usize,
-    /// Rings containing each atom, smallest such ring per atom (0 = none),
-    /// then the same two per bond. Empty when the molecule has no ring, so
-    /// acyclic molecules allocate nothing.
-    facts: Vec<u32>,
     nested: OnceLock<Vec<Vec<u32>>>,
     systems: OnceLock<Vec<Vec<usize>>>,
 }
 
 impl RingInfo {
+    // The accessors below run per atom and bond in perception and matching,
+    // often from another codegen unit: `#[inline]` lets them be inlined there.
     /// The smallest set of smallest rings, each as atoms in cyclic order.
     pub fn sssr(&self) -> &[Vec<u32>] {
         &self.rings()[..self.sssr_count]
@@ -76,26 +80,34 @@ impl RingInfo {
     }
     /// Bonds of `rings()[ring]`, in the same cyclic order as its atoms:
     /// bond `i` joins atoms `i` and `i + 1`, the last one closes the ring.
+    #[inline]
     pub fn ring_bonds(&self, ring: usize) -> &[u32] {
-        &self.bonds[self.range(ring)]
+        let r = self.range(ring);
+        &self.data[self.bonds_at..][r]
     }
     /// Number of rings in `rings()` that contain the atom (SMARTS `R`).
+    #[inline]
     pub fn atom_ring_count(&self, atom: usize) -> usize {
         self.atom_fact(atom, 0) as usize
     }
     /// Size of the smallest ring containing the atom (SMARTS `r`).
+    #[inline]
     pub fn atom_min_ring_size(&self, atom: usize) -> Option<usize> {
         nonzero(self.atom_fact(atom, 1))
     }
+    #[inline]
     pub fn bond_ring_count(&self, bond: usize) -> usize {
         self.bond_fact(bond, 0) as usize
     }
+    #[inline]
     pub fn bond_min_ring_size(&self, bond: usize) -> Option<usize> {
         nonzero(self.bond_fact(bond, 1))
     }
+    #[inline]
     pub fn is_ring_atom(&self, atom: usize) -> bool {
         self.atom_ring_count(atom) > 0
     }
+    #[inline]
     pub fn is_ring_bond(&self, bond: usize) -> bool {
         self.bond_ring_count(bond) > 0
     }
@@ -106,59 +118,85 @@ impl RingInfo {
     }
 
     /// Number of rings in `rings()`, without building the nested view.
+    #[inline]
     pub(crate) fn ring_count(&self) -> usize {
-        self.start.len().saturating_sub(1)
+        (self.facts_at - self.start_at).saturating_sub(1)
     }
     /// Atoms of `rings()[ring]`, without building the nested view.
+    #[inline]
     pub(crate) fn ring_atoms(&self, ring: usize) -> &[u32] {
-        &self.atoms[self.range(ring)]
+        &self.data[self.range(ring)]
     }
 
+    #[inline]
     fn range(&self, ring: usize) -> std::ops::Range<usize> {
-        self.start[ring] as usize..self.start[ring + 1] as usize
+        let start = &self.data[self.start_at..self.facts_at];
+        start[ring] as usize..start[ring + 1] as usize
     }
 
+    #[inline]
+    fn facts(&self) -> &[u32] {
+        &self.data[self.facts_at..]
+    }
+
+    #[inline]
     fn atom_fact(&self, atom: usize, which: usize) -> u32 {
         if atom >= self.atom_count {
             return 0;
         }
-        self.facts
+        self.facts()
             .get(which * self.atom_count + atom)
             .copied()
             .unwrap_or(0)
     }
 
+    #[inline]
+    fn bond_count(&self) -> usize {
+        self.facts().len().saturating_sub(2 * self.atom_count) / 2
+    }
+
+    #[inline]
     fn bond_fact(&self, bond: usize, which: usize) -> u32 {
-        let bonds = self.facts.len().saturating_sub(2 * self.atom_count) / 2;
+        let bonds = self.bond_count();
         if bond >= bonds {
             return 0;
         }
-        self.facts[2 * self.atom_count + which * bonds + bond]
+        self.facts()[2 * self.atom_count + which * bonds + bond]
     }
 
     fn from_store(g: &Graph, store: &RingStore, sssr_count: usize) -> RingInfo {
         let (n, m) = (g.n, g.ends.len());
-        let mut facts = vec![0u32; 2 * n + 2 * m];
-        let mut bonds = Vec::with_capacity(store.atoms.len());
+        let len = store.atoms.len();
+        let (bonds_at, start_at) = (len, 2 * len);
+        let facts_at = start_at + store.start.len();
+        let mut data = Vec::with_capacity(facts_at + 2 * n + 2 * m);
+        data.extend_from_slice(&store.atoms);
+        data.resize(start_at, NONE);
+        data.extend_from_slice(&store.start);
+        data.resize(facts_at + 2 * n + 2 * m, 0);
+        let (head, facts) = data.split_at_mut(facts_at);
+        let bonds = &mut head[bonds_at..start_at];
+        let mut at = 0;
         for r in 0..store.len() {
             let ring = store.get(r);
             let size = ring.len() as u32;
             for (i, &a) in ring.iter().enumerate() {
                 let e = g.bond_between(a, ring[(i + 1) % ring.len()]);
-                bonds.push(e);
-                note(&mut facts, a as usize, n, size);
+                bonds[at] = e;
+                at += 1;
+                note(facts, a as usize, n, size);
                 if e != NONE {
-                    note(&mut facts, 2 * n + e as usize, m, size);
+                    note(facts, 2 * n + e as usize, m, size);
                 }
             }
         }
         RingInfo {
-            atoms: store.atoms.clone(),
-            bonds,
-            start: store.start.clone(),
+            data,
+            bonds_at,
+            start_at,
+            facts_at,
             sssr_count,
             atom_count: n,
-            facts,
             nested: OnceLock::new(),
             systems: OnceLock::new(),
         }
@@ -176,8 +214,7 @@ impl RingInfo {
             }
             x
         }
-        let bond_count = self.facts.len().saturating_sub(2 * self.atom_count) / 2;
-        let mut first = vec![usize::MAX; bond_count];
+        let mut first = vec![usize::MAX; self.bond_count()];
         for r in 0..rings {
             for &b in self.ring_bonds(r) {
                 let Some(f) = first.get_mut(b as usize) else {
@@ -318,11 +355,15 @@ struct Graph {
     /// bonds form a spanning forest whenever the chain bonds connect every
     /// ring (always, for SMILES without dot-crossing ring closures).
     tree_bond: Vec<u32>,
-    /// Scratch for `build`: whether an atom's chain bond is seen, and the
-    /// next free chain and ring-closure slot per atom.
+    /// The ring-capable bonds that are not forest bonds, ascending: the
+    /// ring closures, a handful per molecule, so that covering the forest
+    /// need not scan every bond.
+    closures: Vec<u32>,
+    /// Scratch for `build`: whether an atom's chain bond is seen, the bonds
+    /// that are not chain bonds, and the next free slot per atom.
     chain: Vec<bool>,
+    later: Vec<u32>,
     fill: Vec<u32>,
-    closure: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -332,17 +373,13 @@ impl Graph {
         let n = mol.atom_count();
         let m = mol.bond_count();
         self.n = n;
-        // Per atom: bonds, then (in `fill`) chain bonds.
+        // Per atom: bonds, then (in `fill`) the next free slot.
         self.start.clear();
         self.start.resize(n + 1, 0);
-        self.fill.clear();
-        self.fill.resize(n, 0);
         self.ends.clear();
         self.ring_capable.clear();
         self.chain.clear();
         self.chain.resize(n, false);
-        self.closure.clear();
-        self.closure.resize(n, 0);
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
@@ -350,38 +387,43 @@ impl Graph {
         // first bond of its higher-numbered atom.
         self.tree_bond.clear();
         self.tree_bond.resize(n, NONE);
+        self.closures.clear();
+        self.later.clear();
         for (e, (a, b, bond)) in mol.bonds().enumerate() {
             let hi = a.max(b);
             let chain = !std::mem::replace(&mut self.chain[hi], true);
             let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
             if chain && capable && a != b {
                 self.tree_bond[hi] = e as u32;
+            } else if capable {
+                self.closures.push(e as u32);
+            }
+            if !chain {
+                self.later.push(e as u32);
             }
             self.ends.push((a as u32, b as u32, chain));
             self.ring_capable.push(capable);
             self.start[a + 1] += 1;
             self.start[b + 1] += 1;
-            self.fill[a] += u32::from(chain);
-            self.fill[b] += u32::from(chain);
         }
         for i in 0..n {
             self.start[i + 1] += self.start[i];
-            // Chain bonds fill from the start of the atom's slots, ring
-            // closures from after its last chain bond.
-            let chain_bonds = self.fill[i];
-            self.fill[i] = self.start[i];
-            self.closure[i] = self.start[i] + chain_bonds;
         }
+        self.fill.clear();
+        self.fill.extend_from_slice(&self.start[..n]);
         self.adj.clear();
         self.adj.resize(2 * m, (0, 0));
-        for (e, &(a, b, chain)) in self.ends.iter().enumerate() {
+        // Chain bonds fill every atom's first slots, the rest follow.
+        let chain_bonds = self.ends.iter().enumerate().filter(|(_, end)| end.2);
+        let chain_bonds = chain_bonds.map(|(e, &(a, b, _))| (e as u32, a, b));
+        let later = self.later.iter().map(|&e| {
+            let (a, b, _) = self.ends[e as usize];
+            (e, a, b)
+        });
+        for (e, a, b) in chain_bonds.chain(later) {
             for (x, y) in [(a, b), (b, a)] {
-                let slot = if chain {
-                    &mut self.fill[x as usize]
-                } else {
-                    &mut self.closure[x as usize]
-                };
-                self.adj[*slot as usize] = (y, e as u32);
+                let slot = &mut self.fill[x as usize];
+                self.adj[*slot as usize] = (y, e);
                 *slot += 1;
             }
         }
@@ -501,11 +543,16 @@ impl Scratch {
     /// bridges) and counts them per atom.
     /// `false` when there is none, the common case of an acyclic molecule.
     fn cycle_bonds(&mut self, g: &Graph) -> bool {
-        if !self.cover_forest(g) {
-            self.bridges(g);
+        if g.closures.is_empty() {
+            return false;
         }
         self.deg.clear();
         self.deg.resize(g.n, 0);
+        if self.cover_forest(g) {
+            return true;
+        }
+        self.bridges(g);
+        self.deg.fill(0);
         let mut any = false;
         for (&(a, b, _), &on) in g.ends.iter().zip(self.active.iter()) {
             if on {
@@ -521,38 +568,16 @@ impl Scratch {
     /// cycle, and so does every forest bond on the forest path between its
     /// ends; the rest are bridges. Paths are walked with a union-find that
     /// jumps over bonds already covered, so the pass is near linear.
-    /// `false` (and `active` unusable) when a ring closure joins two trees
-    /// of the forest, which then does not span the graph.
+    /// Counts the cycle bonds per atom into `deg` (zero on entry) as it
+    /// marks them. `false` (and `active` and `deg` unusable) when a ring
+    /// closure joins two trees of the forest, which then does not span the
+    /// graph.
     fn cover_forest(&mut self, g: &Graph) -> bool {
-        let n = g.n;
-        self.order.clear();
-        self.low.clear();
-        // `order`: depth in the forest, `low`: forest root, then union-find.
-        for x in 0..n {
-            let e = g.tree_bond[x];
-            if e == NONE {
-                self.order.push(0);
-                self.low.push(x as u32);
-            } else {
-                let (a, b, _) = g.ends[e as usize];
-                let p = (a + b - x as u32) as usize;
-                self.order.push(self.order[p] + 1);
-                self.low.push(self.low[p]);
-            }
-        }
         self.active.clear();
         self.active.resize(g.ends.len(), false);
-        for (e, &(a, b, _)) in g.ends.iter().enumerate() {
-            if !g.ring_capable[e] || g.tree_bond[a.max(b) as usize] == e as u32 {
-                continue;
-            }
-            if self.low[a as usize] != self.low[b as usize] {
-                return false;
-            }
-        }
-        let (depth, up) = (&self.order, &mut self.frames_up);
+        let (up, deg) = (&mut self.frames_up, &mut self.deg);
         up.clear();
-        up.extend(0..n as u32);
+        up.extend(0..g.n as u32);
         let find = |up: &mut Vec<u32>, mut x: u32| {
             while up[x as usize] != x {
                 let next = up[up[x as usize] as usize];
@@ -561,20 +586,30 @@ impl Scratch {
             }
             x
         };
-        for (e, &(a, b, _)) in g.ends.iter().enumerate() {
-            if !g.ring_capable[e] || g.tree_bond[a.max(b) as usize] == e as u32 {
-                continue;
-            }
-            self.active[e] = true;
+        // Each bond is marked once: a closure is listed once, and a forest
+        // bond is jumped over by the union-find once marked.
+        for &e in &g.closures {
+            let (a, b, _) = g.ends[e as usize];
+            self.active[e as usize] = true;
+            deg[a as usize] += 1;
+            deg[b as usize] += 1;
             let (mut u, mut v) = (find(up, a), find(up, b));
+            // A forest parent is numbered below its child, so the higher of
+            // the two is no ancestor of the other and steps up: no depths
+            // needed. Reaching a root that way means two trees.
             while u != v {
-                if depth[u as usize] < depth[v as usize] {
+                if u < v {
                     std::mem::swap(&mut u, &mut v);
                 }
                 let t = g.tree_bond[u as usize];
+                if t == NONE {
+                    return false;
+                }
                 self.active[t as usize] = true;
                 let (x, y, _) = g.ends[t as usize];
                 let parent = x + y - u;
+                deg[x as usize] += 1;
+                deg[y as usize] += 1;
                 up[u as usize] = parent;
                 u = find(up, parent);
             }
