@@ -113,6 +113,12 @@ impl<'l, 'm> Session<'l, 'm> {
         }
     }
 
+    /// The molecule's search facts, for other searches over the same
+    /// molecule to share.
+    pub fn target(&self) -> &Target<'m> {
+        &self.target
+    }
+
     /// The atoms a substituent of `group` could be attached at: those
     /// where one of the group's patterns (or of the groups it names)
     /// matches the whole molecule with atom 0. A necessary condition only,

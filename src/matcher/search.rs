@@ -119,6 +119,8 @@ struct Workspace {
     cursor: Vec<u32>,
     seen: HashSet<Box<[u32]>, BuildHasherDefault<DefaultHasher>>,
     key: Vec<u32>,
+    /// Query atoms packed with their sort key, to fill domain rows in order.
+    rank: Vec<u64>,
 }
 
 /// Workspaces kept per thread; more are only needed by nested searches.
@@ -290,13 +292,21 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let words = t_n.div_ceil(64);
         self.words = words;
         ws.domain.resize(n * words, 0);
-        // Lowest degree first, so that a later atom with the same predicate
-        // key narrows an earlier row by degree instead of testing again.
+        // Atoms of rare elements first, so that a row left empty ends the
+        // search before the common ones are tested; then lowest degree
+        // first, so that a later atom with the same predicate key (and so
+        // the same elements) narrows an earlier row by degree instead of
+        // testing again.
         let degree = |q: usize| query.neighbors(q).len() as u32;
+        ws.rank.clear();
+        ws.rank.extend((0..n).map(|q| {
+            let atoms = u64::from(target.atoms_of(query.atom_elements(q)));
+            atoms << 48 | u64::from(degree(q)) << 24 | q as u64
+        }));
+        ws.rank.sort_unstable();
         ws.scratch.clear();
-        ws.scratch.extend(0..n as u32);
         ws.scratch
-            .sort_unstable_by_key(|&q| (degree(q as usize), q));
+            .extend(ws.rank.iter().map(|&r| (r & 0xff_ffff) as u32));
         for i in 0..n {
             let q = ws.scratch[i] as usize;
             let min_degree = degree(q);

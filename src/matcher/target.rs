@@ -94,7 +94,12 @@ pub struct Target<'m> {
     /// element and bond queries never ask.
     facts: OnceLock<Vec<AtomFacts>>,
     rings: OnceLock<RingFacts>,
+    /// Atom -> element, next to the adjacency: the first test of every
+    /// atom predicate reads it.
+    element: Vec<u8>,
     elements: u128,
+    /// (element bit position, atoms) for each element present.
+    per_element: Vec<(u8, u32)>,
 }
 
 impl<'m> Target<'m> {
@@ -104,6 +109,15 @@ impl<'m> Target<'m> {
             csr: Csr::of(mol),
             facts: OnceLock::new(),
             rings: OnceLock::new(),
+            element: mol.atoms().map(|a| a.element).collect(),
+            per_element: mol.atoms().fold(Vec::new(), |mut counts, a| {
+                let bit = super::element_bit(a.element).trailing_zeros() as u8;
+                match counts.iter_mut().find(|(b, _)| *b == bit) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((bit, 1)),
+                }
+                counts
+            }),
             elements: mol
                 .atoms()
                 .fold(0, |m, a| m | super::element_bit(a.element)),
@@ -121,7 +135,29 @@ impl<'m> Target<'m> {
     /// [`super::element_bit`] of atom `t`'s element.
     #[inline]
     pub fn element_bit(&self, t: usize) -> u128 {
-        super::element_bit(self.mol.atom(t).element)
+        super::element_bit(self.element[t])
+    }
+
+    /// How many atoms have an element of `mask` ([`super::element_bit`]s).
+    pub fn atoms_of(&self, mask: u128) -> u32 {
+        let present = mask & self.elements;
+        if present == self.elements {
+            return self.element.len() as u32;
+        }
+        // Most query atoms name one element: one lookup.
+        if present.is_power_of_two() {
+            let bit = present.trailing_zeros() as u8;
+            return self
+                .per_element
+                .iter()
+                .find(|&&(b, _)| b == bit)
+                .map_or(0, |&(_, n)| n);
+        }
+        self.per_element
+            .iter()
+            .filter(|&&(bit, _)| present >> bit & 1 == 1)
+            .map(|&(_, n)| n)
+            .sum()
     }
 
     /// The elements of the molecule, as a mask of [`super::element_bit`]s.

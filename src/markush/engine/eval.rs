@@ -14,7 +14,7 @@ use crate::groups::Session;
 use crate::markush::ast::{
     CenterForm, Choice, ClosureKind, Count, CountTerm, Formula, FragmentKind,
 };
-use crate::matcher::{MatchOptions, Target, DEFAULT_BUDGET};
+use crate::matcher::{MatchOptions, DEFAULT_BUDGET};
 use crate::mol::normalize::variants;
 use crate::mol::{element, Mol};
 use crate::smiles::fragment_smiles;
@@ -67,16 +67,18 @@ fn ionic_view(mol: &Mol) -> Option<Mol> {
 /// A molecule prepared for matching.
 struct View<'m> {
     mol: &'m Mol,
-    target: Target<'m>,
-    elements: Vec<u32>,
+    /// Atoms per atomic number (numbers past 127 share the last slot),
+    /// inline so that a view costs no allocation for it.
+    elements: [u16; 128],
     component: Vec<u32>,
 }
 
 impl<'m> View<'m> {
     fn new(mol: &'m Mol) -> View<'m> {
-        let mut elements = vec![0u32; 256];
+        let mut elements = [0u16; 128];
         for a in mol.atoms() {
-            elements[a.element as usize] += 1;
+            let slot = &mut elements[usize::from(a.element.min(127))];
+            *slot = slot.saturating_add(1);
         }
         let n = mol.atom_count();
         let mut component = vec![u32::MAX; n];
@@ -99,7 +101,6 @@ impl<'m> View<'m> {
         }
         View {
             mol,
-            target: Target::new(mol),
             elements,
             component,
         }
@@ -327,12 +328,12 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             }
         }
         let compiled = self.compiled;
-        let elements = &self.view.elements;
+        let view = self.view;
         let needs_met = |core: &CoreForm| {
             core.pattern
                 .needs
                 .iter()
-                .all(|&(z, n)| elements[z as usize] >= n)
+                .all(|&(z, n)| u32::from(view.elements[usize::from(z.min(127))]) >= n)
         };
         if !compiled.cores.iter().any(needs_met) {
             return Err(Fail::new(STAGE_CORE, "core not found"));
@@ -357,7 +358,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 max_matches: Some(MAX_MAPPINGS),
                 budget: DEFAULT_BUDGET,
             };
-            let mappings = match core.pattern.query.matches(&self.view.target, options) {
+            let mappings = match core.pattern.query.matches(self.session.target(), options) {
                 Ok(m) => m,
                 Err(_) => {
                     self.over_budget = true;
@@ -453,7 +454,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 match self.compiled.fragments.get(&(label.to_string(), i)) {
                     Some(p) => {
                         p.query
-                            .mark_first_atoms(&self.view.target, DEFAULT_BUDGET, &mut out)
+                            .mark_first_atoms(self.session.target(), DEFAULT_BUDGET, &mut out)
                     }
                     None => out.iter_mut().for_each(|o| *o = true),
                 }
@@ -1033,7 +1034,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
     /// the bond the template writes for `site`, if it is not.
     fn site_bond_fail(&self, site: &LabelSite, core: usize, n: usize) -> Option<Fail> {
         let written = site.bond.as_ref()?;
-        let target = &self.view.target;
+        let target = self.session.target();
         let bond = self.mol().bond_between(core, n)?;
         if crate::smarts::bond_satisfies(written, target, bond) {
             return None;
@@ -1441,7 +1442,10 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                         max_matches: Some(MAX_MAPPINGS),
                         budget: DEFAULT_BUDGET,
                     };
-                    let Ok(mappings) = pattern.query.matches_at(&self.view.target, 0, n, options)
+                    let Ok(mappings) =
+                        pattern
+                            .query
+                            .matches_at(self.session.target(), 0, n, options)
                     else {
                         self.over_budget = true;
                         continue;
