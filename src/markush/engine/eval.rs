@@ -338,7 +338,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         if !compiled.cores.iter().any(needs_met) {
             return Err(Fail::new(STAGE_CORE, "core not found"));
         }
-        if self.quick && self.screened_out(CHEAP) {
+        if self.quick && compiled.screen_first && self.screened_out(CHEAP) {
             return Err(Fail::new(
                 STAGE_CORE,
                 "a label the formula needs fits nowhere",
