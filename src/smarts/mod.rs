@@ -181,6 +181,11 @@ impl Smarts {
     /// again, so the alternatives of a group can share one `out`. A screen
     /// wants a superset, so past `budget` every atom is marked.
     pub fn mark_first_atoms(&self, target: &Target, budget: u64, out: &mut [bool]) {
+        // Salt and phosphorus forms of a group mostly end here, before any
+        // search is set up.
+        if self.elements.iter().any(|&m| m & target.elements() == 0) {
+            return;
+        }
         let shared = Budget::new(budget);
         let bound = Bound::new(self, target.atom_count(), &shared);
         match matcher::images_of(&bound, target, 0, out, budget) {
