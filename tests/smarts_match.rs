@@ -222,3 +222,26 @@ fn first_atoms_of_a_symmetric_pattern_are_found_once_each() {
     acid.mark_first_atoms(&target, 3, &mut out);
     assert!(out.iter().all(|&o| o));
 }
+
+#[test]
+fn a_bond_outside_any_molecule_is_tested_like_a_molecule_bond() {
+    use markush::mol::BondOrder;
+    use markush::smarts::bond_allows;
+    // The bond of `C/C`, `C=C` and `C@C`: an implicit hydrogen's plain single
+    // bond satisfies `/` (RDKit matches it as single or aromatic), not `=` or `@`.
+    let bond = |s: &str| Smarts::parse(s).unwrap().bond(0).expr.clone();
+    assert!(bond_allows(&bond("C/C"), BondOrder::Single, false, || {
+        false
+    }));
+    assert!(bond_allows(&bond("CC"), BondOrder::Single, false, || false));
+    assert!(!bond_allows(&bond("C=C"), BondOrder::Single, false, || {
+        false
+    }));
+    assert!(!bond_allows(&bond("C@C"), BondOrder::Single, false, || {
+        false
+    }));
+    assert!(bond_allows(&bond("C=C"), BondOrder::Double, false, || {
+        false
+    }));
+    assert!(!bond_allows(&bond("C=C"), BondOrder::Double, true, || true));
+}

@@ -238,28 +238,30 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         }
         let first = match self.root {
             Root::At(q, t) if q >= n || t >= t_n => return Ok(false),
-            Root::At(q, _) => Some(q),
             Root::Images(q) if q >= n => return Ok(false),
-            Root::Free | Root::Images(_) => {
-                // Each row costs one predicate call per target atom: charge
-                // them all up front so that no huge pair allocates first.
-                if (n as u64).saturating_mul(t_n as u64)
-                    > self.options.budget.saturating_sub(self.steps)
-                {
-                    self.steps = self.options.budget;
-                    return Err(BudgetExceeded);
-                }
-                match self.root {
-                    Root::Images(q) => Some(q),
-                    _ => None,
-                }
-            }
+            Root::At(q, _) | Root::Images(q) => Some(q),
+            Root::Free => None,
         };
+        let rooted = matches!(self.root, Root::At(..));
+        if !rooted {
+            // An element the molecule lacks rules the query out before any
+            // set-up.
+            if (0..n).any(|q| query.atom_elements(q) & target.elements() == 0) {
+                return Ok(false);
+            }
+            // Each row costs one predicate call per target atom: charge
+            // them all up front so that no huge pair allocates first.
+            if (n as u64).saturating_mul(t_n as u64)
+                > self.options.budget.saturating_sub(self.steps)
+            {
+                self.steps = self.options.budget;
+                return Err(BudgetExceeded);
+            }
+        }
         let mut ws = Workspace::take();
         ws.candidates.clear();
         ws.candidates.resize(n, 0);
         ws.domain.clear();
-        let rooted = matches!(self.root, Root::At(..));
         if !(rooted || self.fill_domain(&mut ws) && self.drop_skipped(&mut ws)) {
             ws.give_back();
             return Ok(false);
@@ -286,9 +288,6 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     fn fill_domain(&mut self, ws: &mut Workspace) -> bool {
         let (query, target) = (self.query, self.target);
         let (n, t_n) = (query.atom_count(), target.atom_count());
-        if (0..n).any(|q| query.atom_elements(q) & target.elements() == 0) {
-            return false;
-        }
         let words = t_n.div_ceil(64);
         self.words = words;
         ws.domain.resize(n * words, 0);

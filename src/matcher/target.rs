@@ -104,23 +104,23 @@ pub struct Target<'m> {
 
 impl<'m> Target<'m> {
     pub fn new(mol: &'m Mol) -> Self {
+        let element: Vec<u8> = mol.atoms().map(|a| a.element).collect();
+        let mut per_element: Vec<(u8, u32)> = Vec::new();
+        for &z in &element {
+            let bit = super::element_bit(z).trailing_zeros() as u8;
+            match per_element.iter_mut().find(|(b, _)| *b == bit) {
+                Some((_, n)) => *n += 1,
+                None => per_element.push((bit, 1)),
+            }
+        }
         Target {
             mol,
             csr: Csr::of(mol),
             facts: OnceLock::new(),
             rings: OnceLock::new(),
-            element: mol.atoms().map(|a| a.element).collect(),
-            per_element: mol.atoms().fold(Vec::new(), |mut counts, a| {
-                let bit = super::element_bit(a.element).trailing_zeros() as u8;
-                match counts.iter_mut().find(|(b, _)| *b == bit) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((bit, 1)),
-                }
-                counts
-            }),
-            elements: mol
-                .atoms()
-                .fold(0, |m, a| m | super::element_bit(a.element)),
+            elements: per_element.iter().fold(0, |m, &(bit, _)| m | 1 << bit),
+            element,
+            per_element,
         }
     }
 

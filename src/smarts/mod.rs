@@ -30,7 +30,7 @@ pub use parse::MAX_RECURSION;
 
 use crate::matcher::{self, BudgetExceeded, MatchOptions, Target, ANY_ELEMENT, DEFAULT_BUDGET};
 use crate::mol::{Chirality, Mol};
-pub use query::bond_satisfies;
+pub use query::{bond_allows, bond_satisfies};
 use query::{Bound, Budget};
 
 /// One query atom: its predicate, the atom map (`:n`, 0 when absent) and
@@ -181,9 +181,7 @@ impl Smarts {
     /// again, so the alternatives of a group can share one `out`. A screen
     /// wants a superset, so past `budget` every atom is marked.
     pub fn mark_first_atoms(&self, target: &Target, budget: u64, out: &mut [bool]) {
-        // Salt and phosphorus forms of a group mostly end here, before any
-        // search is set up.
-        if self.elements.iter().any(|&m| m & target.elements() == 0) {
+        if self.lacks_elements_of(target) {
             return;
         }
         let shared = Budget::new(budget);
@@ -196,6 +194,14 @@ impl Smarts {
             }
             _ => out.iter_mut().for_each(|o| *o = true),
         }
+    }
+
+    /// Whether some atom asks for elements the molecule does not have. The
+    /// matcher checks this too, but only once a bound query and a search
+    /// exist; the screens run most patterns on molecules that fail here,
+    /// so they ask first.
+    fn lacks_elements_of(&self, target: &Target) -> bool {
+        self.elements.iter().any(|&m| m & target.elements() == 0)
     }
 
     /// [`Smarts::matches`] with query atom `q` fixed on target atom `t`:
@@ -216,6 +222,9 @@ impl Smarts {
         anchor: Option<(usize, usize)>,
         options: MatchOptions,
     ) -> Result<Vec<Vec<u32>>, BudgetExceeded> {
+        if self.lacks_elements_of(target) {
+            return Ok(Vec::new());
+        }
         let budget = Budget::new(options.budget);
         let bound = Bound::new(self, target.atom_count(), &budget);
         let found: Result<Vec<_>, _> = match anchor {

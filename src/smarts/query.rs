@@ -33,20 +33,36 @@ impl Budget {
 
 /// Whether bond `t_bond` of `target` satisfies `expr`, each primitive with
 /// RDKit's meaning.
+#[inline]
 pub fn bond_satisfies(expr: &Expr<BondPrimitive>, target: &Target, t_bond: usize) -> bool {
-    use BondPrimitive as B;
     let bond = target.mol().bond(t_bond);
-    let plain = |order| bond.order == order && !bond.aromatic;
+    bond_allows(expr, bond.order, bond.aromatic, || {
+        target.is_ring_bond(t_bond)
+    })
+}
+
+/// Whether a bond of `order` (aromatic or not) satisfies `expr`; `ring`
+/// answers `@` when the expression asks. A bond that is not in a molecule
+/// yet, such as the single bond of an implicit hydrogen, can be tested so.
+#[inline]
+pub fn bond_allows(
+    expr: &Expr<BondPrimitive>,
+    order: BondOrder,
+    aromatic: bool,
+    ring: impl Fn() -> bool,
+) -> bool {
+    use BondPrimitive as B;
+    let plain = |o| order == o && !aromatic;
     expr.eval(|p| match p {
-        B::SingleOrAromatic | B::Up | B::Down => bond.aromatic || plain(BondOrder::Single),
+        B::SingleOrAromatic | B::Up | B::Down => aromatic || plain(BondOrder::Single),
         B::Any => true,
         B::Single => plain(BondOrder::Single),
         B::Double => plain(BondOrder::Double),
         B::Triple => plain(BondOrder::Triple),
         B::Quadruple => plain(BondOrder::Quadruple),
-        B::Aromatic => bond.aromatic,
-        B::Ring => target.is_ring_bond(t_bond),
-        B::Dative => bond.order == BondOrder::Dative,
+        B::Aromatic => aromatic,
+        B::Ring => ring(),
+        B::Dative => order == BondOrder::Dative,
     })
 }
 

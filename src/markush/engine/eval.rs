@@ -14,9 +14,9 @@ use crate::groups::Session;
 use crate::markush::ast::{
     CenterForm, Choice, ClosureKind, Count, CountTerm, Formula, FragmentKind,
 };
-use crate::matcher::{MatchOptions, DEFAULT_BUDGET};
+use crate::matcher::{element_bit, MatchOptions, Target, DEFAULT_BUDGET};
 use crate::mol::normalize::variants;
-use crate::mol::{element, Mol};
+use crate::mol::{element, BondOrder, Mol};
 use crate::smiles::fragment_smiles;
 
 /// Core mappings examined per concrete core.
@@ -67,19 +67,11 @@ fn ionic_view(mol: &Mol) -> Option<Mol> {
 /// A molecule prepared for matching.
 struct View<'m> {
     mol: &'m Mol,
-    /// Atoms per atomic number (numbers past 127 share the last slot),
-    /// inline so that a view costs no allocation for it.
-    elements: [u16; 128],
     component: Vec<u32>,
 }
 
 impl<'m> View<'m> {
     fn new(mol: &'m Mol) -> View<'m> {
-        let mut elements = [0u16; 128];
-        for a in mol.atoms() {
-            let slot = &mut elements[usize::from(a.element.min(127))];
-            *slot = slot.saturating_add(1);
-        }
         let n = mol.atom_count();
         let mut component = vec![u32::MAX; n];
         let mut next = 0;
@@ -99,11 +91,7 @@ impl<'m> View<'m> {
             }
             next += 1;
         }
-        View {
-            mol,
-            elements,
-            component,
-        }
+        View { mol, component }
     }
 }
 
@@ -328,14 +316,11 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
             }
         }
         let compiled = self.compiled;
-        let view = self.view;
-        let needs_met = |core: &CoreForm| {
-            core.pattern
-                .needs
-                .iter()
-                .all(|&(z, n)| u32::from(view.elements[usize::from(z.min(127))]) >= n)
-        };
-        if !compiled.cores.iter().any(needs_met) {
+        if !compiled
+            .cores
+            .iter()
+            .any(|core| needs_met(core, self.session.target()))
+        {
             return Err(Fail::new(STAGE_CORE, "core not found"));
         }
         if self.quick && compiled.screen_first && self.screened_out(CHEAP) {
@@ -350,7 +335,7 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         let linkers = &compiled.linkers;
         let mut found = vec![false; compiled.cores.len()];
         for (i, core) in compiled.cores.iter().enumerate() {
-            if !needs_met(core) || core.within.is_some_and(|b| !found[b]) {
+            if !needs_met(core, self.session.target()) || core.within.is_some_and(|b| !found[b]) {
                 continue;
             }
             let options = MatchOptions {
@@ -986,9 +971,8 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
                 None => {
                     // A hydrogen is bonded singly, which a written `=` rules out.
                     let single = || {
-                        use crate::smarts::BondPrimitive as B;
                         site.bond.as_ref().map_or(true, |b| {
-                            b.eval(|p| matches!(p, B::Single | B::SingleOrAromatic | B::Any))
+                            crate::smarts::bond_allows(b, BondOrder::Single, false, || false)
                         })
                     };
                     if (self.hydrogen_groups(&site.label).is_empty()
@@ -1041,9 +1025,16 @@ impl<'a, 'm> Eval<'a, '_, 'm> {
         }
         let b = self.mol().bond(bond);
         let order = if b.aromatic {
-            "an aromatic".to_string()
+            "an aromatic"
         } else {
-            format!("a {}", format!("{:?}", b.order).to_lowercase())
+            match b.order {
+                BondOrder::Zero => "a zero-order",
+                BondOrder::Single => "a single",
+                BondOrder::Double => "a double",
+                BondOrder::Triple => "a triple",
+                BondOrder::Quadruple => "a quadruple",
+                BondOrder::Dative => "a dative",
+            }
         };
         Some(Fail::new(
             STAGE_LABELS,
@@ -1706,6 +1697,14 @@ fn ring_ends(ctx: &Assign, chosen: &[Vec<Option<usize>>], c: usize) -> Vec<(Stri
         }
     }
     ends
+}
+
+/// Whether `target` has the atoms of every element `core` certainly needs.
+fn needs_met(core: &CoreForm, target: &Target) -> bool {
+    core.pattern
+        .needs
+        .iter()
+        .all(|&(z, n)| target.atoms_of(element_bit(z)) >= n)
 }
 
 /// How far a match's chain-end groups sit from the core: the atoms of its
