@@ -1,8 +1,7 @@
 //! A molecule used as a query: search for one molecule inside another.
 
-use super::target::Csr;
 use super::{Query, Target};
-use crate::mol::{BondOrder, Mol};
+use crate::mol::{Adjacency, BondOrder, Mol};
 
 #[derive(Clone, Copy, Debug)]
 struct QueryAtom {
@@ -37,7 +36,7 @@ struct QueryBond {
 pub struct MolQuery {
     atoms: Vec<QueryAtom>,
     bonds: Vec<QueryBond>,
-    csr: Csr,
+    adjacency: Adjacency,
 }
 
 impl MolQuery {
@@ -63,7 +62,7 @@ impl MolQuery {
         MolQuery {
             atoms,
             bonds,
-            csr: Csr::of(mol),
+            adjacency: mol.adjacency().clone(),
         }
     }
 }
@@ -74,7 +73,7 @@ impl Query for MolQuery {
     }
 
     fn neighbors(&self, q: usize) -> &[(u32, u32)] {
-        self.csr.neighbors(q)
+        self.adjacency.neighbors(q)
     }
 
     fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool {

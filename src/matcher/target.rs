@@ -4,69 +4,7 @@ use std::sync::OnceLock;
 
 use petgraph::visit::EdgeRef;
 
-use crate::mol::{BondOrder, Mol};
-
-/// Adjacency in compressed sparse rows: the neighbours of atom `i` are
-/// `pairs[offsets[i]..offsets[i + 1]]`, each `(neighbour, bond)`, in bond
-/// index order.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Csr {
-    offsets: Vec<u32>,
-    pairs: Vec<(u32, u32)>,
-}
-
-impl Csr {
-    pub(super) fn of(mol: &Mol) -> Csr {
-        let n = mol.atom_count();
-        let graph = mol.graph();
-        // offsets[i] counts up to the end of atom i's row, then each pair is
-        // placed by counting down, which leaves offsets[i] at the row's start.
-        let mut offsets = vec![0u32; n + 1];
-        for e in graph.edge_references() {
-            let (a, b) = (e.source().index(), e.target().index());
-            offsets[a] += 1;
-            offsets[b] += 1;
-        }
-        let mut total = 0;
-        for o in &mut offsets {
-            total += *o;
-            *o = total;
-        }
-        let mut pairs = vec![(0u32, 0u32); total as usize];
-        // Backwards, so that each row ends up in bond index order.
-        for e in graph.edge_references().rev() {
-            let (a, b, id) = (
-                e.source().index(),
-                e.target().index(),
-                e.id().index() as u32,
-            );
-            offsets[a] -= 1;
-            pairs[offsets[a] as usize] = (b as u32, id);
-            offsets[b] -= 1;
-            pairs[offsets[b] as usize] = (a as u32, id);
-        }
-        Csr { offsets, pairs }
-    }
-
-    #[inline]
-    pub(super) fn neighbors(&self, atom: usize) -> &[(u32, u32)] {
-        &self.pairs[self.offsets[atom] as usize..self.offsets[atom + 1] as usize]
-    }
-
-    #[inline]
-    pub(super) fn degree(&self, atom: usize) -> u32 {
-        self.offsets[atom + 1] - self.offsets[atom]
-    }
-
-    /// The bond between `a` and `b`, found by scanning `a`'s (short) list.
-    #[inline]
-    pub(super) fn bond_between(&self, a: usize, b: u32) -> Option<u32> {
-        self.neighbors(a)
-            .iter()
-            .find(|&&(n, _)| n == b)
-            .map(|&(_, bond)| bond)
-    }
-}
+use crate::mol::{Adjacency, BondOrder, Mol};
 
 #[derive(Clone, Copy, Debug, Default)]
 struct AtomFacts {
@@ -76,24 +14,14 @@ struct AtomFacts {
     bonded_valence: u32,
 }
 
-/// Ring facts, computed on the first ring question.
-#[derive(Clone, Debug)]
-struct RingFacts {
-    ring_count: Vec<u32>,
-    min_ring_size: Vec<u32>,
-    ring_bond_count: Vec<u32>,
-    ring_bond: Vec<bool>,
-}
-
 /// Per-molecule facts, computed once per molecule and shared by every query.
 #[derive(Debug)]
 pub struct Target<'m> {
     mol: &'m Mol,
-    csr: Csr,
+    adjacency: &'m Adjacency,
     /// Hydrogen and valence facts, computed on the first question: plain
     /// element and bond queries never ask.
     facts: OnceLock<Vec<AtomFacts>>,
-    rings: OnceLock<RingFacts>,
     /// Atom -> element, next to the adjacency: the first test of every
     /// atom predicate reads it.
     element: Vec<u8>,
@@ -115,9 +43,8 @@ impl<'m> Target<'m> {
         }
         Target {
             mol,
-            csr: Csr::of(mol),
+            adjacency: mol.adjacency(),
             facts: OnceLock::new(),
-            rings: OnceLock::new(),
             elements: per_element.iter().fold(0, |m, &(bit, _)| m | 1 << bit),
             element,
             per_element,
@@ -168,25 +95,30 @@ impl<'m> Target<'m> {
     /// (neighbour atom, bond index) pairs, CSR storage.
     #[inline]
     pub fn neighbors(&self, atom: usize) -> &[(u32, u32)] {
-        self.csr.neighbors(atom)
+        self.adjacency.neighbors(atom)
     }
 
     /// The bond between two atoms, if any.
     #[inline]
     pub fn bond_between(&self, a: usize, b: usize) -> Option<usize> {
-        self.csr.bond_between(a, b as u32).map(|bond| bond as usize)
+        self.adjacency.bond_between(a, b)
     }
 
     /// SMARTS `D`: explicit connections (hydrogen atoms included).
     #[inline]
     pub fn degree(&self, atom: usize) -> u32 {
-        self.csr.degree(atom)
+        self.adjacency.degree(atom)
     }
 
     /// SMARTS `H`: implicit and bracket hydrogens plus hydrogen-atom neighbours.
     #[inline]
     pub fn total_h(&self, atom: usize) -> u32 {
-        self.mol.atom(atom).total_h() as u32 + self.atom_facts()[atom].h_neighbors
+        let own = self.mol.atom(atom).total_h() as u32;
+        // Hydrogen atoms in the graph are rare: without any, no facts needed.
+        if self.elements & super::element_bit(1) == 0 {
+            return own;
+        }
+        own + self.atom_facts()[atom].h_neighbors
     }
 
     /// SMARTS `h`: the implicit hydrogen count.
@@ -209,23 +141,33 @@ impl<'m> Target<'m> {
     }
 
     /// SMARTS `R<n>`: rings of `mol.rings().rings()` containing the atom.
+    // The four ring questions stay out of line: inlined, they grow the atom
+    // predicate past what the compiler inlines into the search loop.
+    #[inline(never)]
     pub fn ring_count(&self, atom: usize) -> u32 {
-        self.ring_facts().ring_count[atom]
+        self.mol.rings().atom_ring_count(atom) as u32
     }
 
     /// SMARTS `r<n>`: size of the smallest ring containing the atom, 0 if none.
+    #[inline(never)]
     pub fn min_ring_size(&self, atom: usize) -> u32 {
-        self.ring_facts().min_ring_size[atom]
+        self.mol.rings().atom_min_ring_size(atom).unwrap_or(0) as u32
     }
 
     /// SMARTS `x<n>`: ring bonds at the atom.
+    #[inline(never)]
     pub fn ring_bond_count(&self, atom: usize) -> u32 {
-        self.ring_facts().ring_bond_count[atom]
+        let rings = self.mol.rings();
+        self.neighbors(atom)
+            .iter()
+            .filter(|&&(_, bond)| rings.is_ring_bond(bond as usize))
+            .count() as u32
     }
 
     /// SMARTS `@`: the bond lies in a ring.
+    #[inline(never)]
     pub fn is_ring_bond(&self, bond: usize) -> bool {
-        self.ring_facts().ring_bond[bond]
+        self.mol.rings().is_ring_bond(bond)
     }
 
     fn atom_facts(&self) -> &[AtomFacts] {
@@ -245,65 +187,5 @@ impl<'m> Target<'m> {
             }
             facts
         })
-    }
-
-    fn ring_facts(&self) -> &RingFacts {
-        self.rings.get_or_init(|| {
-            let n = self.atom_count();
-            let mut facts = RingFacts {
-                ring_count: vec![0; n],
-                min_ring_size: vec![0; n],
-                ring_bond_count: vec![0; n],
-                ring_bond: vec![false; self.mol.bond_count()],
-            };
-            for ring in self.mol.rings().rings() {
-                let size = ring.len() as u32;
-                for (k, &a) in ring.iter().enumerate() {
-                    let a = a as usize;
-                    facts.ring_count[a] += 1;
-                    if facts.min_ring_size[a] == 0 || size < facts.min_ring_size[a] {
-                        facts.min_ring_size[a] = size;
-                    }
-                    let next = ring[(k + 1) % ring.len()];
-                    if let Some(bond) = self.csr.bond_between(a, next) {
-                        facts.ring_bond[bond as usize] = true;
-                    }
-                }
-            }
-            for a in 0..n {
-                facts.ring_bond_count[a] = self
-                    .neighbors(a)
-                    .iter()
-                    .filter(|&&(_, bond)| facts.ring_bond[bond as usize])
-                    .count() as u32;
-            }
-            facts
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::smiles::parse;
-
-    #[test]
-    fn csr_rows_list_every_bond_in_bond_order() {
-        let mol = parse("CC(C)(O)C1CC1").unwrap();
-        let csr = Csr::of(&mol);
-        for a in 0..mol.atom_count() {
-            let mut expected: Vec<(u32, u32)> = mol
-                .neighbors(a)
-                .map(|(n, b)| (n as u32, b as u32))
-                .collect();
-            expected.sort_by_key(|&(_, b)| b);
-            assert_eq!(csr.neighbors(a), expected.as_slice(), "atom {a}");
-            assert_eq!(csr.degree(a) as usize, mol.degree(a));
-        }
-        assert_eq!(
-            csr.bond_between(4, 6),
-            mol.bond_between(4, 6).map(|b| b as u32)
-        );
-        assert_eq!(csr.bond_between(0, 6), None);
     }
 }

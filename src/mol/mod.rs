@@ -12,6 +12,7 @@
 //! assert_eq!(mol.atom(6).total_h(), 1);
 //! ```
 
+mod adjacency;
 pub mod aromaticity;
 mod cleanup;
 pub mod element;
@@ -23,7 +24,9 @@ mod valence;
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
+use std::sync::OnceLock;
 
+pub use adjacency::Adjacency;
 pub use cleanup::clean_up;
 pub(crate) use cleanup::clean_up_with;
 pub use rings::RingInfo;
@@ -159,6 +162,8 @@ pub struct Mol {
     graph: UnGraph<Atom, Bond, u32>,
     rings: RingInfo,
     stereo: Vec<StereoCenter>,
+    /// Built on first use, dropped when an atom or bond is added.
+    adjacency: OnceLock<Adjacency>,
 }
 
 impl Mol {
@@ -174,11 +179,13 @@ impl Mol {
     }
 
     pub fn add_atom(&mut self, atom: Atom) -> usize {
+        self.adjacency.take();
         self.graph.add_node(atom).index()
     }
 
     /// Adds a bond from `a` to `b` (for a dative bond, `a` is the donor).
     pub fn add_bond(&mut self, a: usize, b: usize, bond: Bond) -> usize {
+        self.adjacency.take();
         self.graph
             .add_edge(NodeIndex::new(a), NodeIndex::new(b), bond)
             .index()
@@ -224,7 +231,9 @@ impl Mol {
 
     /// Every bond as `(first atom, second atom, bond)`, in bond index order;
     /// one sequential pass, cheaper than looking bonds up one by one.
-    pub fn bonds(&self) -> impl ExactSizeIterator<Item = (usize, usize, &Bond)> + '_ {
+    pub fn bonds(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (usize, usize, &Bond)> + ExactSizeIterator + '_ {
         self.graph
             .raw_edges()
             .iter()
@@ -284,6 +293,13 @@ impl Mol {
                 }
             })
             .sum()
+    }
+
+    /// The bonds of every atom as one compact table, built on the first
+    /// call and kept until the next atom or bond is added. Rows list bonds in
+    /// index order (unlike [`Mol::neighbors`], which follows petgraph).
+    pub fn adjacency(&self) -> &Adjacency {
+        self.adjacency.get_or_init(|| Adjacency::of(self))
     }
 
     /// The underlying petgraph graph, for algorithms that want it.

@@ -10,7 +10,7 @@ use crate::matcher::{element_bit, ANY_ELEMENT};
 use crate::mol::Chirality;
 
 /// A primitive, possibly negated (`!` repeated collapses to its parity).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Literal<P> {
     pub negated: bool,
     pub primitive: P,
@@ -18,7 +18,7 @@ pub struct Literal<P> {
 
 /// `low[i]` are the `;` conjuncts, `low[i][j]` the `,` alternatives,
 /// `low[i][j][k]` the `&` literals.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Expr<P> {
     pub low: Vec<Vec<Vec<Literal<P>>>>,
 }
@@ -98,7 +98,7 @@ impl Expr<AtomPrimitive> {
 }
 
 /// An inclusive range of counts; `{2-}` is `2..=u32::MAX`, `{-3}` is `0..=3`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Range {
     pub min: u32,
     pub max: u32,
@@ -118,7 +118,7 @@ impl Range {
 }
 
 /// Atom primitives, with RDKit's meaning for each.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AtomPrimitive {
     /// `*`
     Any,

@@ -28,6 +28,8 @@ pub use error::SmartsError;
 pub use expr::{AtomPrimitive, BondPrimitive, Expr, Literal, Range};
 pub use parse::MAX_RECURSION;
 
+use std::collections::HashMap;
+
 use crate::matcher::{self, BudgetExceeded, MatchOptions, Target, ANY_ELEMENT, DEFAULT_BUDGET};
 use crate::mol::{Chirality, Mol};
 pub use query::{bond_allows, bond_satisfies};
@@ -59,8 +61,22 @@ pub struct Smarts {
     adjacency: Vec<(u32, u32)>,
     /// The `$(...)` subpatterns that [`AtomPrimitive::Recursive`] points to.
     recursive: Vec<Smarts>,
-    /// Atom `i` -> [`Expr::elements`] of its expression.
-    elements: Vec<u128>,
+    /// Atom `i` -> what a search needs to know of its expression.
+    facts: Vec<AtomFacts>,
+}
+
+/// Facts of one query atom's expression, worked out once per pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct AtomFacts {
+    /// [`Expr::elements`] of the expression.
+    elements: u128,
+    /// The first atom with the same expression, so that a search tests
+    /// each distinct predicate once per target atom.
+    key: u32,
+    /// `Some(aromatic)` when the whole expression is one organic element
+    /// symbol (`C`, `c`, `N`): the element mask has then decided all but
+    /// the aromaticity.
+    plain: Option<bool>,
 }
 
 impl Smarts {
@@ -90,12 +106,21 @@ impl Smarts {
         let root_elements = |i: u32| {
             recursive
                 .get(i as usize)
-                .and_then(|sub: &Smarts| sub.elements.first().copied())
+                .and_then(|sub: &Smarts| sub.facts.first().map(|f| f.elements))
                 .unwrap_or(ANY_ELEMENT)
         };
-        let elements = atoms
+        let mut first = HashMap::with_capacity(atoms.len());
+        let facts = atoms
             .iter()
-            .map(|a| a.expr.elements(root_elements))
+            .enumerate()
+            .map(|(i, a)| AtomFacts {
+                elements: a.expr.elements(root_elements),
+                key: *first.entry(&a.expr).or_insert(i as u32),
+                plain: match a.expr.as_single() {
+                    Some(AtomPrimitive::Element { aromatic, .. }) => Some(*aromatic),
+                    _ => None,
+                },
+            })
             .collect();
         Smarts {
             atoms,
@@ -103,7 +128,7 @@ impl Smarts {
             offsets,
             adjacency,
             recursive,
-            elements,
+            facts,
         }
     }
 
@@ -148,7 +173,7 @@ impl Smarts {
 
     /// The elements query atom `i` can match, as [`Expr::elements`] gives them.
     pub fn atom_elements(&self, i: usize) -> u128 {
-        self.elements[i]
+        self.facts[i].elements
     }
 
     pub fn bond(&self, e: usize) -> &QueryBond {
@@ -201,7 +226,9 @@ impl Smarts {
     /// exist; the screens run most patterns on molecules that fail here,
     /// so they ask first.
     fn lacks_elements_of(&self, target: &Target) -> bool {
-        self.elements.iter().any(|&m| m & target.elements() == 0)
+        self.facts
+            .iter()
+            .any(|f| f.elements & target.elements() == 0)
     }
 
     /// [`Smarts::matches`] with query atom `q` fixed on target atom `t`:

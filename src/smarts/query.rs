@@ -184,14 +184,24 @@ impl Query for Bound<'_> {
     }
 
     fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool {
-        self.smarts.elements[q] & target.element_bit(t) != 0
-            && self.smarts.atoms[q]
+        let facts = &self.smarts.facts[q];
+        if facts.elements & target.element_bit(t) == 0 {
+            return false;
+        }
+        match facts.plain {
+            Some(aromatic) => target.mol().atom(t).aromatic == aromatic,
+            None => self.smarts.atoms[q]
                 .expr
-                .eval(|p| self.primitive(target, p, t))
+                .eval(|p| self.primitive(target, p, t)),
+        }
     }
 
     fn atom_elements(&self, q: usize) -> u128 {
-        self.smarts.elements[q]
+        self.smarts.facts[q].elements
+    }
+
+    fn atom_key(&self, q: usize) -> Option<u64> {
+        Some(u64::from(self.smarts.facts[q].key))
     }
 
     fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool {

@@ -1,0 +1,96 @@
+//! Compact adjacency (compressed sparse rows), built once per molecule and
+//! shared by everything that walks the graph many times: ring perception,
+//! aromaticity and the matcher. petgraph keeps each atom's bonds as a linked
+//! list, which costs a dependent load per neighbour; a row here is one slice.
+
+use super::Mol;
+
+/// The neighbours of atom `i` are `pairs[offsets[i]..offsets[i + 1]]`, each
+/// `(neighbour, bond)`, in bond index order.
+///
+/// ```
+/// let mol = markush::smiles::parse("CC(C)O").unwrap();
+/// let adj = mol.adjacency();
+/// assert_eq!(adj.neighbors(1), &[(0, 0), (2, 1), (3, 2)]);
+/// assert_eq!(adj.degree(3), 1);
+/// assert_eq!(adj.bond_between(1, 3), Some(2));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Adjacency {
+    offsets: Vec<u32>,
+    pairs: Vec<(u32, u32)>,
+}
+
+impl Adjacency {
+    pub(super) fn of(mol: &Mol) -> Adjacency {
+        let n = mol.atom_count();
+        // offsets[i] counts up to the end of atom i's row, then each pair is
+        // placed by counting down, which leaves offsets[i] at the row's start.
+        let mut offsets = vec![0u32; n + 1];
+        for (a, b, _) in mol.bonds() {
+            offsets[a] += 1;
+            offsets[b] += 1;
+        }
+        let mut total = 0;
+        for o in &mut offsets {
+            total += *o;
+            *o = total;
+        }
+        let mut pairs = vec![(0u32, 0u32); total as usize];
+        // Backwards, so that each row ends up in bond index order.
+        for (e, (a, b, _)) in mol.bonds().enumerate().rev() {
+            offsets[a] -= 1;
+            pairs[offsets[a] as usize] = (b as u32, e as u32);
+            offsets[b] -= 1;
+            pairs[offsets[b] as usize] = (a as u32, e as u32);
+        }
+        Adjacency { offsets, pairs }
+    }
+
+    /// `(neighbour, bond)` pairs of `atom`, in bond index order.
+    #[inline]
+    pub fn neighbors(&self, atom: usize) -> &[(u32, u32)] {
+        &self.pairs[self.offsets[atom] as usize..self.offsets[atom + 1] as usize]
+    }
+
+    /// Explicit connections of `atom` (hydrogen atoms included).
+    #[inline]
+    pub fn degree(&self, atom: usize) -> u32 {
+        self.offsets[atom + 1] - self.offsets[atom]
+    }
+
+    /// The bond between `a` and `b`, found by scanning `a`'s (short) row.
+    #[inline]
+    pub fn bond_between(&self, a: usize, b: usize) -> Option<usize> {
+        self.neighbors(a)
+            .iter()
+            .find(|&&(n, _)| n as usize == b)
+            .map(|&(_, bond)| bond as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::smiles::parse;
+
+    #[test]
+    fn rows_list_every_bond_in_bond_order() {
+        let mut mol = parse("CC(C)(O)C1CC1").unwrap();
+        let adj = mol.adjacency().clone();
+        for a in 0..mol.atom_count() {
+            let mut expected: Vec<(u32, u32)> = mol
+                .neighbors(a)
+                .map(|(n, b)| (n as u32, b as u32))
+                .collect();
+            expected.sort_by_key(|&(_, b)| b);
+            assert_eq!(adj.neighbors(a), expected.as_slice(), "atom {a}");
+            assert_eq!(adj.degree(a) as usize, mol.degree(a));
+        }
+        assert_eq!(adj.bond_between(4, 6), mol.bond_between(4, 6));
+        assert_eq!(adj.bond_between(0, 6), None);
+        // A new bond must show up: the cached table is dropped on change.
+        let e = mol.add_bond(0, 6, crate::mol::Bond::default());
+        assert_eq!(mol.adjacency().bond_between(6, 0), Some(e));
+        assert_eq!(mol.adjacency().degree(0), 2);
+    }
+}
