@@ -585,6 +585,7 @@ impl<'a, 'w> Reader<'a, 'w> {
 
     /// Adds the bond `a`-`b` as written (`spec`, or nothing), keeping the
     /// bond valences and the list of aromatic bonds up to date.
+    #[inline(always)]
     fn add_bond(&mut self, a: u32, b: u32, spec: Option<BondSpec>) {
         let (both_aromatic, aromatic_star) = self.pair_kind(a, b);
         let unwritten = spec.is_none();
