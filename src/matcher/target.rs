@@ -26,26 +26,25 @@ pub struct Target<'m> {
     /// atom predicate reads it.
     element: Vec<u8>,
     elements: u128,
-    /// (element bit position, atoms) for each element present.
-    per_element: Vec<(u8, u32)>,
+    /// Atoms per element bit position.
+    per_element: [u32; 128],
 }
 
 impl<'m> Target<'m> {
     pub fn new(mol: &'m Mol) -> Self {
         let element: Vec<u8> = mol.atoms().map(|a| a.element).collect();
-        let mut per_element: Vec<(u8, u32)> = Vec::new();
+        let mut per_element = [0u32; 128];
+        let mut elements = 0;
         for &z in &element {
-            let bit = super::element_bit(z).trailing_zeros() as u8;
-            match per_element.iter_mut().find(|(b, _)| *b == bit) {
-                Some((_, n)) => *n += 1,
-                None => per_element.push((bit, 1)),
-            }
+            let bit = super::element_bit(z);
+            per_element[bit.trailing_zeros() as usize] += 1;
+            elements |= bit;
         }
         Target {
             mol,
             adjacency: mol.adjacency(),
             facts: OnceLock::new(),
-            elements: per_element.iter().fold(0, |m, &(bit, _)| m | 1 << bit),
+            elements,
             element,
             per_element,
         }
@@ -67,24 +66,16 @@ impl<'m> Target<'m> {
 
     /// How many atoms have an element of `mask` ([`super::element_bit`]s).
     pub fn atoms_of(&self, mask: u128) -> u32 {
-        let present = mask & self.elements;
+        let mut present = mask & self.elements;
         if present == self.elements {
             return self.element.len() as u32;
         }
-        // Most query atoms name one element: one lookup.
-        if present.is_power_of_two() {
-            let bit = present.trailing_zeros() as u8;
-            return self
-                .per_element
-                .iter()
-                .find(|&&(b, _)| b == bit)
-                .map_or(0, |&(_, n)| n);
+        let mut atoms = 0;
+        while present != 0 {
+            atoms += self.per_element[present.trailing_zeros() as usize];
+            present &= present - 1;
         }
-        self.per_element
-            .iter()
-            .filter(|&&(bit, _)| present >> bit & 1 == 1)
-            .map(|&(_, n)| n)
-            .sum()
+        atoms
     }
 
     /// The elements of the molecule, as a mask of [`super::element_bit`]s.

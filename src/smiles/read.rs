@@ -532,6 +532,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         Ok((atom, chirality != Chirality::None && explicit_h > 0))
     }
 
+    #[inline(always)]
     fn add_atom(&mut self, atom: Atom, chiral_h: bool) {
         let chiral = atom.chirality != Chirality::None;
         let flags = if atom.aromatic {
