@@ -60,15 +60,18 @@ impl Plan {
         for d in 0..n {
             let next = match first {
                 Some(q) if d == 0 => q,
+                // One packed key per atom (the lowest index wins ties, as
+                // with a first-minimum search over the three criteria).
                 _ => (0..n)
                     .filter(|&q| depth_of[q] == NONE)
-                    .min_by_key(|&q| {
-                        (
-                            std::cmp::Reverse(placed_neighbors[q]),
-                            candidates[q],
-                            std::cmp::Reverse(self.degree[q]),
-                        )
+                    .map(|q| {
+                        u128::from(!placed_neighbors[q]) << 96
+                            | u128::from(candidates[q]) << 64
+                            | u128::from(!self.degree[q]) << 32
+                            | q as u128
                     })
+                    .min()
+                    .map(|key| key as u32 as usize)
                     .expect("an unplaced atom remains"),
             };
             depth_of[next] = d as u32;
@@ -333,8 +336,14 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             } else {
                 self.steps += t_n as u64;
                 let row = &mut ws.domain[q * words..(q + 1) * words];
+                // The element test first, inline: most atoms fail it, and
+                // it spares them a predicate call.
+                let elements = query.atom_elements(q);
                 for t in 0..t_n {
-                    if target.degree(t) >= min_degree && query.atom_matches(target, q, t) {
+                    if target.element_bit(t) & elements != 0
+                        && target.degree(t) >= min_degree
+                        && query.atom_matches(target, q, t)
+                    {
                         row[t / 64] |= 1 << (t % 64);
                         count += 1;
                     }

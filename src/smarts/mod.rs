@@ -57,12 +57,16 @@ pub struct Smarts {
     atoms: Vec<QueryAtom>,
     bonds: Vec<QueryBond>,
     /// Neighbours of atom `i` are `adjacency[offsets[i]..offsets[i + 1]]`.
-    offsets: Vec<u32>,
-    adjacency: Vec<(u32, u32)>,
+    offsets: Box<[u32]>,
+    adjacency: Box<[(u32, u32)]>,
     /// The `$(...)` subpatterns that [`AtomPrimitive::Recursive`] points to.
     recursive: Vec<Smarts>,
     /// Atom `i` -> what a search needs to know of its expression.
-    facts: Vec<AtomFacts>,
+    facts: Box<[AtomFacts]>,
+    /// Bond `e` -> its primitive when the expression is exactly one,
+    /// un-negated (nearly every bond written): tested without the
+    /// expression walk.
+    bond_plain: Box<[Option<BondPrimitive>]>,
 }
 
 /// Facts of one query atom's expression, worked out once per pattern.
@@ -122,13 +126,15 @@ impl Smarts {
                 },
             })
             .collect();
+        let bond_plain = bonds.iter().map(|b| b.expr.as_single().copied()).collect();
         Smarts {
             atoms,
             bonds,
-            offsets,
-            adjacency,
+            offsets: offsets.into(),
+            adjacency: adjacency.into(),
             recursive,
             facts,
+            bond_plain,
         }
     }
 

@@ -51,9 +51,20 @@ pub fn bond_allows(
     aromatic: bool,
     ring: impl Fn() -> bool,
 ) -> bool {
+    expr.eval(|&p| primitive_allows(p, order, aromatic, &ring))
+}
+
+/// [`bond_allows`] for one primitive.
+#[inline]
+pub(super) fn primitive_allows(
+    p: BondPrimitive,
+    order: BondOrder,
+    aromatic: bool,
+    ring: impl Fn() -> bool,
+) -> bool {
     use BondPrimitive as B;
     let plain = |o| order == o && !aromatic;
-    expr.eval(|p| match p {
+    match p {
         B::SingleOrAromatic | B::Up | B::Down => aromatic || plain(BondOrder::Single),
         B::Any => true,
         B::Single => plain(BondOrder::Single),
@@ -63,7 +74,7 @@ pub fn bond_allows(
         B::Aromatic => aromatic,
         B::Ring => ring(),
         B::Dative => order == BondOrder::Dative,
-    })
+    }
 }
 
 const UNKNOWN: u8 = 0;
@@ -205,6 +216,12 @@ impl Query for Bound<'_> {
     }
 
     fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool {
-        bond_satisfies(&self.smarts.bonds[q_bond].expr, target, t_bond)
+        match self.smarts.bond_plain[q_bond] {
+            Some(p) => {
+                let bond = target.mol().bond(t_bond);
+                primitive_allows(p, bond.order, bond.aromatic, || target.is_ring_bond(t_bond))
+            }
+            None => bond_satisfies(&self.smarts.bonds[q_bond].expr, target, t_bond),
+        }
     }
 }
