@@ -22,13 +22,10 @@ pub fn clean_up(mol: &mut Mol) {
 /// [`clean_up`] with the bond valences of every atom already known; keeps
 /// `shown` in step with the bonds it lowers.
 pub(crate) fn clean_up_with(mol: &mut Mol, shown: &mut [u32]) {
-    for i in 0..mol.atom_count() {
-        let atom = mol.atom(i);
-        if atom.charge != 0 || !matches!(atom.element, 7 | 17 | 35 | 53) {
-            continue;
-        }
-        let valence = shown[i] + atom.explicit_h as u32;
-        match (atom.element, valence) {
+    let mut from = 0;
+    while let Some((i, valence)) = next_candidate(mol, shown, from) {
+        from = i + 1;
+        match (mol.atom(i).element, valence) {
             (7, 5) => {
                 if let Some((o, e)) = partner(mol, i, 8, BondOrder::Double) {
                     separate(mol, shown, i, o, e, BondOrder::Single, 1);
@@ -52,6 +49,25 @@ pub(crate) fn clean_up_with(mol: &mut Mol, shown: &mut [u32]) {
             _ => {}
         }
     }
+}
+
+/// The next neutral N, Cl, Br or I from atom `from` on that shows a
+/// hypervalent valence, with that valence. One sequential pass over the
+/// atoms: nearly every molecule has none.
+fn next_candidate(mol: &Mol, shown: &[u32], from: usize) -> Option<(usize, u32)> {
+    mol.atoms()
+        .zip(shown)
+        .enumerate()
+        .skip(from)
+        .find_map(|(i, (atom, &shown))| {
+            let valence = shown + atom.explicit_h as u32;
+            let hypervalent = match atom.element {
+                7 => valence == 5,
+                17 | 35 | 53 => valence == 7,
+                _ => false,
+            };
+            (hypervalent && atom.charge == 0).then_some((i, valence))
+        })
 }
 
 /// A neutral terminal neighbour of the given element joined by `order`.

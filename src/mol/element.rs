@@ -51,6 +51,52 @@ static VALENCES: [&[u8]; 256] = {
     table
 };
 
+/// Hydrogens a neutral atom of element `z` takes when its bonds show
+/// `shown` (below [`SHOWN_TABULATED`]): the lowest allowed valence at or
+/// above `shown`, minus `shown`. Tabulated because the reader asks for
+/// every atom it reads.
+#[inline]
+pub(crate) fn neutral_implicit_h(z: u8, shown: u32) -> u8 {
+    if shown < SHOWN_TABULATED as u32 {
+        return NEUTRAL_H[z as usize][shown as usize];
+    }
+    lowest_fill(allowed_valences(z), shown)
+}
+
+const SHOWN_TABULATED: usize = 8;
+
+static NEUTRAL_H: [[u8; SHOWN_TABULATED]; 256] = {
+    let mut table = [[0u8; SHOWN_TABULATED]; 256];
+    let mut z = 0;
+    while z < 256 {
+        let valences = valences_of(z as u8);
+        let mut shown = 0;
+        while shown < SHOWN_TABULATED {
+            let mut k = 0;
+            while k < valences.len() {
+                if valences[k] as usize >= shown {
+                    table[z][shown] = valences[k] - shown as u8;
+                    break;
+                }
+                k += 1;
+            }
+            shown += 1;
+        }
+        z += 1;
+    }
+    table
+};
+
+/// The lowest valence of `valences` at or above `shown`, minus `shown`;
+/// 0 when none is.
+pub(crate) fn lowest_fill(valences: &[u8], shown: u32) -> u8 {
+    valences
+        .iter()
+        .map(|&v| v as u32)
+        .find(|&v| v >= shown)
+        .map_or(0, |v| (v - shown).min(u8::MAX as u32) as u8)
+}
+
 const fn valences_of(atomic_number: u8) -> &'static [u8] {
     match atomic_number {
         1 => &[1],

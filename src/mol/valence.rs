@@ -34,12 +34,13 @@ pub(crate) fn assign_implicit_hydrogens_with(mol: &mut Mol, shown: &[u32]) {
         if atom.bracket || atom.element == 0 {
             continue;
         }
-        // Written atoms are neutral, but clean-up may have charged them.
-        let h = element::allowed_valences_charged(atom.element, atom.charge)
-            .iter()
-            .map(|&v| v as u32)
-            .find(|&v| v >= shown)
-            .map_or(0, |v| v - shown);
-        atom.implicit_h = h.min(u8::MAX as u32) as u8;
+        atom.implicit_h = if atom.charge == 0 {
+            element::neutral_implicit_h(atom.element, shown)
+        } else {
+            element::lowest_fill(
+                element::allowed_valences_charged(atom.element, atom.charge),
+                shown,
+            )
+        };
     }
 }
