@@ -433,6 +433,14 @@ impl Graph {
         &self.adj[self.start[a as usize] as usize..self.start[a as usize + 1] as usize]
     }
 
+    /// Neighbours of `a` by bonds still marked in `active`.
+    fn live_neighbors<'a>(&'a self, active: &'a [bool], a: u32) -> impl Iterator<Item = u32> + 'a {
+        self.neighbors(a)
+            .iter()
+            .filter(move |&&(_, e)| active[e as usize])
+            .map(|&(b, _)| b)
+    }
+
     fn bond_between(&self, a: u32, b: u32) -> u32 {
         self.neighbors(a)
             .iter()
@@ -518,6 +526,8 @@ struct Scratch {
     seen: Vec<bool>,
     stack: Vec<u32>,
     atoms: Vec<u32>,
+    /// Scratch for `two_rings`.
+    atoms_two: Vec<u32>,
     store: RingStore,
     /// Whether the buffers below are sized and cleared for this molecule;
     /// only fused systems need them.
@@ -813,8 +823,12 @@ impl<'g> Finder<'g> {
                     }
                 }
             }
-            atoms.sort_unstable();
             let expected = bond_ends / 2 + 1 - atoms.len();
+            // Most fused systems of drug-like molecules are two rings.
+            if expected == 2 && self.two_rings(&atoms) {
+                continue;
+            }
+            atoms.sort_unstable();
             if self.component(&atoms, expected).is_none() {
                 self.s.atoms = atoms;
                 return None;
@@ -860,6 +874,97 @@ impl<'g> Finder<'g> {
             s.seen[a as usize] = true;
         }
         s.store.close();
+        true
+    }
+
+    /// A ring system of cycle rank 2 (its atoms all have two live bonds but
+    /// one with four, or two with three) whose rings share one atom or one
+    /// bond: stores its two rings as the search would find them, and `true`.
+    /// `false` for a bridged system (no bond between the two branch atoms),
+    /// where ties between paths leave the search's answer to the search.
+    ///
+    /// The search takes the lowest atom off each ring's chain of two-bond
+    /// atoms, in atom order, and finds from it the one smallest ring through
+    /// it: its own ring, as every other ring through it is longer. That ring
+    /// comes out of the breadth-first search starting at the lowest atom and
+    /// heading to its first live neighbour if the ring is odd (the two arms
+    /// meet at a bond, seen from the first arm's end) and to the second if
+    /// it is even (the far atom joins the first arm and is met from the
+    /// second).
+    fn two_rings(&mut self, atoms: &[u32]) -> bool {
+        let (g, s) = (self.g, &mut *self.s);
+        let mut branch = [NONE; 2];
+        let mut k = 0;
+        for &a in atoms {
+            if s.deg[a as usize] != 2 {
+                if k == 2 {
+                    return false;
+                }
+                branch[k] = a;
+                k += 1;
+            }
+        }
+        let active = &s.active;
+        let live = |a: u32| g.live_neighbors(active, a);
+        let (x, y) = match k {
+            1 => (branch[0], branch[0]),
+            _ if live(branch[0]).any(|b| b == branch[1]) => (branch[0], branch[1]),
+            _ => return false,
+        };
+        // Each ring in cyclic order from `x`, back to back, and the lowest
+        // atom off the branch atoms with its position.
+        let ring = &mut s.atoms_two;
+        ring.clear();
+        let mut ends = [(0usize, 0usize, NONE, 0usize); 2];
+        let mut r = 0;
+        for first in live(x) {
+            // Spiro: the walk out by one bond comes back by another.
+            if first == y || (r == 1 && ring.last() == Some(&first)) {
+                continue;
+            }
+            let base = ring.len();
+            ring.push(x);
+            let (mut prev, mut cur) = (x, first);
+            let (mut low, mut at) = (NONE, 0);
+            while cur != y {
+                if cur < low {
+                    (low, at) = (cur, ring.len() - base);
+                }
+                ring.push(cur);
+                let next = live(cur).find(|&b| b != prev);
+                let Some(next) = next else {
+                    return false;
+                };
+                (prev, cur) = (cur, next);
+            }
+            if x != y {
+                ring.push(y);
+            }
+            ends[r] = (base, ring.len(), low, at);
+            r += 1;
+            if r == 2 {
+                break;
+            }
+        }
+        if r < 2 {
+            return false;
+        }
+        if ends[1].2 < ends[0].2 {
+            ends.swap(0, 1);
+        }
+        for (base, end, low, at) in ends {
+            let cycle = &ring[base..end];
+            let len = cycle.len();
+            let next = cycle[(at + 1) % len];
+            let first_live = live(low).next();
+            let forward = (first_live == Some(next)) == (len % 2 == 1);
+            s.store.atoms.push(low);
+            for i in 1..len {
+                let j = if forward { at + i } else { at + len - i };
+                s.store.atoms.push(cycle[j % len]);
+            }
+            s.store.close();
+        }
         true
     }
 
