@@ -164,29 +164,27 @@ impl RingInfo {
         self.facts()[2 * self.atom_count + which * bonds + bond]
     }
 
-    fn from_store(g: &Graph, store: &RingStore, sssr_count: usize) -> RingInfo {
-        let (n, m) = (g.n, g.ends.len());
-        let len = store.atoms.len();
+    fn from_store(n: usize, m: usize, store: &RingList, sssr_count: usize) -> RingInfo {
+        let list = &store.rings;
+        let len = list.atoms.len();
         let (bonds_at, start_at) = (len, 2 * len);
-        let facts_at = start_at + store.start.len();
+        let facts_at = start_at + list.start.len();
         let mut data = Vec::with_capacity(facts_at + 2 * n + 2 * m);
-        data.extend_from_slice(&store.atoms);
-        data.resize(start_at, NONE);
-        data.extend_from_slice(&store.start);
+        data.extend_from_slice(&list.atoms);
+        data.extend_from_slice(&store.bonds);
+        data.extend_from_slice(&list.start);
         data.resize(facts_at + 2 * n + 2 * m, 0);
-        let (head, facts) = data.split_at_mut(facts_at);
-        let bonds = &mut head[bonds_at..start_at];
-        let mut at = 0;
-        for r in 0..store.len() {
-            let ring = store.get(r);
-            let size = ring.len() as u32;
-            for (i, &a) in ring.iter().enumerate() {
-                let e = g.bond_between(a, ring[(i + 1) % ring.len()]);
-                bonds[at] = e;
-                at += 1;
-                note(facts, a as usize, n, size);
+        let facts = &mut data[facts_at..];
+        let (atom_facts, bond_facts) = facts.split_at_mut(2 * n);
+        for w in list.start.windows(2) {
+            let size = w[1] - w[0];
+            let at = w[0] as usize..w[1] as usize;
+            for &a in &list.atoms[at.clone()] {
+                note(atom_facts, a as usize, n, size);
+            }
+            for &e in &store.bonds[at] {
                 if e != NONE {
-                    note(facts, 2 * n + e as usize, m, size);
+                    note(bond_facts, e as usize, m, size);
                 }
             }
         }
@@ -245,11 +243,13 @@ impl RingInfo {
 }
 
 /// Counts one more ring of `size` on item `i` of a (count, min) table pair
-/// of `len` items each.
+/// of `len` items each. Rings come smallest first only within a system, so
+/// the minimum is kept by comparison (0 is none yet).
 fn note(facts: &mut [u32], i: usize, len: usize, size: u32) {
-    facts[i] += 1;
-    let min = &mut facts[i + len];
-    if *min == 0 || size < *min {
+    let (count, min) = facts.split_at_mut(len);
+    count[i] += 1;
+    let min = &mut min[i];
+    if min.wrapping_sub(1) >= size {
         *min = size;
     }
 }
@@ -287,6 +287,43 @@ impl RingStore {
     /// Ends the ring whose atoms were pushed onto `atoms` since the last one.
     fn close(&mut self) {
         self.start.push(self.atoms.len() as u32);
+    }
+}
+
+/// The rings found, each with its bonds in step: bond `i` of a ring joins
+/// its atoms `i` and `i + 1`, the last one closes it.
+#[derive(Default)]
+struct RingList {
+    rings: RingStore,
+    bonds: Vec<u32>,
+}
+
+impl RingList {
+    fn clear(&mut self) {
+        self.rings.clear();
+        self.bonds.clear();
+    }
+    fn len(&self) -> usize {
+        self.rings.len()
+    }
+    fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        self.rings.iter()
+    }
+    /// Adds a ring given by its atoms, looking its bonds up.
+    fn push(&mut self, g: &Graph, ring: &[u32]) {
+        self.rings.push(ring);
+        self.bonds.extend(g.ring_bonds(ring));
+    }
+    /// Adds one step of the ring being walked: an atom and its bond on.
+    fn step(&mut self, atom: u32, bond: u32) {
+        self.rings.atoms.push(atom);
+        self.bonds.push(bond);
+    }
+    /// Drops the steps of an unfinished ring.
+    fn cancel(&mut self) {
+        let at = *self.rings.start.last().unwrap_or(&0) as usize;
+        self.rings.atoms.truncate(at);
+        self.bonds.truncate(at);
     }
 }
 
@@ -336,7 +373,7 @@ impl Work {
             Some(count) => count,
             None => g.dfs_cycles(&mut s.store),
         };
-        RingInfo::from_store(g, &s.store, sssr_count)
+        RingInfo::from_store(g.n, g.ends.len(), &s.store, sssr_count)
     }
 }
 
@@ -348,9 +385,9 @@ struct Graph {
     n: usize,
     start: Vec<u32>,
     adj: Vec<(u32, u32)>,
-    /// Atoms of each bond, and whether it is a chain bond.
-    ends: Vec<(u32, u32, bool)>,
-    ring_capable: Vec<bool>,
+    /// Atoms of each bond, whether it is a chain bond and whether it may
+    /// close a ring.
+    ends: Vec<(u32, u32, bool, bool)>,
     /// Per atom, its ring-capable chain bond to a lower-numbered atom: these
     /// bonds form a spanning forest whenever the chain bonds connect every
     /// ring (always, for SMILES without dot-crossing ring closures).
@@ -359,11 +396,10 @@ struct Graph {
     /// ring closures, a handful per molecule, so that covering the forest
     /// need not scan every bond.
     closures: Vec<u32>,
-    /// Scratch for `build`: whether an atom's chain bond is seen, the bonds
-    /// that are not chain bonds, and the next free slot per atom.
-    chain: Vec<bool>,
+    /// Scratch for `build`: whether an atom's chain bond is seen, and the
+    /// bonds that are not chain bonds.
+    has_chain: Vec<bool>,
     later: Vec<u32>,
-    fill: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -371,15 +407,12 @@ const NONE: u32 = u32::MAX;
 impl Graph {
     fn build(&mut self, mol: &Mol) {
         let n = mol.atom_count();
-        let m = mol.bond_count();
         self.n = n;
-        // Per atom: bonds, then (in `fill`) the next free slot.
+        // Per atom: its bond count, then where its bonds end, then start.
         self.start.clear();
         self.start.resize(n + 1, 0);
-        self.ends.clear();
-        self.ring_capable.clear();
-        self.chain.clear();
-        self.chain.resize(n, false);
+        self.has_chain.clear();
+        self.has_chain.resize(n, false);
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
@@ -389,42 +422,50 @@ impl Graph {
         self.tree_bond.resize(n, NONE);
         self.closures.clear();
         self.later.clear();
-        for (e, (a, b, bond)) in mol.bonds().enumerate() {
+        let Graph {
+            start,
+            has_chain,
+            tree_bond,
+            closures,
+            later,
+            ends,
+            adj,
+            ..
+        } = self;
+        ends.clear();
+        ends.extend(mol.bonds().enumerate().map(|(e, (a, b, bond))| {
             let hi = a.max(b);
-            let chain = !std::mem::replace(&mut self.chain[hi], true);
+            let chain = !std::mem::replace(&mut has_chain[hi], true);
             let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
             if chain && capable && a != b {
-                self.tree_bond[hi] = e as u32;
+                tree_bond[hi] = e as u32;
             } else if capable {
-                self.closures.push(e as u32);
+                closures.push(e as u32);
             }
             if !chain {
-                self.later.push(e as u32);
+                later.push(e as u32);
             }
-            self.ends.push((a as u32, b as u32, chain));
-            self.ring_capable.push(capable);
-            self.start[a + 1] += 1;
-            self.start[b + 1] += 1;
+            start[a] += 1;
+            start[b] += 1;
+            (a as u32, b as u32, chain, capable)
+        }));
+        let mut sum = 0;
+        for s in &mut start[..n] {
+            sum += *s;
+            *s = sum;
         }
-        for i in 0..n {
-            self.start[i + 1] += self.start[i];
-        }
-        self.fill.clear();
-        self.fill.extend_from_slice(&self.start[..n]);
-        self.adj.clear();
-        self.adj.resize(2 * m, (0, 0));
-        // Chain bonds fill every atom's first slots, the rest follow.
-        let chain_bonds = self.ends.iter().enumerate().filter(|(_, end)| end.2);
-        let chain_bonds = chain_bonds.map(|(e, &(a, b, _))| (e as u32, a, b));
-        let later = self.later.iter().map(|&e| {
-            let (a, b, _) = self.ends[e as usize];
-            (e, a, b)
-        });
-        for (e, a, b) in chain_bonds.chain(later) {
-            for (x, y) in [(a, b), (b, a)] {
-                let slot = &mut self.fill[x as usize];
-                self.adj[*slot as usize] = (y, e);
-                *slot += 1;
+        start[n] = sum;
+        adj.clear();
+        adj.resize(sum as usize, (0, 0));
+        // Filled from the back, each atom's slots from its end down, so
+        // that chain bonds come first and each kind in bond order.
+        let chain_bonds = (0..ends.len() as u32).rev().filter(|&e| ends[e as usize].2);
+        for e in later.iter().rev().copied().chain(chain_bonds) {
+            let (a, b, ..) = ends[e as usize];
+            for (x, y) in [(b, a), (a, b)] {
+                let slot = &mut start[x as usize];
+                *slot -= 1;
+                adj[*slot as usize] = (y, e);
             }
         }
     }
@@ -433,12 +474,16 @@ impl Graph {
         &self.adj[self.start[a as usize] as usize..self.start[a as usize + 1] as usize]
     }
 
-    /// Neighbours of `a` by bonds still marked in `active`.
-    fn live_neighbors<'a>(&'a self, active: &'a [bool], a: u32) -> impl Iterator<Item = u32> + 'a {
+    /// Neighbours of `a` by bonds still marked in `active`, with the bonds.
+    fn live_bonds<'a>(
+        &'a self,
+        active: &'a [bool],
+        a: u32,
+    ) -> impl Iterator<Item = (u32, u32)> + 'a {
         self.neighbors(a)
             .iter()
             .filter(move |&&(_, e)| active[e as usize])
-            .map(|&(b, _)| b)
+            .copied()
     }
 
     fn bond_between(&self, a: u32, b: u32) -> u32 {
@@ -448,18 +493,17 @@ impl Graph {
             .map_or(NONE, |&(_, e)| e)
     }
 
-    fn ring_bonds(&self, ring: &[u32]) -> Vec<u32> {
-        (0..ring.len())
-            .map(|i| self.bond_between(ring[i], ring[(i + 1) % ring.len()]))
-            .collect()
+    fn ring_bonds<'a>(&'a self, ring: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+        (0..ring.len()).map(|i| self.bond_between(ring[i], ring[(i + 1) % ring.len()]))
     }
 
     /// RDKit's fallback when its search cannot find enough rings: one cycle
     /// per back edge of a depth-first search over all bonds. Not minimal,
     /// but a cycle basis, and what RDKit reports in the same situation.
     /// Replaces the rings in `store`; returns how many.
-    fn dfs_cycles(&self, store: &mut RingStore) -> usize {
+    fn dfs_cycles(&self, store: &mut RingList) -> usize {
         store.clear();
+        let mut ring = Vec::new();
         let mut color = vec![0u8; self.n];
         let degree = |a: u32| self.start[a as usize + 1] - self.start[a as usize];
         // Frame: atom, the atom it was entered from, next neighbour slot.
@@ -489,14 +533,15 @@ impl Graph {
                         frames.push((nbr, atom, self.start[nbr as usize]));
                     }
                     1 if from != NONE && nbr != from => {
+                        ring.clear();
                         for &(a, _, _) in frames.iter().rev() {
                             if a == nbr {
                                 break;
                             }
-                            store.atoms.push(a);
+                            ring.push(a);
                         }
-                        store.atoms.push(nbr);
-                        store.close();
+                        ring.push(nbr);
+                        store.push(self, &ring);
                     }
                     _ => {}
                 }
@@ -528,7 +573,8 @@ struct Scratch {
     atoms: Vec<u32>,
     /// Scratch for `two_rings`.
     atoms_two: Vec<u32>,
-    store: RingStore,
+    bonds_two: Vec<u32>,
+    store: RingList,
     /// Whether the buffers below are sized and cleared for this molecule;
     /// only fused systems need them.
     prepared: bool,
@@ -564,7 +610,7 @@ impl Scratch {
         self.bridges(g);
         self.deg.fill(0);
         let mut any = false;
-        for (&(a, b, _), &on) in g.ends.iter().zip(self.active.iter()) {
+        for (&(a, b, ..), &on) in g.ends.iter().zip(self.active.iter()) {
             if on {
                 self.deg[a as usize] += 1;
                 self.deg[b as usize] += 1;
@@ -599,7 +645,7 @@ impl Scratch {
         // Each bond is marked once: a closure is listed once, and a forest
         // bond is jumped over by the union-find once marked.
         for &e in &g.closures {
-            let (a, b, _) = g.ends[e as usize];
+            let (a, b, ..) = g.ends[e as usize];
             self.active[e as usize] = true;
             deg[a as usize] += 1;
             deg[b as usize] += 1;
@@ -616,7 +662,7 @@ impl Scratch {
                     return false;
                 }
                 self.active[t as usize] = true;
-                let (x, y, _) = g.ends[t as usize];
+                let (x, y, ..) = g.ends[t as usize];
                 let parent = x + y - u;
                 deg[x as usize] += 1;
                 deg[y as usize] += 1;
@@ -636,7 +682,7 @@ impl Scratch {
         self.low.clear();
         self.low.resize(n, 0);
         self.active.clear();
-        self.active.extend_from_slice(&g.ring_capable);
+        self.active.extend(g.ends.iter().map(|end| end.3));
         let (order, low, active) = (&mut self.order, &mut self.low, &mut self.active);
         let frames = &mut self.frames;
         let mut counter = 0u32;
@@ -662,7 +708,7 @@ impl Scratch {
                 }
                 let (b, e) = g.adj[*slot as usize];
                 *slot += 1;
-                if !g.ring_capable[e as usize] || e == via {
+                if !g.ends[e as usize].3 || e == via {
                     continue;
                 }
                 if order[b as usize] == 0 {
@@ -837,7 +883,7 @@ impl<'g> Finder<'g> {
         self.s.atoms = atoms;
         let sssr_count = self.s.store.len();
         for ring in self.symmetrize() {
-            self.s.store.push(&ring);
+            self.s.store.push(self.g, &ring);
         }
         Some(sssr_count)
     }
@@ -846,34 +892,39 @@ impl<'g> Finder<'g> {
     /// live bonds), stores it, walking from `root` out by its first live
     /// bond as the search from it would, and marks its atoms seen.
     fn walk_lone_ring(&mut self, root: u32) -> bool {
-        let s = &mut *self.s;
-        let base = s.store.atoms.len();
-        s.store.atoms.push(root);
+        let (g, s) = (self.g, &mut *self.s);
         let (mut prev, mut cur) = (NONE, root);
         loop {
             if s.deg[cur as usize] != 2 {
-                s.store.atoms.truncate(base);
+                s.store.cancel();
                 return false;
             }
-            let next = self
-                .g
+            let next = g
                 .neighbors(cur)
                 .iter()
-                .find(|&&(b, e)| s.active[e as usize] && b != prev)
-                .map(|&(b, _)| b);
+                .find(|&&(b, e)| s.active[e as usize] && b != prev);
             match next {
-                Some(b) if b != root => {
-                    s.store.atoms.push(b);
+                Some(&(b, e)) if b != root => {
+                    s.store.step(cur, e);
                     prev = cur;
                     cur = b;
                 }
-                _ => break,
+                Some(&(_, e)) => {
+                    s.store.step(cur, e);
+                    break;
+                }
+                // Only parallel bonds (no SMILES makes them) end it so.
+                None => {
+                    s.store.step(cur, g.bond_between(cur, root));
+                    break;
+                }
             }
         }
-        for &a in &s.store.atoms[base..] {
+        s.store.rings.close();
+        let ring = s.store.rings.get(s.store.len() - 1);
+        for &a in ring {
             s.seen[a as usize] = true;
         }
-        s.store.close();
         true
     }
 
@@ -905,25 +956,29 @@ impl<'g> Finder<'g> {
             }
         }
         let active = &s.active;
-        let live = |a: u32| g.live_neighbors(active, a);
-        let (x, y) = match k {
-            1 => (branch[0], branch[0]),
-            _ if live(branch[0]).any(|b| b == branch[1]) => (branch[0], branch[1]),
-            _ => return false,
+        let live = |a: u32| g.live_bonds(active, a);
+        let (x, y, xy) = match k {
+            1 => (branch[0], branch[0], NONE),
+            _ => match live(branch[0]).find(|&(b, _)| b == branch[1]) {
+                Some((_, e)) => (branch[0], branch[1], e),
+                None => return false,
+            },
         };
-        // Each ring in cyclic order from `x`, back to back, and the lowest
-        // atom off the branch atoms with its position.
-        let ring = &mut s.atoms_two;
+        // Each ring in cyclic order from `x` with its bonds, back to back,
+        // and the lowest atom off the branch atoms with its position.
+        let (ring, bonds) = (&mut s.atoms_two, &mut s.bonds_two);
         ring.clear();
+        bonds.clear();
         let mut ends = [(0usize, 0usize, NONE, 0usize); 2];
         let mut r = 0;
-        for first in live(x) {
+        for (first, e) in live(x) {
             // Spiro: the walk out by one bond comes back by another.
             if first == y || (r == 1 && ring.last() == Some(&first)) {
                 continue;
             }
             let base = ring.len();
             ring.push(x);
+            bonds.push(e);
             let (mut prev, mut cur) = (x, first);
             let (mut low, mut at) = (NONE, 0);
             while cur != y {
@@ -931,14 +986,15 @@ impl<'g> Finder<'g> {
                     (low, at) = (cur, ring.len() - base);
                 }
                 ring.push(cur);
-                let next = live(cur).find(|&b| b != prev);
-                let Some(next) = next else {
+                let Some((next, e)) = live(cur).find(|&(b, _)| b != prev) else {
                     return false;
                 };
+                bonds.push(e);
                 (prev, cur) = (cur, next);
             }
             if x != y {
                 ring.push(y);
+                bonds.push(xy);
             }
             ends[r] = (base, ring.len(), low, at);
             r += 1;
@@ -953,17 +1009,20 @@ impl<'g> Finder<'g> {
             ends.swap(0, 1);
         }
         for (base, end, low, at) in ends {
-            let cycle = &ring[base..end];
+            let (cycle, cycle_bonds) = (&ring[base..end], &bonds[base..end]);
             let len = cycle.len();
-            let next = cycle[(at + 1) % len];
-            let first_live = live(low).next();
-            let forward = (first_live == Some(next)) == (len % 2 == 1);
-            s.store.atoms.push(low);
-            for i in 1..len {
-                let j = if forward { at + i } else { at + len - i };
-                s.store.atoms.push(cycle[j % len]);
+            let first_live = live(low).next().map(|(b, _)| b);
+            let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
+            for i in 0..len {
+                // Backwards, the bond from an atom on is the one before it.
+                let (j, e) = if forward {
+                    ((at + i) % len, (at + i) % len)
+                } else {
+                    ((at + len - i) % len, (at + 2 * len - i - 1) % len)
+                };
+                s.store.step(cycle[j], cycle_bonds[e]);
             }
-            s.store.close();
+            s.store.rings.close();
         }
         true
     }
@@ -1052,7 +1111,7 @@ impl<'g> Finder<'g> {
             self.ensure_minimal(atoms, &mut found);
         }
         for ring in &found {
-            self.s.store.push(ring);
+            self.s.store.push(self.g, ring);
         }
         Some(())
     }
@@ -1373,7 +1432,7 @@ impl<'g> Finder<'g> {
             let next = atoms.iter().find_map(|&a| {
                 self.g.neighbors(a).iter().find_map(|&(b, e)| {
                     (a < b
-                        && self.g.ring_capable[e as usize]
+                        && self.g.ends[e as usize].3
                         && !self.s.ring_bonds_seen[e as usize]
                         && !dead.contains(&e)
                         && self.s.ring_atoms_seen[a as usize]
@@ -1420,7 +1479,7 @@ impl<'g> Finder<'g> {
             let (cur, _) = steps[head];
             let here = path(&steps, head as u32);
             for &(nbr, e) in self.g.neighbors(cur) {
-                if !self.g.ring_capable[e as usize] {
+                if !self.g.ends[e as usize].3 {
                     continue;
                 }
                 if nbr == to {
@@ -1520,7 +1579,12 @@ impl<'g> Finder<'g> {
         if self.extras.is_empty() {
             return Vec::new();
         }
-        let sssr_bonds: Vec<Vec<u32>> = self.s.store.iter().map(|r| self.g.ring_bonds(r)).collect();
+        let sssr_bonds: Vec<Vec<u32>> = self
+            .s
+            .store
+            .iter()
+            .map(|r| self.g.ring_bonds(r).collect())
+            .collect();
         let mut count = vec![0u32; self.g.ends.len()];
         for e in sssr_bonds.iter().flatten() {
             if *e != NONE {
@@ -1529,7 +1593,7 @@ impl<'g> Finder<'g> {
         }
         let mut kept = Vec::new();
         for extra in std::mem::take(&mut self.extras) {
-            let extra_bonds = self.g.ring_bonds(&extra);
+            let extra_bonds: Vec<u32> = self.g.ring_bonds(&extra).collect();
             let fits = sssr_bonds.iter().any(|ring| {
                 ring.len() == extra_bonds.len()
                     && ring.iter().any(|e| extra_bonds.contains(e))
