@@ -361,17 +361,36 @@ impl Work {
         }
         let Work { g, s } = self;
         g.build(mol);
-        if !s.cycle_bonds(g) {
+        if g.closures.is_empty() {
             return RingInfo::default();
         }
-        let finder = Finder {
-            g,
-            s: &mut *s,
-            extras: Vec::new(),
-        };
-        let sssr_count = match finder.run() {
-            Some(count) => count,
-            None => g.dfs_cycles(&mut s.store),
+        // Usually the chain bonds span the molecule and only the cycle
+        // bonds they reveal need adjacency; otherwise all bonds do.
+        if s.cover_forest(g) {
+            g.adjacency(Some((&s.active, &s.deg)));
+        } else {
+            g.adjacency(None);
+            if !s.bridges(g) {
+                return RingInfo::default();
+            }
+        }
+        let sssr_count = loop {
+            let finder = Finder {
+                g,
+                s: &mut *s,
+                extras: Vec::new(),
+            };
+            match finder.run() {
+                Ok(count) => break count,
+                // Looking for connecting rings walks bonds off the cycles
+                // too: search again with them all (rare: cages).
+                Err(Stop::AllBonds) => {
+                    g.adjacency(None);
+                    s.cover_forest(g);
+                }
+                // Only a search over all bonds gives up.
+                Err(Stop::Fallback) => break g.dfs_cycles(&mut s.store),
+            }
         };
         RingInfo::from_store(g.n, g.ends.len(), &s.store, sssr_count)
     }
@@ -385,6 +404,8 @@ struct Graph {
     n: usize,
     start: Vec<u32>,
     adj: Vec<(u32, u32)>,
+    /// Whether `adj` holds every bond, or only the cycle bonds.
+    all_bonds: bool,
     /// Atoms of each bond, whether it is a chain bond and whether it may
     /// close a ring.
     ends: Vec<(u32, u32, bool, bool)>,
@@ -396,10 +417,8 @@ struct Graph {
     /// ring closures, a handful per molecule, so that covering the forest
     /// need not scan every bond.
     closures: Vec<u32>,
-    /// Scratch for `build`: whether an atom's chain bond is seen, and the
-    /// bonds that are not chain bonds.
+    /// Scratch for `build`: whether an atom's chain bond is seen.
     has_chain: Vec<bool>,
-    later: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -408,9 +427,6 @@ impl Graph {
     fn build(&mut self, mol: &Mol) {
         let n = mol.atom_count();
         self.n = n;
-        // Per atom: its bond count, then where its bonds end, then start.
-        self.start.clear();
-        self.start.resize(n + 1, 0);
         self.has_chain.clear();
         self.has_chain.resize(n, false);
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
@@ -421,15 +437,11 @@ impl Graph {
         self.tree_bond.clear();
         self.tree_bond.resize(n, NONE);
         self.closures.clear();
-        self.later.clear();
         let Graph {
-            start,
             has_chain,
             tree_bond,
             closures,
-            later,
             ends,
-            adj,
             ..
         } = self;
         ends.clear();
@@ -442,30 +454,51 @@ impl Graph {
             } else if capable {
                 closures.push(e as u32);
             }
-            if !chain {
-                later.push(e as u32);
-            }
-            start[a] += 1;
-            start[b] += 1;
             (a as u32, b as u32, chain, capable)
         }));
+    }
+
+    /// Builds the adjacency of every bond, or (given `active` and the count
+    /// per atom of its bonds) of the active ones only, in the same order:
+    /// an atom's chain bonds first, each kind in bond order.
+    fn adjacency(&mut self, only: Option<(&[bool], &[u32])>) {
+        let n = self.n;
+        self.all_bonds = only.is_none();
+        let Graph {
+            start, adj, ends, ..
+        } = self;
+        start.clear();
+        match only {
+            Some((_, deg)) => start.extend_from_slice(&deg[..n]),
+            None => {
+                start.resize(n, 0);
+                for &(a, b, ..) in ends.iter() {
+                    start[a as usize] += 1;
+                    start[b as usize] += 1;
+                }
+            }
+        }
+        // Each atom's end, then (filled from the back, non-chain bonds
+        // first, each kind from the last bond down) its start.
         let mut sum = 0;
-        for s in &mut start[..n] {
+        for s in start.iter_mut() {
             sum += *s;
             *s = sum;
         }
-        start[n] = sum;
+        start.push(sum);
         adj.clear();
         adj.resize(sum as usize, (0, 0));
-        // Filled from the back, each atom's slots from its end down, so
-        // that chain bonds come first and each kind in bond order.
-        let chain_bonds = (0..ends.len() as u32).rev().filter(|&e| ends[e as usize].2);
-        for e in later.iter().rev().copied().chain(chain_bonds) {
-            let (a, b, ..) = ends[e as usize];
-            for (x, y) in [(b, a), (a, b)] {
-                let slot = &mut start[x as usize];
-                *slot -= 1;
-                adj[*slot as usize] = (y, e);
+        let active = only.map(|(active, _)| active);
+        for chain in [false, true] {
+            for (e, &(a, b, is_chain, _)) in ends.iter().enumerate().rev() {
+                if is_chain != chain || active.is_some_and(|on| !on[e]) {
+                    continue;
+                }
+                for (x, y) in [(b, a), (a, b)] {
+                    let slot = &mut start[x as usize];
+                    *slot -= 1;
+                    adj[*slot as usize] = (y, e as u32);
+                }
             }
         }
     }
@@ -595,42 +628,18 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// Marks the ring-capable bonds that lie on a cycle (those that are not
-    /// bridges) and counts them per atom.
-    /// `false` when there is none, the common case of an acyclic molecule.
-    fn cycle_bonds(&mut self, g: &Graph) -> bool {
-        if g.closures.is_empty() {
-            return false;
-        }
-        self.deg.clear();
-        self.deg.resize(g.n, 0);
-        if self.cover_forest(g) {
-            return true;
-        }
-        self.bridges(g);
-        self.deg.fill(0);
-        let mut any = false;
-        for (&(a, b, ..), &on) in g.ends.iter().zip(self.active.iter()) {
-            if on {
-                self.deg[a as usize] += 1;
-                self.deg[b as usize] += 1;
-                any = true;
-            }
-        }
-        any
-    }
-
     /// Cycle bonds from the chain-bond forest: a ring closure lies on a
     /// cycle, and so does every forest bond on the forest path between its
     /// ends; the rest are bridges. Paths are walked with a union-find that
     /// jumps over bonds already covered, so the pass is near linear.
-    /// Counts the cycle bonds per atom into `deg` (zero on entry) as it
-    /// marks them. `false` (and `active` and `deg` unusable) when a ring
-    /// closure joins two trees of the forest, which then does not span the
-    /// graph.
+    /// Counts the cycle bonds per atom into `deg` as it marks them.
+    /// `false` (and `active` and `deg` unusable) when a ring closure joins
+    /// two trees of the forest, which then does not span the graph.
     fn cover_forest(&mut self, g: &Graph) -> bool {
         self.active.clear();
         self.active.resize(g.ends.len(), false);
+        self.deg.clear();
+        self.deg.resize(g.n, 0);
         let (up, deg) = (&mut self.frames_up, &mut self.deg);
         up.clear();
         up.extend(0..g.n as u32);
@@ -673,9 +682,10 @@ impl Scratch {
         true
     }
 
-    /// Bridges by Tarjan's low-link (iterative): `active` is left true on
-    /// ring-capable bonds that are not bridges.
-    fn bridges(&mut self, g: &Graph) {
+    /// Bridges by Tarjan's low-link (iterative), over every bond: `active`
+    /// is left true on ring-capable bonds that are not bridges, counted per
+    /// atom in `deg`. `false` when there is none.
+    fn bridges(&mut self, g: &Graph) -> bool {
         let n = g.n;
         self.order.clear();
         self.order.resize(n, 0);
@@ -721,6 +731,17 @@ impl Scratch {
                 }
             }
         }
+        self.deg.clear();
+        self.deg.resize(n, 0);
+        let mut any = false;
+        for (&(a, b, ..), &on) in g.ends.iter().zip(self.active.iter()) {
+            if on {
+                self.deg[a as usize] += 1;
+                self.deg[b as usize] += 1;
+                any = true;
+            }
+        }
+        any
     }
 }
 
@@ -827,6 +848,14 @@ const MAX_MINIMALITY_CHECK: usize = 300;
 /// gives up at 200,000 queued paths, we bound total work the same way.
 const MAX_PATHS: usize = 200_000;
 
+/// Why the search stopped short.
+enum Stop {
+    /// It needs the bonds off the cycles too (`Graph::adjacency`).
+    AllBonds,
+    /// It cannot account for every ring: use RDKit's depth-first fallback.
+    Fallback,
+}
+
 struct Finder<'g> {
     g: &'g Graph,
     s: &'g mut Scratch,
@@ -835,9 +864,8 @@ struct Finder<'g> {
 
 impl<'g> Finder<'g> {
     /// Fills `s.store` with the SSSR followed by the symmetrized extras and
-    /// returns the SSSR's size; `None` when the search cannot account for
-    /// every ring and the depth-first fallback must be used instead.
-    fn run(mut self) -> Option<usize> {
+    /// returns the SSSR's size.
+    fn run(mut self) -> Result<usize, Stop> {
         let n = self.g.n;
         self.s.store.clear();
         self.s.seen.clear();
@@ -875,9 +903,9 @@ impl<'g> Finder<'g> {
                 continue;
             }
             atoms.sort_unstable();
-            if self.component(&atoms, expected).is_none() {
+            if let Err(stop) = self.component(&atoms, expected) {
                 self.s.atoms = atoms;
-                return None;
+                return Err(stop);
             }
         }
         self.s.atoms = atoms;
@@ -885,7 +913,7 @@ impl<'g> Finder<'g> {
         for ring in self.symmetrize() {
             self.s.store.push(self.g, &ring);
         }
-        Some(sssr_count)
+        Ok(sssr_count)
     }
 
     /// If the ring system of `root` is a single ring (every atom has two
@@ -1049,7 +1077,7 @@ impl<'g> Finder<'g> {
 
     /// Rings of one connected piece of the pruned graph (`atoms` ascending,
     /// `expected` its cyclomatic number).
-    fn component(&mut self, atoms: &[u32], expected: usize) -> Option<()> {
+    fn component(&mut self, atoms: &[u32], expected: usize) -> Result<(), Stop> {
         self.prepare();
         let mut found: Vec<Vec<u32>> = Vec::new();
         let mut keys = std::mem::take(&mut self.s.keys);
@@ -1092,6 +1120,10 @@ impl<'g> Finder<'g> {
         self.s.changed = changed;
         self.s.is_done = is_done;
         self.s.d2 = d2;
+        if found.len() < expected && !self.g.all_bonds {
+            self.s.keys = keys;
+            return Err(Stop::AllBonds);
+        }
         let complete = found.len() >= expected
             || (self
                 .find_connecting_rings(atoms, &mut found, &mut keys)
@@ -1099,7 +1131,7 @@ impl<'g> Finder<'g> {
                 && found.len() >= expected);
         self.s.keys = keys;
         if !complete {
-            return None;
+            return Err(Stop::Fallback);
         }
         if found.len() > expected {
             self.remove_extra_rings(&mut found);
@@ -1113,7 +1145,7 @@ impl<'g> Finder<'g> {
         for ring in &found {
             self.s.store.push(self.g, ring);
         }
-        Some(())
+        Ok(())
     }
 
     /// Trimming a whole round of degree-2 atoms at once can cut the short
