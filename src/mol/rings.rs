@@ -15,12 +15,16 @@
 //! rare path search RDKit falls back on for highly fused cages has a hard
 //! cap, after which a depth-first cycle basis is used as RDKit itself does.
 //!
-//! Performance: the search's buffers live in a per-thread workspace, a ring
-//! system that is one ring is walked without the search, and the result is
-//! stored flat (the nested `sssr()` / `rings()` / `ring_systems()` views
-//! are built on first use). What is left of the cost on drug-like molecules
-//! is spread thinly: the adjacency build, the fused-system search (about
-//! half of MOSES molecules have a fused or spiro system), and the result.
+//! Performance: the search's buffers live in a per-thread workspace, the
+//! adjacency holds only the cycle bonds (all bonds only on the rare paths
+//! that walk off the cycles), a ring system that is one ring, or two rings
+//! sharing a bond or an atom (most fused systems of drug-like molecules),
+//! is stored as the search would find it without running the search, and
+//! the result is stored flat with the bonds found along the way (the
+//! nested `sssr()` / `rings()` / `ring_systems()` views are built on first
+//! use). What is left of the cost on drug-like molecules is spread thinly:
+//! one pass over the bonds, the forest cover, the walks, the search for
+//! systems of three or more rings, and the result.
 //!
 //! ```
 //! let mol = markush::smiles::parse("c1ccc2ccccc2c1").unwrap();
@@ -175,16 +179,18 @@ impl RingInfo {
         data.extend_from_slice(&list.start);
         data.resize(facts_at + 2 * n + 2 * m, 0);
         let facts = &mut data[facts_at..];
-        let (atom_facts, bond_facts) = facts.split_at_mut(2 * n);
+        let (atom_count, rest) = facts.split_at_mut(n);
+        let (atom_min, rest) = rest.split_at_mut(n);
+        let (bond_count, bond_min) = rest.split_at_mut(m);
         for w in list.start.windows(2) {
             let size = w[1] - w[0];
             let at = w[0] as usize..w[1] as usize;
             for &a in &list.atoms[at.clone()] {
-                note(atom_facts, a as usize, n, size);
+                note(atom_count, atom_min, a as usize, size);
             }
             for &e in &store.bonds[at] {
                 if e != NONE {
-                    note(bond_facts, e as usize, m, size);
+                    note(bond_count, bond_min, e as usize, size);
                 }
             }
         }
@@ -242,11 +248,10 @@ impl RingInfo {
     }
 }
 
-/// Counts one more ring of `size` on item `i` of a (count, min) table pair
-/// of `len` items each. Rings come smallest first only within a system, so
-/// the minimum is kept by comparison (0 is none yet).
-fn note(facts: &mut [u32], i: usize, len: usize, size: u32) {
-    let (count, min) = facts.split_at_mut(len);
+/// Counts one more ring of `size` on item `i`, keeping its smallest ring
+/// size (0 is none yet, which the wrapping subtraction puts above all).
+#[inline]
+fn note(count: &mut [u32], min: &mut [u32], i: usize, size: u32) {
     count[i] += 1;
     let min = &mut min[i];
     if min.wrapping_sub(1) >= size {
@@ -465,7 +470,11 @@ impl Graph {
         let n = self.n;
         self.all_bonds = only.is_none();
         let Graph {
-            start, adj, ends, ..
+            start,
+            adj,
+            ends,
+            closures,
+            ..
         } = self;
         start.clear();
         match only {
@@ -488,16 +497,35 @@ impl Graph {
         start.push(sum);
         adj.clear();
         adj.resize(sum as usize, (0, 0));
-        let active = only.map(|(active, _)| active);
-        for chain in [false, true] {
-            for (e, &(a, b, is_chain, _)) in ends.iter().enumerate().rev() {
-                if is_chain != chain || active.is_some_and(|on| !on[e]) {
-                    continue;
+        let mut put = |e: usize| {
+            let (a, b, ..) = ends[e];
+            for (x, y) in [(b, a), (a, b)] {
+                let slot = &mut start[x as usize];
+                *slot -= 1;
+                adj[*slot as usize] = (y, e as u32);
+            }
+        };
+        match only {
+            // The active bonds off the chain are the ring closures.
+            Some((active, _)) => {
+                for &e in closures.iter().rev() {
+                    if !ends[e as usize].2 {
+                        put(e as usize);
+                    }
                 }
-                for (x, y) in [(b, a), (a, b)] {
-                    let slot = &mut start[x as usize];
-                    *slot -= 1;
-                    adj[*slot as usize] = (y, e as u32);
+                for e in (0..ends.len()).rev() {
+                    if ends[e].2 && active[e] {
+                        put(e);
+                    }
+                }
+            }
+            None => {
+                for chain in [false, true] {
+                    for e in (0..ends.len()).rev() {
+                        if ends[e].2 == chain {
+                            put(e);
+                        }
+                    }
                 }
             }
         }
