@@ -15,12 +15,16 @@
 //! rare path search RDKit falls back on for highly fused cages has a hard
 //! cap, after which a depth-first cycle basis is used as RDKit itself does.
 //!
-//! Performance: the search's buffers live in a per-thread workspace, a ring
-//! system that is one ring is walked without the search, and the result is
-//! stored flat (the nested `sssr()` / `rings()` / `ring_systems()` views
-//! are built on first use). What is left of the cost on drug-like molecules
-//! is spread thinly: the adjacency build, the fused-system search (about
-//! half of MOSES molecules have a fused or spiro system), and the result.
+//! Performance: the search's buffers live in a per-thread workspace, the
+//! adjacency holds only the cycle bonds (all bonds only on the rare paths
+//! that walk off the cycles), a ring system that is one ring, or two rings
+//! sharing a bond or an atom (most fused systems of drug-like molecules),
+//! is stored as the search would find it without running the search, and
+//! the result is stored flat with the bonds found along the way (the
+//! nested `sssr()` / `rings()` / `ring_systems()` views are built on first
+//! use). What is left of the cost on drug-like molecules is spread thinly:
+//! one pass over the bonds, the forest cover, the walks, the search for
+//! systems of three or more rings, and the result.
 //!
 //! ```
 //! let mol = markush::smiles::parse("c1ccc2ccccc2c1").unwrap();
@@ -164,29 +168,29 @@ impl RingInfo {
         self.facts()[2 * self.atom_count + which * bonds + bond]
     }
 
-    fn from_store(g: &Graph, store: &RingStore, sssr_count: usize) -> RingInfo {
-        let (n, m) = (g.n, g.ends.len());
-        let len = store.atoms.len();
+    fn from_store(n: usize, m: usize, store: &RingList, sssr_count: usize) -> RingInfo {
+        let list = &store.rings;
+        let len = list.atoms.len();
         let (bonds_at, start_at) = (len, 2 * len);
-        let facts_at = start_at + store.start.len();
+        let facts_at = start_at + list.start.len();
         let mut data = Vec::with_capacity(facts_at + 2 * n + 2 * m);
-        data.extend_from_slice(&store.atoms);
-        data.resize(start_at, NONE);
-        data.extend_from_slice(&store.start);
+        data.extend_from_slice(&list.atoms);
+        data.extend_from_slice(&store.bonds);
+        data.extend_from_slice(&list.start);
         data.resize(facts_at + 2 * n + 2 * m, 0);
-        let (head, facts) = data.split_at_mut(facts_at);
-        let bonds = &mut head[bonds_at..start_at];
-        let mut at = 0;
-        for r in 0..store.len() {
-            let ring = store.get(r);
-            let size = ring.len() as u32;
-            for (i, &a) in ring.iter().enumerate() {
-                let e = g.bond_between(a, ring[(i + 1) % ring.len()]);
-                bonds[at] = e;
-                at += 1;
-                note(facts, a as usize, n, size);
+        let facts = &mut data[facts_at..];
+        let (atom_count, rest) = facts.split_at_mut(n);
+        let (atom_min, rest) = rest.split_at_mut(n);
+        let (bond_count, bond_min) = rest.split_at_mut(m);
+        for w in list.start.windows(2) {
+            let size = w[1] - w[0];
+            let at = w[0] as usize..w[1] as usize;
+            for &a in &list.atoms[at.clone()] {
+                note(atom_count, atom_min, a as usize, size);
+            }
+            for &e in &store.bonds[at] {
                 if e != NONE {
-                    note(facts, 2 * n + e as usize, m, size);
+                    note(bond_count, bond_min, e as usize, size);
                 }
             }
         }
@@ -244,12 +248,13 @@ impl RingInfo {
     }
 }
 
-/// Counts one more ring of `size` on item `i` of a (count, min) table pair
-/// of `len` items each.
-fn note(facts: &mut [u32], i: usize, len: usize, size: u32) {
-    facts[i] += 1;
-    let min = &mut facts[i + len];
-    if *min == 0 || size < *min {
+/// Counts one more ring of `size` on item `i`, keeping its smallest ring
+/// size (0 is none yet, which the wrapping subtraction puts above all).
+#[inline]
+fn note(count: &mut [u32], min: &mut [u32], i: usize, size: u32) {
+    count[i] += 1;
+    let min = &mut min[i];
+    if min.wrapping_sub(1) >= size {
         *min = size;
     }
 }
@@ -290,6 +295,43 @@ impl RingStore {
     }
 }
 
+/// The rings found, each with its bonds in step: bond `i` of a ring joins
+/// its atoms `i` and `i + 1`, the last one closes it.
+#[derive(Default)]
+struct RingList {
+    rings: RingStore,
+    bonds: Vec<u32>,
+}
+
+impl RingList {
+    fn clear(&mut self) {
+        self.rings.clear();
+        self.bonds.clear();
+    }
+    fn len(&self) -> usize {
+        self.rings.len()
+    }
+    fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        self.rings.iter()
+    }
+    /// Adds a ring given by its atoms, looking its bonds up.
+    fn push(&mut self, g: &Graph, ring: &[u32]) {
+        self.rings.push(ring);
+        self.bonds.extend(g.ring_bonds(ring));
+    }
+    /// Adds one step of the ring being walked: an atom and its bond on.
+    fn step(&mut self, atom: u32, bond: u32) {
+        self.rings.atoms.push(atom);
+        self.bonds.push(bond);
+    }
+    /// Drops the steps of an unfinished ring.
+    fn cancel(&mut self) {
+        let at = *self.rings.start.last().unwrap_or(&0) as usize;
+        self.rings.atoms.truncate(at);
+        self.bonds.truncate(at);
+    }
+}
+
 /// Buffers reused from molecule to molecule on one thread, so that
 /// perceiving a drug-like molecule allocates only its result.
 #[derive(Default)]
@@ -324,19 +366,38 @@ impl Work {
         }
         let Work { g, s } = self;
         g.build(mol);
-        if !s.cycle_bonds(g) {
+        if g.closures.is_empty() {
             return RingInfo::default();
         }
-        let finder = Finder {
-            g,
-            s: &mut *s,
-            extras: Vec::new(),
+        // Usually the chain bonds span the molecule and only the cycle
+        // bonds they reveal need adjacency; otherwise all bonds do.
+        if s.cover_forest(g) {
+            g.adjacency(Some((&s.active, &s.deg)));
+        } else {
+            g.adjacency(None);
+            if !s.bridges(g) {
+                return RingInfo::default();
+            }
+        }
+        let sssr_count = loop {
+            let finder = Finder {
+                g,
+                s: &mut *s,
+                extras: Vec::new(),
+            };
+            match finder.run() {
+                Ok(count) => break count,
+                // Looking for connecting rings walks bonds off the cycles
+                // too: search again with them all (rare: cages).
+                Err(Stop::AllBonds) => {
+                    g.adjacency(None);
+                    s.cover_forest(g);
+                }
+                // Only a search over all bonds gives up.
+                Err(Stop::Fallback) => break g.dfs_cycles(&mut s.store),
+            }
         };
-        let sssr_count = match finder.run() {
-            Some(count) => count,
-            None => g.dfs_cycles(&mut s.store),
-        };
-        RingInfo::from_store(g, &s.store, sssr_count)
+        RingInfo::from_store(g.n, g.ends.len(), &s.store, sssr_count)
     }
 }
 
@@ -348,9 +409,11 @@ struct Graph {
     n: usize,
     start: Vec<u32>,
     adj: Vec<(u32, u32)>,
-    /// Atoms of each bond, and whether it is a chain bond.
-    ends: Vec<(u32, u32, bool)>,
-    ring_capable: Vec<bool>,
+    /// Whether `adj` holds every bond, or only the cycle bonds.
+    all_bonds: bool,
+    /// Atoms of each bond, whether it is a chain bond and whether it may
+    /// close a ring.
+    ends: Vec<(u32, u32, bool, bool)>,
     /// Per atom, its ring-capable chain bond to a lower-numbered atom: these
     /// bonds form a spanning forest whenever the chain bonds connect every
     /// ring (always, for SMILES without dot-crossing ring closures).
@@ -359,11 +422,8 @@ struct Graph {
     /// ring closures, a handful per molecule, so that covering the forest
     /// need not scan every bond.
     closures: Vec<u32>,
-    /// Scratch for `build`: whether an atom's chain bond is seen, the bonds
-    /// that are not chain bonds, and the next free slot per atom.
-    chain: Vec<bool>,
-    later: Vec<u32>,
-    fill: Vec<u32>,
+    /// Scratch for `build`: whether an atom's chain bond is seen.
+    has_chain: Vec<bool>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -371,15 +431,9 @@ const NONE: u32 = u32::MAX;
 impl Graph {
     fn build(&mut self, mol: &Mol) {
         let n = mol.atom_count();
-        let m = mol.bond_count();
         self.n = n;
-        // Per atom: bonds, then (in `fill`) the next free slot.
-        self.start.clear();
-        self.start.resize(n + 1, 0);
-        self.ends.clear();
-        self.ring_capable.clear();
-        self.chain.clear();
-        self.chain.resize(n, false);
+        self.has_chain.clear();
+        self.has_chain.resize(n, false);
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
@@ -388,49 +442,109 @@ impl Graph {
         self.tree_bond.clear();
         self.tree_bond.resize(n, NONE);
         self.closures.clear();
-        self.later.clear();
-        for (e, (a, b, bond)) in mol.bonds().enumerate() {
+        let Graph {
+            has_chain,
+            tree_bond,
+            closures,
+            ends,
+            ..
+        } = self;
+        ends.clear();
+        ends.extend(mol.bonds().enumerate().map(|(e, (a, b, bond))| {
             let hi = a.max(b);
-            let chain = !std::mem::replace(&mut self.chain[hi], true);
+            let chain = !std::mem::replace(&mut has_chain[hi], true);
             let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
             if chain && capable && a != b {
-                self.tree_bond[hi] = e as u32;
+                tree_bond[hi] = e as u32;
             } else if capable {
-                self.closures.push(e as u32);
+                closures.push(e as u32);
             }
-            if !chain {
-                self.later.push(e as u32);
+            (a as u32, b as u32, chain, capable)
+        }));
+    }
+
+    /// Builds the adjacency of every bond, or (given `active` and the count
+    /// per atom of its bonds) of the active ones only, in the same order:
+    /// an atom's chain bonds first, each kind in bond order.
+    fn adjacency(&mut self, only: Option<(&[bool], &[u32])>) {
+        let n = self.n;
+        self.all_bonds = only.is_none();
+        let Graph {
+            start,
+            adj,
+            ends,
+            closures,
+            ..
+        } = self;
+        start.clear();
+        match only {
+            Some((_, deg)) => start.extend_from_slice(&deg[..n]),
+            None => {
+                start.resize(n, 0);
+                for &(a, b, ..) in ends.iter() {
+                    start[a as usize] += 1;
+                    start[b as usize] += 1;
+                }
             }
-            self.ends.push((a as u32, b as u32, chain));
-            self.ring_capable.push(capable);
-            self.start[a + 1] += 1;
-            self.start[b + 1] += 1;
         }
-        for i in 0..n {
-            self.start[i + 1] += self.start[i];
+        // Each atom's end, then (filled from the back, non-chain bonds
+        // first, each kind from the last bond down) its start.
+        let mut sum = 0;
+        for s in start.iter_mut() {
+            sum += *s;
+            *s = sum;
         }
-        self.fill.clear();
-        self.fill.extend_from_slice(&self.start[..n]);
-        self.adj.clear();
-        self.adj.resize(2 * m, (0, 0));
-        // Chain bonds fill every atom's first slots, the rest follow.
-        let chain_bonds = self.ends.iter().enumerate().filter(|(_, end)| end.2);
-        let chain_bonds = chain_bonds.map(|(e, &(a, b, _))| (e as u32, a, b));
-        let later = self.later.iter().map(|&e| {
-            let (a, b, _) = self.ends[e as usize];
-            (e, a, b)
-        });
-        for (e, a, b) in chain_bonds.chain(later) {
-            for (x, y) in [(a, b), (b, a)] {
-                let slot = &mut self.fill[x as usize];
-                self.adj[*slot as usize] = (y, e);
-                *slot += 1;
+        start.push(sum);
+        adj.clear();
+        adj.resize(sum as usize, (0, 0));
+        let mut put = |e: usize| {
+            let (a, b, ..) = ends[e];
+            for (x, y) in [(b, a), (a, b)] {
+                let slot = &mut start[x as usize];
+                *slot -= 1;
+                adj[*slot as usize] = (y, e as u32);
+            }
+        };
+        match only {
+            // The active bonds off the chain are the ring closures.
+            Some((active, _)) => {
+                for &e in closures.iter().rev() {
+                    if !ends[e as usize].2 {
+                        put(e as usize);
+                    }
+                }
+                for e in (0..ends.len()).rev() {
+                    if ends[e].2 && active[e] {
+                        put(e);
+                    }
+                }
+            }
+            None => {
+                for chain in [false, true] {
+                    for e in (0..ends.len()).rev() {
+                        if ends[e].2 == chain {
+                            put(e);
+                        }
+                    }
+                }
             }
         }
     }
 
     fn neighbors(&self, a: u32) -> &[(u32, u32)] {
         &self.adj[self.start[a as usize] as usize..self.start[a as usize + 1] as usize]
+    }
+
+    /// Neighbours of `a` by bonds still marked in `active`, with the bonds.
+    fn live_bonds<'a>(
+        &'a self,
+        active: &'a [bool],
+        a: u32,
+    ) -> impl Iterator<Item = (u32, u32)> + 'a {
+        self.neighbors(a)
+            .iter()
+            .filter(move |&&(_, e)| active[e as usize])
+            .copied()
     }
 
     fn bond_between(&self, a: u32, b: u32) -> u32 {
@@ -440,18 +554,17 @@ impl Graph {
             .map_or(NONE, |&(_, e)| e)
     }
 
-    fn ring_bonds(&self, ring: &[u32]) -> Vec<u32> {
-        (0..ring.len())
-            .map(|i| self.bond_between(ring[i], ring[(i + 1) % ring.len()]))
-            .collect()
+    fn ring_bonds<'a>(&'a self, ring: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+        (0..ring.len()).map(|i| self.bond_between(ring[i], ring[(i + 1) % ring.len()]))
     }
 
     /// RDKit's fallback when its search cannot find enough rings: one cycle
     /// per back edge of a depth-first search over all bonds. Not minimal,
     /// but a cycle basis, and what RDKit reports in the same situation.
     /// Replaces the rings in `store`; returns how many.
-    fn dfs_cycles(&self, store: &mut RingStore) -> usize {
+    fn dfs_cycles(&self, store: &mut RingList) -> usize {
         store.clear();
+        let mut ring = Vec::new();
         let mut color = vec![0u8; self.n];
         let degree = |a: u32| self.start[a as usize + 1] - self.start[a as usize];
         // Frame: atom, the atom it was entered from, next neighbour slot.
@@ -481,14 +594,15 @@ impl Graph {
                         frames.push((nbr, atom, self.start[nbr as usize]));
                     }
                     1 if from != NONE && nbr != from => {
+                        ring.clear();
                         for &(a, _, _) in frames.iter().rev() {
                             if a == nbr {
                                 break;
                             }
-                            store.atoms.push(a);
+                            ring.push(a);
                         }
-                        store.atoms.push(nbr);
-                        store.close();
+                        ring.push(nbr);
+                        store.push(self, &ring);
                     }
                     _ => {}
                 }
@@ -518,7 +632,10 @@ struct Scratch {
     seen: Vec<bool>,
     stack: Vec<u32>,
     atoms: Vec<u32>,
-    store: RingStore,
+    /// Scratch for `two_rings`.
+    atoms_two: Vec<u32>,
+    bonds_two: Vec<u32>,
+    store: RingList,
     /// Whether the buffers below are sized and cleared for this molecule;
     /// only fused systems need them.
     prepared: bool,
@@ -539,42 +656,18 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// Marks the ring-capable bonds that lie on a cycle (those that are not
-    /// bridges) and counts them per atom.
-    /// `false` when there is none, the common case of an acyclic molecule.
-    fn cycle_bonds(&mut self, g: &Graph) -> bool {
-        if g.closures.is_empty() {
-            return false;
-        }
-        self.deg.clear();
-        self.deg.resize(g.n, 0);
-        if self.cover_forest(g) {
-            return true;
-        }
-        self.bridges(g);
-        self.deg.fill(0);
-        let mut any = false;
-        for (&(a, b, _), &on) in g.ends.iter().zip(self.active.iter()) {
-            if on {
-                self.deg[a as usize] += 1;
-                self.deg[b as usize] += 1;
-                any = true;
-            }
-        }
-        any
-    }
-
     /// Cycle bonds from the chain-bond forest: a ring closure lies on a
     /// cycle, and so does every forest bond on the forest path between its
     /// ends; the rest are bridges. Paths are walked with a union-find that
     /// jumps over bonds already covered, so the pass is near linear.
-    /// Counts the cycle bonds per atom into `deg` (zero on entry) as it
-    /// marks them. `false` (and `active` and `deg` unusable) when a ring
-    /// closure joins two trees of the forest, which then does not span the
-    /// graph.
+    /// Counts the cycle bonds per atom into `deg` as it marks them.
+    /// `false` (and `active` and `deg` unusable) when a ring closure joins
+    /// two trees of the forest, which then does not span the graph.
     fn cover_forest(&mut self, g: &Graph) -> bool {
         self.active.clear();
         self.active.resize(g.ends.len(), false);
+        self.deg.clear();
+        self.deg.resize(g.n, 0);
         let (up, deg) = (&mut self.frames_up, &mut self.deg);
         up.clear();
         up.extend(0..g.n as u32);
@@ -589,7 +682,7 @@ impl Scratch {
         // Each bond is marked once: a closure is listed once, and a forest
         // bond is jumped over by the union-find once marked.
         for &e in &g.closures {
-            let (a, b, _) = g.ends[e as usize];
+            let (a, b, ..) = g.ends[e as usize];
             self.active[e as usize] = true;
             deg[a as usize] += 1;
             deg[b as usize] += 1;
@@ -606,7 +699,7 @@ impl Scratch {
                     return false;
                 }
                 self.active[t as usize] = true;
-                let (x, y, _) = g.ends[t as usize];
+                let (x, y, ..) = g.ends[t as usize];
                 let parent = x + y - u;
                 deg[x as usize] += 1;
                 deg[y as usize] += 1;
@@ -617,16 +710,17 @@ impl Scratch {
         true
     }
 
-    /// Bridges by Tarjan's low-link (iterative): `active` is left true on
-    /// ring-capable bonds that are not bridges.
-    fn bridges(&mut self, g: &Graph) {
+    /// Bridges by Tarjan's low-link (iterative), over every bond: `active`
+    /// is left true on ring-capable bonds that are not bridges, counted per
+    /// atom in `deg`. `false` when there is none.
+    fn bridges(&mut self, g: &Graph) -> bool {
         let n = g.n;
         self.order.clear();
         self.order.resize(n, 0);
         self.low.clear();
         self.low.resize(n, 0);
         self.active.clear();
-        self.active.extend_from_slice(&g.ring_capable);
+        self.active.extend(g.ends.iter().map(|end| end.3));
         let (order, low, active) = (&mut self.order, &mut self.low, &mut self.active);
         let frames = &mut self.frames;
         let mut counter = 0u32;
@@ -652,7 +746,7 @@ impl Scratch {
                 }
                 let (b, e) = g.adj[*slot as usize];
                 *slot += 1;
-                if !g.ring_capable[e as usize] || e == via {
+                if !g.ends[e as usize].3 || e == via {
                     continue;
                 }
                 if order[b as usize] == 0 {
@@ -665,6 +759,17 @@ impl Scratch {
                 }
             }
         }
+        self.deg.clear();
+        self.deg.resize(n, 0);
+        let mut any = false;
+        for (&(a, b, ..), &on) in g.ends.iter().zip(self.active.iter()) {
+            if on {
+                self.deg[a as usize] += 1;
+                self.deg[b as usize] += 1;
+                any = true;
+            }
+        }
+        any
     }
 }
 
@@ -771,6 +876,14 @@ const MAX_MINIMALITY_CHECK: usize = 300;
 /// gives up at 200,000 queued paths, we bound total work the same way.
 const MAX_PATHS: usize = 200_000;
 
+/// Why the search stopped short.
+enum Stop {
+    /// It needs the bonds off the cycles too (`Graph::adjacency`).
+    AllBonds,
+    /// It cannot account for every ring: use RDKit's depth-first fallback.
+    Fallback,
+}
+
 struct Finder<'g> {
     g: &'g Graph,
     s: &'g mut Scratch,
@@ -779,9 +892,8 @@ struct Finder<'g> {
 
 impl<'g> Finder<'g> {
     /// Fills `s.store` with the SSSR followed by the symmetrized extras and
-    /// returns the SSSR's size; `None` when the search cannot account for
-    /// every ring and the depth-first fallback must be used instead.
-    fn run(mut self) -> Option<usize> {
+    /// returns the SSSR's size.
+    fn run(mut self) -> Result<usize, Stop> {
         let n = self.g.n;
         self.s.store.clear();
         self.s.seen.clear();
@@ -813,53 +925,161 @@ impl<'g> Finder<'g> {
                     }
                 }
             }
-            atoms.sort_unstable();
             let expected = bond_ends / 2 + 1 - atoms.len();
-            if self.component(&atoms, expected).is_none() {
+            // Most fused systems of drug-like molecules are two rings.
+            if expected == 2 && self.two_rings(&atoms) {
+                continue;
+            }
+            atoms.sort_unstable();
+            if let Err(stop) = self.component(&atoms, expected) {
                 self.s.atoms = atoms;
-                return None;
+                return Err(stop);
             }
         }
         self.s.atoms = atoms;
         let sssr_count = self.s.store.len();
         for ring in self.symmetrize() {
-            self.s.store.push(&ring);
+            self.s.store.push(self.g, &ring);
         }
-        Some(sssr_count)
+        Ok(sssr_count)
     }
 
     /// If the ring system of `root` is a single ring (every atom has two
     /// live bonds), stores it, walking from `root` out by its first live
     /// bond as the search from it would, and marks its atoms seen.
     fn walk_lone_ring(&mut self, root: u32) -> bool {
-        let s = &mut *self.s;
-        let base = s.store.atoms.len();
-        s.store.atoms.push(root);
+        let (g, s) = (self.g, &mut *self.s);
         let (mut prev, mut cur) = (NONE, root);
         loop {
             if s.deg[cur as usize] != 2 {
-                s.store.atoms.truncate(base);
+                s.store.cancel();
                 return false;
             }
-            let next = self
-                .g
+            let next = g
                 .neighbors(cur)
                 .iter()
-                .find(|&&(b, e)| s.active[e as usize] && b != prev)
-                .map(|&(b, _)| b);
+                .find(|&&(b, e)| s.active[e as usize] && b != prev);
             match next {
-                Some(b) if b != root => {
-                    s.store.atoms.push(b);
+                Some(&(b, e)) if b != root => {
+                    s.store.step(cur, e);
                     prev = cur;
                     cur = b;
                 }
-                _ => break,
+                Some(&(_, e)) => {
+                    s.store.step(cur, e);
+                    break;
+                }
+                // Only parallel bonds (no SMILES makes them) end it so.
+                None => {
+                    s.store.step(cur, g.bond_between(cur, root));
+                    break;
+                }
             }
         }
-        for &a in &s.store.atoms[base..] {
+        s.store.rings.close();
+        let ring = s.store.rings.get(s.store.len() - 1);
+        for &a in ring {
             s.seen[a as usize] = true;
         }
-        s.store.close();
+        true
+    }
+
+    /// A ring system of cycle rank 2 (its atoms all have two live bonds but
+    /// one with four, or two with three) whose rings share one atom or one
+    /// bond: stores its two rings as the search would find them, and `true`.
+    /// `false` for a bridged system (no bond between the two branch atoms),
+    /// where ties between paths leave the search's answer to the search.
+    ///
+    /// The search takes the lowest atom off each ring's chain of two-bond
+    /// atoms, in atom order, and finds from it the one smallest ring through
+    /// it: its own ring, as every other ring through it is longer. That ring
+    /// comes out of the breadth-first search starting at the lowest atom and
+    /// heading to its first live neighbour if the ring is odd (the two arms
+    /// meet at a bond, seen from the first arm's end) and to the second if
+    /// it is even (the far atom joins the first arm and is met from the
+    /// second).
+    fn two_rings(&mut self, atoms: &[u32]) -> bool {
+        let (g, s) = (self.g, &mut *self.s);
+        let mut branch = [NONE; 2];
+        let mut k = 0;
+        for &a in atoms {
+            if s.deg[a as usize] != 2 {
+                if k == 2 {
+                    return false;
+                }
+                branch[k] = a;
+                k += 1;
+            }
+        }
+        let active = &s.active;
+        let live = |a: u32| g.live_bonds(active, a);
+        let (x, y, xy) = match k {
+            1 => (branch[0], branch[0], NONE),
+            _ => match live(branch[0]).find(|&(b, _)| b == branch[1]) {
+                Some((_, e)) => (branch[0], branch[1], e),
+                None => return false,
+            },
+        };
+        // Each ring in cyclic order from `x` with its bonds, back to back,
+        // and the lowest atom off the branch atoms with its position.
+        let (ring, bonds) = (&mut s.atoms_two, &mut s.bonds_two);
+        ring.clear();
+        bonds.clear();
+        let mut ends = [(0usize, 0usize, NONE, 0usize); 2];
+        let mut r = 0;
+        for (first, e) in live(x) {
+            // Spiro: the walk out by one bond comes back by another.
+            if first == y || (r == 1 && ring.last() == Some(&first)) {
+                continue;
+            }
+            let base = ring.len();
+            ring.push(x);
+            bonds.push(e);
+            let (mut prev, mut cur) = (x, first);
+            let (mut low, mut at) = (NONE, 0);
+            while cur != y {
+                if cur < low {
+                    (low, at) = (cur, ring.len() - base);
+                }
+                ring.push(cur);
+                let Some((next, e)) = live(cur).find(|&(b, _)| b != prev) else {
+                    return false;
+                };
+                bonds.push(e);
+                (prev, cur) = (cur, next);
+            }
+            if x != y {
+                ring.push(y);
+                bonds.push(xy);
+            }
+            ends[r] = (base, ring.len(), low, at);
+            r += 1;
+            if r == 2 {
+                break;
+            }
+        }
+        if r < 2 {
+            return false;
+        }
+        if ends[1].2 < ends[0].2 {
+            ends.swap(0, 1);
+        }
+        for (base, end, low, at) in ends {
+            let (cycle, cycle_bonds) = (&ring[base..end], &bonds[base..end]);
+            let len = cycle.len();
+            let first_live = live(low).next().map(|(b, _)| b);
+            let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
+            for i in 0..len {
+                // Backwards, the bond from an atom on is the one before it.
+                let (j, e) = if forward {
+                    ((at + i) % len, (at + i) % len)
+                } else {
+                    ((at + len - i) % len, (at + 2 * len - i - 1) % len)
+                };
+                s.store.step(cycle[j], cycle_bonds[e]);
+            }
+            s.store.rings.close();
+        }
         true
     }
 
@@ -885,7 +1105,7 @@ impl<'g> Finder<'g> {
 
     /// Rings of one connected piece of the pruned graph (`atoms` ascending,
     /// `expected` its cyclomatic number).
-    fn component(&mut self, atoms: &[u32], expected: usize) -> Option<()> {
+    fn component(&mut self, atoms: &[u32], expected: usize) -> Result<(), Stop> {
         self.prepare();
         let mut found: Vec<Vec<u32>> = Vec::new();
         let mut keys = std::mem::take(&mut self.s.keys);
@@ -928,6 +1148,10 @@ impl<'g> Finder<'g> {
         self.s.changed = changed;
         self.s.is_done = is_done;
         self.s.d2 = d2;
+        if found.len() < expected && !self.g.all_bonds {
+            self.s.keys = keys;
+            return Err(Stop::AllBonds);
+        }
         let complete = found.len() >= expected
             || (self
                 .find_connecting_rings(atoms, &mut found, &mut keys)
@@ -935,7 +1159,7 @@ impl<'g> Finder<'g> {
                 && found.len() >= expected);
         self.s.keys = keys;
         if !complete {
-            return None;
+            return Err(Stop::Fallback);
         }
         if found.len() > expected {
             self.remove_extra_rings(&mut found);
@@ -947,9 +1171,9 @@ impl<'g> Finder<'g> {
             self.ensure_minimal(atoms, &mut found);
         }
         for ring in &found {
-            self.s.store.push(ring);
+            self.s.store.push(self.g, ring);
         }
-        Some(())
+        Ok(())
     }
 
     /// Trimming a whole round of degree-2 atoms at once can cut the short
@@ -1268,7 +1492,7 @@ impl<'g> Finder<'g> {
             let next = atoms.iter().find_map(|&a| {
                 self.g.neighbors(a).iter().find_map(|&(b, e)| {
                     (a < b
-                        && self.g.ring_capable[e as usize]
+                        && self.g.ends[e as usize].3
                         && !self.s.ring_bonds_seen[e as usize]
                         && !dead.contains(&e)
                         && self.s.ring_atoms_seen[a as usize]
@@ -1315,7 +1539,7 @@ impl<'g> Finder<'g> {
             let (cur, _) = steps[head];
             let here = path(&steps, head as u32);
             for &(nbr, e) in self.g.neighbors(cur) {
-                if !self.g.ring_capable[e as usize] {
+                if !self.g.ends[e as usize].3 {
                     continue;
                 }
                 if nbr == to {
@@ -1415,7 +1639,12 @@ impl<'g> Finder<'g> {
         if self.extras.is_empty() {
             return Vec::new();
         }
-        let sssr_bonds: Vec<Vec<u32>> = self.s.store.iter().map(|r| self.g.ring_bonds(r)).collect();
+        let sssr_bonds: Vec<Vec<u32>> = self
+            .s
+            .store
+            .iter()
+            .map(|r| self.g.ring_bonds(r).collect())
+            .collect();
         let mut count = vec![0u32; self.g.ends.len()];
         for e in sssr_bonds.iter().flatten() {
             if *e != NONE {
@@ -1424,7 +1653,7 @@ impl<'g> Finder<'g> {
         }
         let mut kept = Vec::new();
         for extra in std::mem::take(&mut self.extras) {
-            let extra_bonds = self.g.ring_bonds(&extra);
+            let extra_bonds: Vec<u32> = self.g.ring_bonds(&extra).collect();
             let fits = sssr_bonds.iter().any(|ring| {
                 ring.len() == extra_bonds.len()
                     && ring.iter().any(|e| extra_bonds.contains(e))
