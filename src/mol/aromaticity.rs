@@ -128,6 +128,12 @@ struct BondFacts {
 }
 
 impl BondFacts {
+    const fn pack(degree: u32, valence: u32, null_bonds: u32, double_or_triple: u32) -> u128 {
+        degree as u128
+            | (valence as u128) << 32
+            | (null_bonds as u128) << 64
+            | (double_or_triple as u128) << 96
+    }
     fn degree(&self) -> i32 {
         self.counts as u32 as i32
     }
@@ -159,9 +165,9 @@ const ORDER_COUNTS: [[u128; 2]; 6] = {
         let [first, second, multiple] = order_sums(orders[i]);
         let mut side = 0;
         while side < 2 {
-            let v = [first, second][side] as u128;
+            let v = [first, second][side] as u32;
             table[orders[i] as usize][side] =
-                1 | v << 32 | ((v == 0) as u128) << 64 | (multiple as u128) << 96;
+                BondFacts::pack(1, v, (v == 0) as u32, multiple as u32);
             side += 1;
         }
         i += 1;
@@ -335,6 +341,27 @@ const DUMMY: u8 = 16;
 const UNKNOWN: u8 = u8::MAX;
 
 fn donor_code(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
+    let atom = mol.atom(a);
+    let h = atom.total_h();
+    // The carbon of a Kekulé aromatic ring (neutral, as written, one ring
+    // double bond and single bonds to three neighbours and hydrogens in
+    // all) makes up most ring atoms looked at: the rules below give it one
+    // electron and candidacy, so it is settled from its counts alone.
+    if atom.element == 6
+        && atom.charge == 0
+        && !atom.bracket
+        && h <= 3
+        && bonds.cyclic_multiple
+        && bonds.counts == BondFacts::pack(3 - h as u32, 4 - h as u32, 0, 1)
+    {
+        let code = Donor::One as u8 | CANDIDATE;
+        debug_assert_eq!(code, donor_code_by_rules(mol, bonds, a));
+        return code;
+    }
+    donor_code_by_rules(mol, bonds, a)
+}
+
+fn donor_code_by_rules(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
     let atom = mol.atom(a);
     if atom.element != 0
         && (default_valence(atom.element as i32) <= 1
