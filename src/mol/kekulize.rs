@@ -322,9 +322,18 @@ impl<'a> Matching<'a> {
     /// chains and pendant atoms are forced, and rings rarely need repair
     /// afterwards. Only the first `real` vertices take part: the partners
     /// added for optional atoms must stay free, as ends for augmenting paths.
-    fn greedy(&mut self, real: usize, free_deg: &mut [u32], order: &[u32], stack: &mut Vec<u32>) {
+    fn greedy(
+        &mut self,
+        real: usize,
+        free_deg: &mut [u32],
+        order: &[u32],
+        stack_out: &mut Vec<u32>,
+    ) {
         let g = self.graph;
         let mate = &mut self.mate[..];
+        // A local vector stays in registers; the buffer goes back at the end.
+        let mut local = std::mem::take(stack_out);
+        let stack = &mut local;
         // Vertices left with one free neighbour are forced: settle them first.
         stack.clear();
         for &start in order {
@@ -360,6 +369,7 @@ impl<'a> Matching<'a> {
                 }
             }
         }
+        *stack_out = local;
     }
 
     fn lca(&mut self, mut a: u32, mut b: u32) -> u32 {
