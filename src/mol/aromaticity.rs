@@ -98,88 +98,135 @@ struct AtomFacts {
     cyclic_multiple: bool,
 }
 
-/// Bond facts summed per atom in one pass over the bonds.
-#[derive(Clone, Copy, Default)]
-struct BondSums {
-    degree: i32,
-    valence: i32,
-    null_bonds: i32,
-    double_or_triple: i32,
-    cyclic_multiple: bool,
-    /// Latest non-ring bond of order two or more where the atom is the
-    /// bond's first / second atom: petgraph lists an atom's bonds latest
-    /// first, those it starts before those it ends, and RDKit's rule looks
-    /// at the first such bond in that order.
-    exo_first: u32,
-    exo_second: u32,
+/// What a bond of this order adds to its atoms: valence on the first atom,
+/// on the second, and 1 for a double or triple bond.
+const fn order_sums(order: BondOrder) -> [i32; 3] {
+    match order {
+        BondOrder::Zero => [0, 0, 0],
+        BondOrder::Single => [1, 1, 0],
+        BondOrder::Double => [2, 2, 1],
+        BondOrder::Triple => [3, 3, 1],
+        BondOrder::Quadruple => [4, 4, 0],
+        // The donor keeps its electrons to itself.
+        BondOrder::Dative => [0, 1, 0],
+    }
 }
 
-const NO_BOND: u32 = u32::MAX;
+/// An atom's bonds summed up. The four counts share one integer, 32 bits
+/// each (as wide as the counts RDKit keeps), so a bond adds to an atom in
+/// one addition.
+#[derive(Clone, Copy, Default)]
+struct BondFacts {
+    /// Bonds, valence, bonds contributing nothing, double or triple bonds.
+    counts: u128,
+    cyclic_multiple: bool,
+    /// One past the latest non-ring bond of order two or more the atom
+    /// starts / ends (0 = none): RDKit's rule looks at the first such bond
+    /// in petgraph's order, which lists an atom's bonds latest first, those
+    /// it starts before those it ends.
+    exo: [u32; 2],
+}
 
-fn bond_sums(mol: &Mol, sums: &mut Vec<BondSums>) {
-    let rings = mol.rings();
-    sums.clear();
-    sums.resize(
-        mol.atom_count(),
-        BondSums {
-            exo_first: NO_BOND,
-            exo_second: NO_BOND,
-            ..BondSums::default()
-        },
-    );
+impl BondFacts {
+    const fn pack(degree: u32, valence: u32, null_bonds: u32, double_or_triple: u32) -> u128 {
+        degree as u128
+            | (valence as u128) << 32
+            | (null_bonds as u128) << 64
+            | (double_or_triple as u128) << 96
+    }
+    fn degree(&self) -> i32 {
+        self.counts as u32 as i32
+    }
+    fn valence(&self) -> i32 {
+        (self.counts >> 32) as u32 as i32
+    }
+    fn null_bonds(&self) -> i32 {
+        (self.counts >> 64) as u32 as i32
+    }
+    fn double_or_triple(&self) -> i32 {
+        (self.counts >> 96) as u32 as i32
+    }
+}
+
+/// What a bond of each order (by `BondOrder as usize`) adds to
+/// [`BondFacts::counts`] of its first and of its second atom.
+const ORDER_COUNTS: [[u128; 2]; 6] = {
+    let orders = [
+        BondOrder::Zero,
+        BondOrder::Single,
+        BondOrder::Double,
+        BondOrder::Triple,
+        BondOrder::Quadruple,
+        BondOrder::Dative,
+    ];
+    let mut table = [[0; 2]; 6];
+    let mut i = 0;
+    while i < orders.len() {
+        let [first, second, multiple] = order_sums(orders[i]);
+        let mut side = 0;
+        while side < 2 {
+            let v = [first, second][side] as u32;
+            table[orders[i] as usize][side] =
+                BondFacts::pack(1, v, (v == 0) as u32, multiple as u32);
+            side += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// Sums every atom's bonds in one pass over the bonds; `multiple` is
+/// scratch for the bonds of order two or more.
+fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<u32>) {
+    facts.clear();
+    facts.resize(mol.atom_count(), BondFacts::default());
+    let facts = &mut facts[..];
+    multiple.clear();
     for (e, (a, b, bond)) in mol.bonds().enumerate() {
-        let multiple = matches!(bond.order, BondOrder::Double | BondOrder::Triple);
-        let v = bond.order.valence() as i32;
-        let ring = v >= 2 && rings.is_ring_bond(e);
-        for (atom, first) in [(a, true), (b, false)] {
-            let v = if bond.order == BondOrder::Dative && first {
-                0
-            } else {
-                v
-            };
-            let s = &mut sums[atom];
-            s.degree += 1;
-            s.valence += v;
-            s.null_bonds += i32::from(v == 0);
-            s.double_or_triple += i32::from(multiple);
-            if v >= 2 {
-                if ring {
-                    s.cyclic_multiple = true;
-                } else if first {
-                    s.exo_first = e as u32;
-                } else {
-                    s.exo_second = e as u32;
-                }
-            }
+        let [first, second] = ORDER_COUNTS[bond.order as usize];
+        facts[a].counts += first;
+        facts[b].counts += second;
+        if matches!(
+            bond.order,
+            BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
+        ) {
+            multiple.push(e as u32);
+        }
+    }
+    // Ring membership is looked up apart, for the few bonds that need it.
+    let rings = mol.rings();
+    for &e in multiple.iter() {
+        let (a, b) = mol.bond_atoms(e as usize);
+        if rings.is_ring_bond(e as usize) {
+            facts[a].cyclic_multiple = true;
+            facts[b].cyclic_multiple = true;
+        } else {
+            facts[a].exo[0] = e + 1;
+            facts[b].exo[1] = e + 1;
         }
     }
 }
 
-fn atom_facts(mol: &Mol, sums: &[BondSums], i: usize) -> AtomFacts {
+fn atom_facts(mol: &Mol, i: usize, b: &BondFacts) -> AtomFacts {
     let atom = mol.atom(i);
-    let s = &sums[i];
-    let exo = if s.exo_first != NO_BOND {
-        s.exo_first
-    } else {
-        s.exo_second
-    };
-    let exocyclic_multiple = (exo != NO_BOND).then(|| {
-        let (a, b) = mol.bond_atoms(exo as usize);
-        mol.atom(if a == i { b } else { a }).element
+    let exo = if b.exo[0] != 0 { b.exo[0] } else { b.exo[1] };
+    let exocyclic_multiple = (exo != 0).then(|| {
+        let (x, y) = mol.bond_atoms(exo as usize - 1);
+        mol.atom(if x == i { y } else { x }).element
     });
     let mut facts = AtomFacts {
         z: atom.element,
         charge: atom.charge as i32,
-        explicit_valence: atom.explicit_h as i32 + s.valence,
-        total_valence: atom.total_h() as i32 + s.valence,
-        degree: s.degree,
-        null_bonds: s.null_bonds,
+        explicit_valence: atom.explicit_h as i32 + b.valence(),
+        total_valence: atom.total_h() as i32 + b.valence(),
+        degree: b.degree(),
+        null_bonds: b.null_bonds(),
         explicit_h: atom.explicit_h as i32,
         total_h: atom.total_h() as i32,
         radicals: 0,
-        double_or_triple: s.double_or_triple,
+        double_or_triple: b.double_or_triple(),
         exocyclic_multiple,
-        cyclic_multiple: s.cyclic_multiple,
+        cyclic_multiple: b.cyclic_multiple,
     };
     if atom.bracket {
         facts.radicals = radicals(&facts);
@@ -287,25 +334,71 @@ fn is_candidate(f: &AtomFacts, donor: Donor) -> bool {
     !(f.explicit_valence - f.degree > 1 && f.double_or_triple > 1)
 }
 
-/// (min, max) electrons a donor type may contribute.
-fn electron_range(d: Donor) -> (i32, i32) {
-    match d {
-        Donor::Any => (1, 2),
-        Donor::One => (1, 1),
-        Donor::Two => (2, 2),
-        Donor::Vacant | Donor::None => (0, 0),
+/// Per-atom donor code: the [`Donor`] in the low bits, plus flags;
+/// [`UNKNOWN`] until the atom's ring is looked at.
+const CANDIDATE: u8 = 8;
+const DUMMY: u8 = 16;
+const UNKNOWN: u8 = u8::MAX;
+
+fn donor_code(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
+    let atom = mol.atom(a);
+    let h = atom.total_h();
+    // The carbon of a Kekulé aromatic ring (neutral, as written, one ring
+    // double bond and single bonds to three neighbours and hydrogens in
+    // all) makes up most ring atoms looked at: the rules below give it one
+    // electron and candidacy, so it is settled from its counts alone.
+    if atom.element == 6
+        && atom.charge == 0
+        && !atom.bracket
+        && h <= 3
+        && bonds.cyclic_multiple
+        && bonds.counts == BondFacts::pack(3 - h as u32, 4 - h as u32, 0, 1)
+    {
+        let code = Donor::One as u8 | CANDIDATE;
+        debug_assert_eq!(code, donor_code_by_rules(mol, bonds, a));
+        return code;
     }
+    donor_code_by_rules(mol, bonds, a)
+}
+
+fn donor_code_by_rules(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
+    let atom = mol.atom(a);
+    if atom.element != 0
+        && (default_valence(atom.element as i32) <= 1
+            || bonds.degree() + atom.total_h() as i32 - bonds.null_bonds() > 3)
+    {
+        // What count_electrons rules out first: no donor, no candidate.
+        return Donor::None as u8;
+    }
+    let f = atom_facts(mol, a, bonds);
+    let d = donor_type(&f);
+    d as u8 | if is_candidate(&f, d) { CANDIDATE } else { 0 } | if f.z == 0 { DUMMY } else { 0 }
+}
+
+/// Electrons a donor code may contribute: minimum, maximum, and 1 for `*`
+/// (which may give one or two).
+fn electrons(code: u8) -> (i32, i32, i32) {
+    const RANGE: [(i32, i32, i32); 5] = {
+        let mut t = [(0, 0, 0); 5];
+        t[Donor::One as usize] = (1, 1, 0);
+        t[Donor::Two as usize] = (2, 2, 0);
+        t[Donor::Any as usize] = (1, 2, 1);
+        t
+    };
+    RANGE.get((code & 7) as usize).copied().unwrap_or((0, 0, 0))
 }
 
 /// Buffers reused from molecule to molecule on one thread.
 #[derive(Default)]
 struct Work {
-    sums: Vec<BondSums>,
-    /// Donor type and candidacy per ring atom, computed once.
-    donors: Vec<Option<(Donor, bool)>>,
+    bonds: Vec<BondFacts>,
+    multiple: Vec<u32>,
+    /// Donor code per atom, filled in for ring atoms as rings are examined.
+    donors: Vec<u8>,
     candidates: Vec<usize>,
-    /// Per bond: candidate rings small enough to fuse that hold it.
-    shared: Vec<u8>,
+    /// Per bond: whether a candidate ring small enough to fuse holds it
+    /// (all false between uses).
+    shared: Vec<bool>,
     systems: Systems,
     marks: Marks,
 }
@@ -315,13 +408,13 @@ thread_local! {
 }
 
 pub fn perceive(mol: &mut Mol) {
-    for atom in mol.atoms_mut() {
-        atom.aromatic = false;
-    }
-    for bond in mol.bonds_mut() {
-        bond.aromatic = false;
-    }
     if mol.rings().ring_count() == 0 {
+        for atom in mol.atoms_mut() {
+            atom.aromatic = false;
+        }
+        for bond in mol.bonds_mut() {
+            bond.aromatic = false;
+        }
         return;
     }
     if mol.atom_count().max(mol.bond_count()) > super::rings::KEEP_BUFFERS_UP_TO {
@@ -337,9 +430,9 @@ pub fn perceive(mol: &mut Mol) {
 fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let n = mol.atom_count();
     let m = mol.bond_count();
-    bond_sums(mol, &mut w.sums);
+    bond_facts(mol, &mut w.bonds, &mut w.multiple);
     w.donors.clear();
-    w.donors.resize(n, None);
+    w.donors.resize(n, UNKNOWN);
     w.candidates.clear();
     let info = mol.rings();
     for r in 0..info.ring_count() {
@@ -347,13 +440,13 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
         let mut all_dummy = true;
         for &a in info.ring_atoms(r) {
             let a = a as usize;
-            all_dummy &= mol.atom(a).element == 0;
-            let (_, ok) = *w.donors[a].get_or_insert_with(|| {
-                let f = atom_facts(mol, &w.sums, a);
-                let d = donor_type(&f);
-                (d, is_candidate(&f, d))
-            });
-            if !ok {
+            let mut code = w.donors[a];
+            if code == UNKNOWN {
+                code = donor_code(mol, &w.bonds[a], a);
+                w.donors[a] = code;
+            }
+            all_dummy &= code & DUMMY != 0;
+            if code & CANDIDATE == 0 {
                 // The rest of the ring is looked at by the rings it is
                 // part of, if ever needed.
                 all_candidates = false;
@@ -364,49 +457,44 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
             w.candidates.push(r);
         }
     }
-    if w.candidates.is_empty() {
-        return;
-    }
-    let donors = &w.donors;
-    let donor = |a: u32| donors[a as usize].map_or(Donor::None, |(d, _)| d);
     let marks = &mut w.marks;
     marks.reset(n, m);
     // Without two fusable candidate rings on one bond every ring is a system
     // of its own, and only the ring itself can pass the 4n+2 rule.
-    w.shared.clear();
-    w.shared.resize(m, 0);
-    let mut fused = false;
-    for &r in &w.candidates {
-        let bonds = info.ring_bonds(r);
-        if bonds.len() <= MAX_FUSED_RING_SIZE {
+    let fused = w.candidates.len() > 1 && {
+        if w.shared.len() < m {
+            w.shared.resize(m, false);
+        }
+        let mut fused = false;
+        let fusable = w
+            .candidates
+            .iter()
+            .map(|&r| info.ring_bonds(r))
+            .filter(|bonds| bonds.len() <= MAX_FUSED_RING_SIZE);
+        for bonds in fusable.clone() {
             for &e in bonds {
-                let s = &mut w.shared[e as usize];
-                fused |= *s > 0;
-                *s = 1;
+                fused |= std::mem::replace(&mut w.shared[e as usize], true);
             }
         }
-    }
+        for bonds in fusable {
+            for &e in bonds {
+                w.shared[e as usize] = false;
+            }
+        }
+        fused
+    };
+    let donors = &w.donors;
     if fused {
         w.systems.build(info, &w.candidates);
         for system in w.systems.groups() {
-            huckel_on_system(info, &w.candidates, &w.systems, system, &donor, marks);
+            huckel_on_system(info, &w.candidates, &w.systems, system, donors, marks);
         }
     } else {
         for i in 0..w.candidates.len() {
-            try_rings(info, &w.candidates, &[i], &donor, marks);
+            try_rings(info, &w.candidates, &[i], donors, marks);
         }
     }
-    for e in 0..m {
-        if !w.marks.bonds[e] {
-            continue;
-        }
-        mol.bond_mut(e).aromatic = true;
-        if matches!(mol.bond(e).order, BondOrder::Single | BondOrder::Double) {
-            let (a, b) = mol.bond_atoms(e);
-            mol.atom_mut(a).aromatic = true;
-            mol.atom_mut(b).aromatic = true;
-        }
-    }
+    marks.set_flags(mol);
 }
 
 /// Candidate rings (indices into `candidates`) joined when they share
@@ -505,23 +593,44 @@ impl Systems {
     }
 }
 
-/// Aromatic bonds found so far, plus scratch counters over atoms and bonds
-/// (all zero between uses).
+/// Aromatic bonds found so far, plus scratch counters over atoms and bonds.
+/// Every array is all zero between molecules (a molecule only grows them),
+/// and the aromatic flags are set from them in one pass each.
 #[derive(Default)]
 struct Marks {
     bonds: Vec<bool>,
+    atoms: Vec<bool>,
     atom_uses: Vec<u8>,
     bond_uses: Vec<u8>,
 }
 
 impl Marks {
     fn reset(&mut self, atoms: usize, bonds: usize) {
-        self.bonds.clear();
-        self.bonds.resize(bonds, false);
-        self.atom_uses.clear();
-        self.atom_uses.resize(atoms, 0);
-        self.bond_uses.clear();
-        self.bond_uses.resize(bonds, 0);
+        if self.bonds.len() < bonds {
+            self.bonds.resize(bonds, false);
+            self.bond_uses.resize(bonds, 0);
+        }
+        if self.atoms.len() < atoms {
+            self.atoms.resize(atoms, false);
+            self.atom_uses.resize(atoms, 0);
+        }
+    }
+
+    /// Sets every aromatic flag afresh: the marked bonds, with their atoms
+    /// when single or double, and nothing else. Leaves the marks all false.
+    fn set_flags(&mut self, mol: &mut Mol) {
+        for ((a, b, bond), &marked) in mol.bonds().zip(&self.bonds) {
+            if marked && matches!(bond.order, BondOrder::Single | BondOrder::Double) {
+                self.atoms[a] = true;
+                self.atoms[b] = true;
+            }
+        }
+        for (bond, marked) in mol.bonds_mut().zip(&mut self.bonds) {
+            bond.aromatic = std::mem::take(marked);
+        }
+        for (atom, marked) in mol.atoms_mut().zip(&mut self.atoms) {
+            atom.aromatic = std::mem::take(marked);
+        }
     }
 }
 
@@ -530,7 +639,7 @@ fn huckel_on_system(
     candidates: &[usize],
     systems: &Systems,
     system: &[usize],
-    donor: &dyn Fn(u32) -> Donor,
+    donors: &[u8],
     marks: &mut Marks,
 ) {
     let all_marked = |marks: &Marks| {
@@ -544,17 +653,17 @@ fn huckel_on_system(
     if system.len() > HUGE_SYSTEM {
         max_size = max_size.min(2);
     }
+    let mut subset = Vec::with_capacity(max_size);
     for size in 1..=max_size {
         if all_marked(marks) {
             break;
         }
         if size == 1 {
             for &r in system {
-                try_rings(info, candidates, &[r], donor, marks);
+                try_rings(info, candidates, &[r], donors, marks);
             }
             continue;
         }
-        let mut subset = Vec::with_capacity(size);
         for &start in system {
             subset.clear();
             subset.push(start);
@@ -569,7 +678,7 @@ fn huckel_on_system(
                 &mut subset,
                 extension,
                 start,
-                &mut |rings| try_rings(info, candidates, rings, donor, marks),
+                &mut |rings| try_rings(info, candidates, rings, donors, marks),
                 systems,
             );
         }
@@ -626,22 +735,20 @@ fn try_rings(
     info: &super::RingInfo,
     candidates: &[usize],
     rings: &[usize],
-    donor: &dyn Fn(u32) -> Donor,
+    donors: &[u8],
     marks: &mut Marks,
 ) {
     if let &[r] = rings {
         // One ring: every atom and bond is on the rim, each once.
-        let r = candidates[r];
         let (mut low, mut high, mut any) = (0, 0, 0);
-        for &a in info.ring_atoms(r) {
-            let d = donor(a);
-            any += i32::from(d == Donor::Any);
-            let (lo, hi) = electron_range(d);
+        for &a in info.ring_atoms(candidates[r]) {
+            let (lo, hi, star) = electrons(donors[a as usize]);
             low += lo;
             high += hi;
+            any += star;
         }
         if huckel(low, high, any) {
-            for &e in info.ring_bonds(r) {
+            for &e in info.ring_bonds(candidates[r]) {
                 marks.bonds[e as usize] = true;
             }
         }
@@ -657,11 +764,10 @@ fn try_rings(
         for &a in info.ring_atoms(candidates[r]) {
             let uses = &mut marks.atom_uses[a as usize];
             if *uses == 1 || *uses == 2 {
-                let d = donor(a);
-                any += i32::from(d == Donor::Any);
-                let (lo, hi) = electron_range(d);
+                let (lo, hi, star) = electrons(donors[a as usize]);
                 low += lo;
                 high += hi;
+                any += star;
             }
             // Count each atom once however many of the rings hold it.
             *uses = u8::MAX;

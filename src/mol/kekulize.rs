@@ -55,10 +55,11 @@ struct Scratch {
     atoms: Vec<u32>,
     /// Vertices of `*` atoms, which may stay without a double bond.
     optional: Vec<u32>,
-    /// Candidate graph in CSR form; `edges` as (vertex, vertex, bond).
+    /// Candidate graph in CSR form; `pairs` gives each aromatic bond's two
+    /// vertices, `(NONE, NONE)` when it cannot be double.
     start: Vec<u32>,
     adj: Vec<u32>,
-    edges: Vec<(u32, u32, u32)>,
+    pairs: Vec<(u32, u32)>,
     fill: Vec<u32>,
     unmatched: Vec<usize>,
     /// Matching state, lent to [`Matching`] for one molecule.
@@ -161,26 +162,30 @@ fn kekulize_with(
     // Each optional atom gets a pendant partner, so that leaving it without a
     // double bond is just another matching.
     let total = real + s.optional.len();
-    s.edges.clear();
-    // Degrees over the aromatic bonds: the greedy pass's free-neighbour
-    // counts, and with the pendants the CSR offsets.
+    // Per aromatic bond, its two vertices (NONE when it cannot be double).
+    // Degrees over these bonds are the greedy pass's free-neighbour counts
+    // and, with the pendants, the CSR offsets.
+    s.pairs.clear();
     s.free_deg.clear();
     s.free_deg.resize(real, 0);
-    for &(a, b, e) in bonds {
+    for &(a, b, _) in bonds {
         let (la, lb) = (s.local[a as usize], s.local[b as usize]);
         if la != NONE && lb != NONE {
-            s.edges.push((la, lb, e));
             s.free_deg[la as usize] += 1;
             s.free_deg[lb as usize] += 1;
+            s.pairs.push((la, lb));
+        } else {
+            s.pairs.push((NONE, NONE));
         }
     }
     s.start.clear();
     s.start.push(0);
     let mut end = 0;
-    let mut optional = s.optional.iter().peekable();
+    let mut next_optional = 0;
     for (v, &d) in s.free_deg.iter().enumerate() {
         end += d;
-        if optional.next_if_eq(&&(v as u32)).is_some() {
+        if s.optional.get(next_optional) == Some(&(v as u32)) {
+            next_optional += 1;
             end += 1;
         }
         s.start.push(end);
@@ -193,15 +198,21 @@ fn kekulize_with(
     s.adj.resize(end as usize, 0);
     s.fill.clear();
     s.fill.extend_from_slice(&s.start[..total]);
-    let pendants = s
-        .optional
-        .iter()
-        .enumerate()
-        .map(|(k, &v)| (v, (real + k) as u32));
-    for (a, b) in s.edges.iter().map(|&(la, lb, _)| (la, lb)).chain(pendants) {
-        for (v, w) in [(a, b), (b, a)] {
-            s.adj[s.fill[v as usize] as usize] = w;
-            s.fill[v as usize] += 1;
+    {
+        let (adj, fill) = (&mut s.adj[..], &mut s.fill[..]);
+        let mut link = |v: u32, w: u32| {
+            adj[fill[v as usize] as usize] = w;
+            fill[v as usize] += 1;
+            adj[fill[w as usize] as usize] = v;
+            fill[w as usize] += 1;
+        };
+        for &(la, lb) in &s.pairs {
+            if la != NONE {
+                link(la, lb);
+            }
+        }
+        for (k, &v) in s.optional.iter().enumerate() {
+            link(v, (real + k) as u32);
         }
     }
     order_by_degree(&s.free_deg, &mut s.order);
@@ -215,10 +226,10 @@ fn kekulize_with(
     let mut matching = Matching::new(graph, total, mate);
     matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
     s.unmatched.clear();
-    let mut optional = s.optional.iter().peekable();
+    let mut next_optional = 0;
     for v in 0..real {
-        if optional.peek() == Some(&&(v as u32)) {
-            optional.next();
+        if s.optional.get(next_optional) == Some(&(v as u32)) {
+            next_optional += 1;
             continue;
         }
         if matching.mate[v] == NONE && !matching.augment_from(v) {
@@ -227,15 +238,15 @@ fn kekulize_with(
     }
     let mate = matching.mate;
     let result = if s.unmatched.is_empty() {
-        for &(_, _, e) in bonds {
-            mol.bond_mut(e as usize).order = BondOrder::Single;
-        }
-        for &(la, lb, e) in &s.edges {
-            if mate[la as usize] == lb {
-                mol.bond_mut(e as usize).order = BondOrder::Double;
-                shown[s.atoms[la as usize] as usize] += 1;
-                shown[s.atoms[lb as usize] as usize] += 1;
-            }
+        for (&(a, b, e), &(la, lb)) in bonds.iter().zip(&s.pairs) {
+            let double = la != NONE && mate[la as usize] == lb;
+            mol.bond_mut(e as usize).order = if double {
+                shown[a as usize] += 1;
+                shown[b as usize] += 1;
+                BondOrder::Double
+            } else {
+                BondOrder::Single
+            };
         }
         Ok(())
     } else {
@@ -247,29 +258,18 @@ fn kekulize_with(
     result
 }
 
-/// The vertices by ascending degree. Small systems, almost all, are sorted
-/// by a scan per degree, which leaves ties in vertex order as the standard
-/// library's unstable sort does at that size (insertion sort up to 20
-/// items); larger ones keep the order that sort has always given them, so
-/// that every Kekulé structure stays as it was.
+/// The vertices by ascending degree. Small systems, almost all, keep ties
+/// in vertex order, as the standard library's unstable sort does at that
+/// size (insertion sort up to 20 items); larger ones keep the order that
+/// sort has always given them, so that every Kekulé structure stays as it
+/// was.
 fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
     order.clear();
+    order.extend(0..degree.len() as u32);
     if degree.len() > 20 {
-        order.extend(0..degree.len() as u32);
         order.sort_unstable_by_key(|&v| degree[v as usize]);
-        return;
-    }
-    let (lo, hi) = degree
-        .iter()
-        .fold((u32::MAX, 0), |(lo, hi), &d| (lo.min(d), hi.max(d)));
-    for d in lo..=hi {
-        order.extend(
-            degree
-                .iter()
-                .enumerate()
-                .filter(|&(_, &dv)| dv == d)
-                .map(|(v, _)| v as u32),
-        );
+    } else {
+        order.sort_by_key(|&v| degree[v as usize]);
     }
 }
 
@@ -322,39 +322,54 @@ impl<'a> Matching<'a> {
     /// chains and pendant atoms are forced, and rings rarely need repair
     /// afterwards. Only the first `real` vertices take part: the partners
     /// added for optional atoms must stay free, as ends for augmenting paths.
-    fn greedy(&mut self, real: usize, free_deg: &mut [u32], order: &[u32], stack: &mut Vec<u32>) {
-        let n = real;
+    fn greedy(
+        &mut self,
+        real: usize,
+        free_deg: &mut [u32],
+        order: &[u32],
+        stack_out: &mut Vec<u32>,
+    ) {
         let g = self.graph;
+        let mate = &mut self.mate[..];
+        // A local vector stays in registers; the buffer goes back at the end.
+        let mut local = std::mem::take(stack_out);
+        let stack = &mut local;
         // Vertices left with one free neighbour are forced: settle them first.
         stack.clear();
-        for &start in order.iter() {
+        for &start in order {
             stack.push(start);
             while let Some(v) = stack.pop() {
-                let v = v as usize;
-                if self.mate[v] != NONE {
+                if mate[v as usize] != NONE {
                     continue;
                 }
-                let best = g
-                    .neighbors(v as u32)
-                    .iter()
-                    .copied()
-                    .filter(|&w| (w as usize) < n && self.mate[w as usize] == NONE)
-                    .min_by_key(|&w| free_deg[w as usize]);
-                let Some(w) = best else { continue };
-                self.mate[v] = w;
-                self.mate[w as usize] = v as u32;
-                // Neighbours that just lost a free partner may now be forced.
-                for &x in g.neighbors(v as u32).iter().chain(g.neighbors(w)) {
+                // The first free neighbour with the fewest free neighbours.
+                let (mut w, mut fewest) = (NONE, u32::MAX);
+                for &x in g.neighbors(v) {
                     let x = x as usize;
-                    if x < n && self.mate[x] == NONE {
-                        free_deg[x] = free_deg[x].saturating_sub(1);
-                        if free_deg[x] == 1 {
-                            stack.push(x as u32);
+                    if x < real && mate[x] == NONE && free_deg[x] < fewest {
+                        (w, fewest) = (x as u32, free_deg[x]);
+                    }
+                }
+                if w == NONE {
+                    continue;
+                }
+                mate[v as usize] = w;
+                mate[w as usize] = v;
+                // Neighbours that just lost a free partner may now be forced.
+                for u in [v, w] {
+                    for &x in g.neighbors(u) {
+                        let x = x as usize;
+                        if x < real && mate[x] == NONE {
+                            free_deg[x] = free_deg[x].saturating_sub(1);
+                            if free_deg[x] == 1 {
+                                stack.push(x as u32);
+                            }
                         }
                     }
                 }
             }
         }
+        *stack_out = local;
     }
 
     fn lca(&mut self, mut a: u32, mut b: u32) -> u32 {
