@@ -167,6 +167,8 @@ pub struct Mol {
 }
 
 impl Mol {
+    // The small accessors are `#[inline]`: every layer calls them per atom
+    // and bond, mostly from other codegen units.
     pub fn new() -> Self {
         Mol::default()
     }
@@ -178,12 +180,14 @@ impl Mol {
         }
     }
 
+    #[inline]
     pub fn add_atom(&mut self, atom: Atom) -> usize {
         self.adjacency.take();
         self.graph.add_node(atom).index()
     }
 
     /// Adds a bond from `a` to `b` (for a dative bond, `a` is the donor).
+    #[inline]
     pub fn add_bond(&mut self, a: usize, b: usize, bond: Bond) -> usize {
         self.adjacency.take();
         self.graph
@@ -191,46 +195,56 @@ impl Mol {
             .index()
     }
 
+    #[inline]
     pub fn atom_count(&self) -> usize {
         self.graph.node_count()
     }
 
+    #[inline]
     pub fn bond_count(&self) -> usize {
         self.graph.edge_count()
     }
 
+    #[inline]
     pub fn atom(&self, i: usize) -> &Atom {
         &self.graph[NodeIndex::new(i)]
     }
 
+    #[inline]
     pub fn atom_mut(&mut self, i: usize) -> &mut Atom {
         &mut self.graph[NodeIndex::new(i)]
     }
 
+    #[inline]
     pub fn atoms(&self) -> impl Iterator<Item = &Atom> + '_ {
         self.graph.node_weights()
     }
 
     /// Every atom, mutable, in index order; one pass without index lookups.
+    #[inline]
     pub(crate) fn atoms_mut(&mut self) -> impl Iterator<Item = &mut Atom> + '_ {
         self.graph.node_weights_mut()
     }
 
     /// Every bond, mutable, in index order.
+    #[inline]
     pub(crate) fn bonds_mut(&mut self) -> impl Iterator<Item = &mut Bond> + '_ {
         self.graph.edge_weights_mut()
     }
 
+    #[inline]
     pub fn bond(&self, e: usize) -> &Bond {
         &self.graph[EdgeIndex::new(e)]
     }
 
+    #[inline]
     pub fn bond_mut(&mut self, e: usize) -> &mut Bond {
         &mut self.graph[EdgeIndex::new(e)]
     }
 
     /// Every bond as `(first atom, second atom, bond)`, in bond index order;
     /// one sequential pass, cheaper than looking bonds up one by one.
+    #[inline]
     pub fn bonds(
         &self,
     ) -> impl DoubleEndedIterator<Item = (usize, usize, &Bond)> + ExactSizeIterator + '_ {
@@ -241,6 +255,7 @@ impl Mol {
     }
 
     /// The two atoms of bond `e`, first atom first.
+    #[inline]
     pub fn bond_atoms(&self, e: usize) -> (usize, usize) {
         let (a, b) = self
             .graph
@@ -298,6 +313,7 @@ impl Mol {
     /// The bonds of every atom as one compact table, built on the first
     /// call and kept until the next atom or bond is added. Rows list bonds in
     /// index order (unlike [`Mol::neighbors`], which follows petgraph).
+    #[inline]
     pub fn adjacency(&self) -> &Adjacency {
         self.adjacency.get_or_init(|| Adjacency::of(self))
     }
@@ -307,6 +323,7 @@ impl Mol {
         &self.graph
     }
 
+    #[inline]
     pub fn rings(&self) -> &RingInfo {
         &self.rings
     }
