@@ -478,21 +478,22 @@ impl Graph {
         // first, each kind from the last bond down) its start.
         start.clear();
         let mut sum = 0;
-        let mut ends_from = |deg: &[u32], start: &mut Vec<u32>| {
-            start.extend(deg.iter().map(|&d| {
+        match only {
+            // Summed while copied: one pass.
+            Some((_, deg)) => start.extend(deg[..n].iter().map(|&d| {
                 sum += d;
                 sum
-            }));
-        };
-        match only {
-            Some((_, deg)) => ends_from(&deg[..n], start),
+            })),
             None => {
-                let mut deg = vec![0; n];
+                start.resize(n, 0);
                 for &(a, b, ..) in ends.iter() {
-                    deg[a as usize] += 1;
-                    deg[b as usize] += 1;
+                    start[a as usize] += 1;
+                    start[b as usize] += 1;
                 }
-                ends_from(&deg, start);
+                for s in start.iter_mut() {
+                    sum += *s;
+                    *s = sum;
+                }
             }
         }
         start.push(sum);
