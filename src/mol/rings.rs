@@ -417,23 +417,23 @@ struct Graph {
     /// Per atom, its ring-capable chain bond to a lower-numbered atom: these
     /// bonds form a spanning forest whenever the chain bonds connect every
     /// ring (always, for SMILES without dot-crossing ring closures).
+    /// `NO_TREE` when its chain bond cannot close rings, `NONE` when it has
+    /// none yet (one buffer for both, as it is sized per molecule).
     tree_bond: Vec<u32>,
     /// The ring-capable bonds that are not forest bonds, ascending: the
     /// ring closures, a handful per molecule, so that covering the forest
     /// need not scan every bond.
     closures: Vec<u32>,
-    /// Scratch for `build`: whether an atom's chain bond is seen.
-    has_chain: Vec<bool>,
 }
 
 const NONE: u32 = u32::MAX;
+/// `Graph::tree_bond` of an atom whose chain bond may not close rings.
+const NO_TREE: u32 = NONE - 1;
 
 impl Graph {
     fn build(&mut self, mol: &Mol) {
         let n = mol.atom_count();
         self.n = n;
-        self.has_chain.clear();
-        self.has_chain.resize(n, false);
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
@@ -442,25 +442,23 @@ impl Graph {
         self.tree_bond.clear();
         self.tree_bond.resize(n, NONE);
         self.closures.clear();
-        let Graph {
-            has_chain,
-            tree_bond,
-            closures,
-            ends,
-            ..
-        } = self;
-        ends.clear();
-        ends.extend(mol.bonds().enumerate().map(|(e, (a, b, bond))| {
+        // Sized first and written in step with the bonds: no capacity
+        // check per bond.
+        self.ends.clear();
+        self.ends.resize(mol.bond_count(), (0, 0, false, false));
+        for (e, (end, (a, b, bond))) in self.ends.iter_mut().zip(mol.bonds()).enumerate() {
             let hi = a.max(b);
-            let chain = !std::mem::replace(&mut has_chain[hi], true);
             let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
-            if chain && capable && a != b {
-                tree_bond[hi] = e as u32;
-            } else if capable {
-                closures.push(e as u32);
+            let tree = &mut self.tree_bond[hi];
+            let chain = *tree == NONE;
+            if chain {
+                *tree = if capable && a != b { e as u32 } else { NO_TREE };
             }
-            (a as u32, b as u32, chain, capable)
-        }));
+            if capable && !(chain && a != b) {
+                self.closures.push(e as u32);
+            }
+            *end = (a as u32, b as u32, chain, capable);
+        }
     }
 
     /// Builds the adjacency of every bond, or (given `active` and the count
@@ -476,23 +474,27 @@ impl Graph {
             closures,
             ..
         } = self;
+        // Each atom's end, then (filled from the back, non-chain bonds
+        // first, each kind from the last bond down) its start.
         start.clear();
+        let mut sum = 0;
         match only {
-            Some((_, deg)) => start.extend_from_slice(&deg[..n]),
+            // Summed while copied: one pass.
+            Some((_, deg)) => start.extend(deg[..n].iter().map(|&d| {
+                sum += d;
+                sum
+            })),
             None => {
                 start.resize(n, 0);
                 for &(a, b, ..) in ends.iter() {
                     start[a as usize] += 1;
                     start[b as usize] += 1;
                 }
+                for s in start.iter_mut() {
+                    sum += *s;
+                    *s = sum;
+                }
             }
-        }
-        // Each atom's end, then (filled from the back, non-chain bonds
-        // first, each kind from the last bond down) its start.
-        let mut sum = 0;
-        for s in start.iter_mut() {
-            sum += *s;
-            *s = sum;
         }
         start.push(sum);
         adj.clear();
@@ -695,7 +697,7 @@ impl Scratch {
                     std::mem::swap(&mut u, &mut v);
                 }
                 let t = g.tree_bond[u as usize];
-                if t == NONE {
+                if t >= NO_TREE {
                     return false;
                 }
                 self.active[t as usize] = true;
@@ -952,20 +954,30 @@ impl<'g> Finder<'g> {
         let (mut prev, mut cur) = (NONE, root);
         loop {
             if s.deg[cur as usize] != 2 {
+                let at = *s.store.rings.start.last().unwrap_or(&0) as usize;
+                for &a in &s.store.rings.atoms[at..] {
+                    s.seen[a as usize] = false;
+                }
                 s.store.cancel();
                 return false;
             }
-            let next = g
-                .neighbors(cur)
-                .iter()
-                .find(|&&(b, e)| s.active[e as usize] && b != prev);
+            s.seen[cur as usize] = true;
+            let row = g.neighbors(cur);
+            // Two bonds listed and two live: both are live.
+            let next = match *row {
+                [x, y] => [x, y].into_iter().find(|&(b, _)| b != prev),
+                _ => row
+                    .iter()
+                    .find(|&&(b, e)| s.active[e as usize] && b != prev)
+                    .copied(),
+            };
             match next {
-                Some(&(b, e)) if b != root => {
+                Some((b, e)) if b != root => {
                     s.store.step(cur, e);
                     prev = cur;
                     cur = b;
                 }
-                Some(&(_, e)) => {
+                Some((_, e)) => {
                     s.store.step(cur, e);
                     break;
                 }
@@ -977,10 +989,6 @@ impl<'g> Finder<'g> {
             }
         }
         s.store.rings.close();
-        let ring = s.store.rings.get(s.store.len() - 1);
-        for &a in ring {
-            s.seen[a as usize] = true;
-        }
         true
     }
 
