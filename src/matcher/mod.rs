@@ -31,6 +31,9 @@ pub trait Query {
     fn atom_count(&self) -> usize;
     /// (neighbour query atom, query bond index) pairs.
     fn neighbors(&self, q: usize) -> &[(u32, u32)];
+    /// Whether target atom `t` satisfies query atom `q`. The search only
+    /// asks for atoms whose element is in [`Query::atom_elements`] of `q`,
+    /// so an implementation need not test the element again.
     fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool;
     fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool;
     /// Final check on a complete mapping (query atom i -> mapping[i]); chirality and
@@ -46,7 +49,8 @@ pub trait Query {
     }
     /// Optional: the elements query atom `q` can match, bit `z` for atomic
     /// number `z` ([`element_bit`]); a search gives up at once when the
-    /// target lacks them. Default: every element.
+    /// target lacks them, and tests a target atom's element against it
+    /// before [`Query::atom_matches`]. Default: every element.
     fn atom_elements(&self, _q: usize) -> u128 {
         ANY_ELEMENT
     }

@@ -123,7 +123,7 @@ struct Workspace {
     seen: HashSet<Box<[u32]>, BuildHasherDefault<DefaultHasher>>,
     key: Vec<u32>,
     /// Query atoms packed with their sort key, to fill domain rows in order.
-    rank: Vec<u64>,
+    rank: Vec<u128>,
 }
 
 /// Workspaces kept per thread; more are only needed by nested searches.
@@ -302,13 +302,13 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let degree = |q: usize| query.neighbors(q).len() as u32;
         ws.rank.clear();
         ws.rank.extend((0..n).map(|q| {
-            let atoms = u64::from(target.atoms_of(query.atom_elements(q)));
-            atoms << 48 | u64::from(degree(q)) << 24 | q as u64
+            u128::from(target.atoms_of(query.atom_elements(q))) << 64
+                | u128::from(degree(q)) << 32
+                | q as u128
         }));
         ws.rank.sort_unstable();
         ws.scratch.clear();
-        ws.scratch
-            .extend(ws.rank.iter().map(|&r| (r & 0xff_ffff) as u32));
+        ws.scratch.extend(ws.rank.iter().map(|&r| r as u32));
         for i in 0..n {
             let q = ws.scratch[i] as usize;
             let min_degree = degree(q);
@@ -336,8 +336,8 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             } else {
                 self.steps += t_n as u64;
                 let row = &mut ws.domain[q * words..(q + 1) * words];
-                // The element test first, inline: most atoms fail it, and
-                // it spares them a predicate call.
+                // The element test first, inline (the predicate relies on
+                // it): most atoms fail it, and it spares them a call.
                 let elements = query.atom_elements(q);
                 for t in 0..t_n {
                     if target.element_bit(t) & elements != 0
@@ -375,7 +375,8 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     #[inline]
     fn in_domain(&self, q: usize, t: usize) -> bool {
         if self.ws.domain.is_empty() {
-            self.target.degree(t) >= self.ws.plan.degree[q]
+            self.target.element_bit(t) & self.query.atom_elements(q) != 0
+                && self.target.degree(t) >= self.ws.plan.degree[q]
                 && self.query.atom_matches(self.target, q, t)
         } else {
             self.ws.domain[q * self.words + t / 64] >> (t % 64) & 1 == 1

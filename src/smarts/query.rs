@@ -195,11 +195,7 @@ impl Query for Bound<'_> {
     }
 
     fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool {
-        let facts = &self.smarts.facts[q];
-        if facts.elements & target.element_bit(t) == 0 {
-            return false;
-        }
-        match facts.plain {
+        match self.smarts.facts[q].plain {
             Some(aromatic) => target.mol().atom(t).aromatic == aromatic,
             None => self.smarts.atoms[q]
                 .expr
