@@ -340,7 +340,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 // it): most atoms fail it, and it spares them a call.
                 let elements = query.atom_elements(q);
                 for t in 0..t_n {
-                    if target.element_bit(t) & elements != 0
+                    if target.element_in(t, elements)
                         && target.degree(t) >= min_degree
                         && query.atom_matches(target, q, t)
                     {
@@ -375,7 +375,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     #[inline]
     fn in_domain(&self, q: usize, t: usize) -> bool {
         if self.ws.domain.is_empty() {
-            self.target.element_bit(t) & self.query.atom_elements(q) != 0
+            self.target.element_in(t, self.query.atom_elements(q))
                 && self.target.degree(t) >= self.ws.plan.degree[q]
                 && self.query.atom_matches(self.target, q, t)
         } else {

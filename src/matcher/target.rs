@@ -22,8 +22,9 @@ pub struct Target<'m> {
     /// Hydrogen and valence facts, computed on the first question: plain
     /// element and bond queries never ask.
     facts: OnceLock<Vec<AtomFacts>>,
-    /// Atom -> element, next to the adjacency: the first test of every
-    /// atom predicate reads it.
+    /// Atom -> bit position of its element in element masks (the atomic
+    /// number, capped as [`super::element_bit`] caps it): the first test
+    /// of every atom predicate reads it.
     element: Vec<u8>,
     elements: u128,
     /// Atoms per element bit position.
@@ -32,13 +33,12 @@ pub struct Target<'m> {
 
 impl<'m> Target<'m> {
     pub fn new(mol: &'m Mol) -> Self {
-        let element: Vec<u8> = mol.atoms().map(|a| a.element).collect();
+        let element: Vec<u8> = mol.atoms().map(|a| a.element.min(127)).collect();
         let mut per_element = [0u32; 128];
         let mut elements = 0;
         for &z in &element {
-            let bit = super::element_bit(z);
-            per_element[bit.trailing_zeros() as usize] += 1;
-            elements |= bit;
+            per_element[z as usize] += 1;
+            elements |= 1 << z;
         }
         Target {
             mol,
@@ -58,10 +58,18 @@ impl<'m> Target<'m> {
         self.mol.atom_count()
     }
 
-    /// [`super::element_bit`] of atom `t`'s element.
+    /// Whether atom `t`'s element is in `mask` ([`super::element_bit`]s):
+    /// one 64-bit word tested, not a 128-bit bit built, as this runs once
+    /// per target atom per query atom.
     #[inline]
-    pub fn element_bit(&self, t: usize) -> u128 {
-        super::element_bit(self.element[t])
+    pub fn element_in(&self, t: usize, mask: u128) -> bool {
+        let z = self.element[t];
+        let word = if z < 64 {
+            mask as u64
+        } else {
+            (mask >> 64) as u64
+        };
+        word >> (z & 63) & 1 != 0
     }
 
     /// How many atoms have an element of `mask` ([`super::element_bit`]s).
