@@ -319,7 +319,13 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     .find(|&&p| query.atom_key(p as usize) == Some(k))
             });
             let mut count = 0;
-            if let Some(&p) = same {
+            if let Some(&p) = same.filter(|&&p| degree(p as usize) == min_degree) {
+                // Rows sharing a key come lowest degree first, so an equal
+                // degree means an equal row (benzene's six atoms).
+                let from = p as usize * words;
+                ws.domain.copy_within(from..from + words, q * words);
+                count = ws.candidates[p as usize];
+            } else if let Some(&p) = same {
                 for w in 0..words {
                     let mut bits = ws.domain[p as usize * words + w];
                     let mut row = 0u64;
