@@ -370,13 +370,18 @@ impl Work {
             return RingInfo::default();
         }
         // Usually the chain bonds span the molecule and only the cycle
-        // bonds they reveal need adjacency; otherwise all bonds do.
-        if s.cover_forest(g) {
-            g.adjacency(Some((&s.active, &s.deg)));
-        } else {
-            g.adjacency(None);
-            if !s.bridges(g) {
-                return RingInfo::default();
+        // bonds they reveal need adjacency; otherwise all bonds do. When
+        // no atom is on two rings, the forest alone gives the rings.
+        match s.cover_forest(g) {
+            Some(true) if s.lone_rings(g) => {
+                return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len());
+            }
+            Some(_) => g.adjacency(Some((&s.active, &s.deg))),
+            None => {
+                g.adjacency(None);
+                if !s.bridges(g) {
+                    return RingInfo::default();
+                }
             }
         }
         let sssr_count = loop {
@@ -439,26 +444,31 @@ impl Graph {
         // depends on that order (in tetraarylporphyrins the wrong order
         // yields a 20-ring instead of the 16-ring). A chain bond is the
         // first bond of its higher-numbered atom.
-        self.tree_bond.clear();
-        self.tree_bond.resize(n, NONE);
-        self.closures.clear();
-        // Sized first and written in step with the bonds: no capacity
-        // check per bond.
-        self.ends.clear();
-        self.ends.resize(mol.bond_count(), (0, 0, false, false));
-        for (e, (end, (a, b, bond))) in self.ends.iter_mut().zip(mol.bonds()).enumerate() {
-            let hi = a.max(b);
+        let Graph {
+            tree_bond,
+            closures,
+            ends,
+            ..
+        } = self;
+        tree_bond.clear();
+        tree_bond.resize(n, NONE);
+        let tree_bond = &mut tree_bond[..];
+        closures.clear();
+        ends.clear();
+        // Extended from an iterator of known length: no capacity check per
+        // bond.
+        ends.extend(mol.bonds().enumerate().map(|(e, (a, b, bond))| {
             let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
-            let tree = &mut self.tree_bond[hi];
+            let tree = &mut tree_bond[a.max(b)];
             let chain = *tree == NONE;
             if chain {
                 *tree = if capable && a != b { e as u32 } else { NO_TREE };
             }
             if capable && !(chain && a != b) {
-                self.closures.push(e as u32);
+                closures.push(e as u32);
             }
-            *end = (a as u32, b as u32, chain, capable);
-        }
+            (a as u32, b as u32, chain, capable)
+        }));
     }
 
     /// Builds the adjacency of every bond, or (given `active` and the count
@@ -634,6 +644,12 @@ struct Scratch {
     seen: Vec<bool>,
     stack: Vec<u32>,
     atoms: Vec<u32>,
+    /// Scratch for `lone_rings`: the forest paths up from a ring closure's
+    /// two ends, each ring's lowest atom with its index, and the rings
+    /// while reordered.
+    arms: [Vec<u32>; 2],
+    roots: Vec<(u32, u32)>,
+    reordered: RingList,
     /// Scratch for `two_rings`.
     atoms_two: Vec<u32>,
     bonds_two: Vec<u32>,
@@ -663,17 +679,23 @@ impl Scratch {
     /// ends; the rest are bridges. Paths are walked with a union-find that
     /// jumps over bonds already covered, so the pass is near linear.
     /// Counts the cycle bonds per atom into `deg` as it marks them.
-    /// `false` (and `active` and `deg` unusable) when a ring closure joins
-    /// two trees of the forest, which then does not span the graph.
-    fn cover_forest(&mut self, g: &Graph) -> bool {
+    /// `None` (and `active` and `deg` unusable) when a ring closure joins
+    /// two trees of the forest, which then does not span the graph;
+    /// otherwise whether no atom is on two rings (every ring atom has two
+    /// cycle bonds).
+    fn cover_forest(&mut self, g: &Graph) -> Option<bool> {
         self.active.clear();
         self.active.resize(g.ends.len(), false);
         self.deg.clear();
         self.deg.resize(g.n, 0);
-        let (up, deg) = (&mut self.frames_up, &mut self.deg);
-        up.clear();
-        up.extend(0..g.n as u32);
-        let find = |up: &mut Vec<u32>, mut x: u32| {
+        self.frames_up.clear();
+        self.frames_up.extend(0..g.n as u32);
+        let (up, deg, active) = (
+            &mut self.frames_up[..],
+            &mut self.deg[..],
+            &mut self.active[..],
+        );
+        let find = |up: &mut [u32], mut x: u32| {
             while up[x as usize] != x {
                 let next = up[up[x as usize] as usize];
                 up[x as usize] = next;
@@ -681,13 +703,20 @@ impl Scratch {
             }
             x
         };
+        let mut most = 0;
+        let mut mark = |e: u32, a: u32, b: u32| {
+            active[e as usize] = true;
+            for x in [a, b] {
+                let d = &mut deg[x as usize];
+                *d += 1;
+                most = most.max(*d);
+            }
+        };
         // Each bond is marked once: a closure is listed once, and a forest
         // bond is jumped over by the union-find once marked.
         for &e in &g.closures {
             let (a, b, ..) = g.ends[e as usize];
-            self.active[e as usize] = true;
-            deg[a as usize] += 1;
-            deg[b as usize] += 1;
+            mark(e, a, b);
             let (mut u, mut v) = (find(up, a), find(up, b));
             // A forest parent is numbered below its child, so the higher of
             // the two is no ancestor of the other and steps up: no depths
@@ -698,16 +727,95 @@ impl Scratch {
                 }
                 let t = g.tree_bond[u as usize];
                 if t >= NO_TREE {
-                    return false;
+                    return None;
                 }
-                self.active[t as usize] = true;
                 let (x, y, ..) = g.ends[t as usize];
+                mark(t, x, y);
                 let parent = x + y - u;
-                deg[x as usize] += 1;
-                deg[y as usize] += 1;
                 up[u as usize] = parent;
                 u = find(up, parent);
             }
+        }
+        Some(most <= 2)
+    }
+
+    /// When no atom is on two rings, each ring closure closes one ring: its
+    /// bond and the forest paths from its ends up to where they meet, the
+    /// ring's lowest atom. Stores those rings as `walk_lone_ring` finds
+    /// them, without the adjacency: in order of their lowest atom, walked
+    /// from it out by its first bond in adjacency order (chain bonds before
+    /// ring closures, each kind in bond order). `false` on a ring of fewer
+    /// than three atoms (parallel bonds or a loop), which that walk reads
+    /// another way.
+    fn lone_rings(&mut self, g: &Graph) -> bool {
+        let tree = &g.tree_bond[..];
+        let parent = |x: u32| {
+            let (p, q, ..) = g.ends[tree[x as usize] as usize];
+            p + q - x
+        };
+        let store = &mut self.store;
+        store.clear();
+        self.roots.clear();
+        for &e in &g.closures {
+            let (a, b, ..) = g.ends[e as usize];
+            let [arm_a, arm_b] = &mut self.arms;
+            arm_a.clear();
+            arm_b.clear();
+            // As in `cover_forest`, the higher atom is never the other's
+            // ancestor and steps up.
+            let (mut u, mut v) = (a, b);
+            while u != v {
+                if u > v {
+                    arm_a.push(u);
+                    u = parent(u);
+                } else {
+                    arm_b.push(v);
+                    v = parent(v);
+                }
+            }
+            if arm_a.len() + arm_b.len() < 2 {
+                return false;
+            }
+            let a_first = match (arm_a.last(), arm_b.last()) {
+                (Some(&x), Some(&y)) => tree[x as usize] < tree[y as usize],
+                (x, _) => x.is_some(),
+            };
+            let (first, second) = if a_first {
+                (&arm_a[..], &arm_b[..])
+            } else {
+                (&arm_b[..], &arm_a[..])
+            };
+            // Down the first arm (each atom's bond on is the one of the atom
+            // below it), across the closure, up the second.
+            let Some(&top) = first.last() else {
+                return false;
+            };
+            store.step(u, tree[top as usize]);
+            for (i, &x) in first.iter().enumerate().rev() {
+                let on = if i > 0 {
+                    tree[first[i - 1] as usize]
+                } else {
+                    e
+                };
+                store.step(x, on);
+            }
+            for &x in second {
+                store.step(x, tree[x as usize]);
+            }
+            store.rings.close();
+            self.roots.push((u, self.roots.len() as u32));
+        }
+        if self.roots.windows(2).any(|w| w[0].0 > w[1].0) {
+            self.roots.sort_unstable();
+            let (from, to) = (&self.store, &mut self.reordered);
+            to.clear();
+            for &(_, r) in &self.roots {
+                let r = r as usize;
+                let at = from.rings.start[r] as usize..from.rings.start[r + 1] as usize;
+                to.rings.push(&from.rings.atoms[at.clone()]);
+                to.bonds.extend_from_slice(&from.bonds[at]);
+            }
+            std::mem::swap(&mut self.store, &mut self.reordered);
         }
         true
     }
@@ -902,10 +1010,9 @@ impl<'g> Finder<'g> {
         self.s.seen.resize(n, false);
         self.s.prepared = false;
         let mut atoms = std::mem::take(&mut self.s.atoms);
-        for root in 0..n as u32 {
-            if self.s.deg[root as usize] < 2 || self.s.seen[root as usize] {
-                continue;
-            }
+        let mut from = 0;
+        while let Some(root) = self.next_root(from) {
+            from = root as usize + 1;
             // Most ring systems of drug-like molecules are one ring.
             if self.walk_lone_ring(root) {
                 continue;
@@ -944,6 +1051,18 @@ impl<'g> Finder<'g> {
             self.s.store.push(self.g, &ring);
         }
         Ok(sssr_count)
+    }
+
+    /// The first atom from `from` on with cycle bonds and not yet in a
+    /// ring system.
+    fn next_root(&self, from: usize) -> Option<u32> {
+        let n = self.g.n;
+        let (deg, seen) = (&self.s.deg[from..n], &self.s.seen[from..n]);
+        let skip = deg
+            .iter()
+            .zip(seen)
+            .position(|(&d, &seen)| d >= 2 && !seen)?;
+        Some((from + skip) as u32)
     }
 
     /// If the ring system of `root` is a single ring (every atom has two
