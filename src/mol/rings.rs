@@ -52,9 +52,9 @@ use super::{BondOrder, Mol};
 pub struct RingInfo {
     /// In order: the atoms of every ring of `rings()` back to back, the
     /// bonds of every ring at the same positions, the ring starts (ring `r`
-    /// at `start[r]..start[r + 1]` of either), then the facts: rings
-    /// containing each atom, smallest such ring per atom (0 = none), and
-    /// the same two per bond. Empty when the molecule has no ring, so
+    /// at `start[r]..start[r + 1]` of either), then the facts: per atom the
+    /// rings containing it and its smallest such ring (0 = none), side by
+    /// side, then the same two per bond. Empty when the molecule has no ring, so
     /// acyclic molecules allocate nothing.
     data: Vec<u32>,
     /// Where the bonds, the starts and the facts begin in `data`.
@@ -148,10 +148,7 @@ impl RingInfo {
         if atom >= self.atom_count {
             return 0;
         }
-        self.facts()
-            .get(which * self.atom_count + atom)
-            .copied()
-            .unwrap_or(0)
+        self.facts().get(2 * atom + which).copied().unwrap_or(0)
     }
 
     #[inline]
@@ -165,7 +162,7 @@ impl RingInfo {
         if bond >= bonds {
             return 0;
         }
-        self.facts()[2 * self.atom_count + which * bonds + bond]
+        self.facts()[2 * (self.atom_count + bond) + which]
     }
 
     fn from_store(n: usize, m: usize, store: &RingList, sssr_count: usize) -> RingInfo {
@@ -178,19 +175,16 @@ impl RingInfo {
         data.extend_from_slice(&store.bonds);
         data.extend_from_slice(&list.start);
         data.resize(facts_at + 2 * n + 2 * m, 0);
-        let facts = &mut data[facts_at..];
-        let (atom_count, rest) = facts.split_at_mut(n);
-        let (atom_min, rest) = rest.split_at_mut(n);
-        let (bond_count, bond_min) = rest.split_at_mut(m);
+        let (atom_facts, bond_facts) = data[facts_at..].split_at_mut(2 * n);
         for w in list.start.windows(2) {
             let size = w[1] - w[0];
             let at = w[0] as usize..w[1] as usize;
             for &a in &list.atoms[at.clone()] {
-                note(atom_count, atom_min, a as usize, size);
+                note(atom_facts, a, size);
             }
             for &e in &store.bonds[at] {
                 if e != NONE {
-                    note(bond_count, bond_min, e as usize, size);
+                    note(bond_facts, e, size);
                 }
             }
         }
@@ -251,12 +245,15 @@ impl RingInfo {
 /// Counts one more ring of `size` on item `i`, keeping its smallest ring
 /// size (0 is none yet, which the wrapping subtraction puts above all).
 #[inline]
-fn note(count: &mut [u32], min: &mut [u32], i: usize, size: u32) {
-    count[i] += 1;
-    let min = &mut min[i];
+fn note(facts: &mut [u32], i: u32, size: u32) {
+    // From a `u32` the sum cannot overflow: the check on the higher index
+    // covers the lower.
+    let at = 2 * i as usize;
+    let min = &mut facts[at + 1];
     if min.wrapping_sub(1) >= size {
         *min = size;
     }
+    facts[at] += 1;
 }
 
 fn nonzero(v: u32) -> Option<usize> {
@@ -423,8 +420,10 @@ struct Graph {
     /// bonds form a spanning forest whenever the chain bonds connect every
     /// ring (always, for SMILES without dot-crossing ring closures).
     /// `NO_TREE` when its chain bond cannot close rings, `NONE` when it has
-    /// none yet (one buffer for both, as it is sized per molecule).
-    tree_bond: Vec<u32>,
+    /// none yet (one buffer for both, as it is sized per molecule). With
+    /// it, the atom at its other end: the walks up the forest need no
+    /// look-up of the bond.
+    tree_bond: Vec<(u32, u32)>,
     /// The ring-capable bonds that are not forest bonds, ascending: the
     /// ring closures, a handful per molecule, so that covering the forest
     /// need not scan every bond.
@@ -451,7 +450,7 @@ impl Graph {
             ..
         } = self;
         tree_bond.clear();
-        tree_bond.resize(n, NONE);
+        tree_bond.resize(n, (NONE, 0));
         let tree_bond = &mut tree_bond[..];
         closures.clear();
         ends.clear();
@@ -460,9 +459,10 @@ impl Graph {
         ends.extend(mol.bonds().enumerate().map(|(e, (a, b, bond))| {
             let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
             let tree = &mut tree_bond[a.max(b)];
-            let chain = *tree == NONE;
+            let chain = tree.0 == NONE;
             if chain {
-                *tree = if capable && a != b { e as u32 } else { NO_TREE };
+                let bond = if capable && a != b { e as u32 } else { NO_TREE };
+                *tree = (bond, a.min(b) as u32);
             }
             if capable && !(chain && a != b) {
                 closures.push(e as u32);
@@ -644,10 +644,10 @@ struct Scratch {
     seen: Vec<bool>,
     stack: Vec<u32>,
     atoms: Vec<u32>,
-    /// Scratch for `lone_rings`: the forest paths up from a ring closure's
-    /// two ends, each ring's lowest atom with its index, and the rings
-    /// while reordered.
-    arms: [Vec<u32>; 2],
+    /// Scratch for `lone_rings`: one ring laid out around the middle, each
+    /// ring's lowest atom with its index, and the rings while reordered.
+    cycle_atoms: Vec<u32>,
+    cycle_bonds: Vec<u32>,
     roots: Vec<(u32, u32)>,
     reordered: RingList,
     /// Scratch for `two_rings`.
@@ -725,13 +725,11 @@ impl Scratch {
                 if u < v {
                     std::mem::swap(&mut u, &mut v);
                 }
-                let t = g.tree_bond[u as usize];
+                let (t, parent) = g.tree_bond[u as usize];
                 if t >= NO_TREE {
                     return None;
                 }
-                let (x, y, ..) = g.ends[t as usize];
-                mark(t, x, y);
-                let parent = x + y - u;
+                mark(t, u, parent);
                 up[u as usize] = parent;
                 u = find(up, parent);
             }
@@ -748,59 +746,63 @@ impl Scratch {
     /// than three atoms (parallel bonds or a loop), which that walk reads
     /// another way.
     fn lone_rings(&mut self, g: &Graph) -> bool {
-        let tree = &g.tree_bond[..];
-        let parent = |x: u32| {
-            let (p, q, ..) = g.ends[tree[x as usize] as usize];
-            p + q - x
-        };
+        let (n, tree) = (g.n, &g.tree_bond[..]);
+        let (atoms, bonds) = (&mut self.cycle_atoms, &mut self.cycle_bonds);
+        if atoms.len() <= 2 * n {
+            atoms.resize(2 * n + 1, 0);
+            bonds.resize(2 * n + 1, 0);
+        }
         let store = &mut self.store;
         store.clear();
         self.roots.clear();
         for &e in &g.closures {
-            let (a, b, ..) = g.ends[e as usize];
-            let [arm_a, arm_b] = &mut self.arms;
-            arm_a.clear();
-            arm_b.clear();
-            // As in `cover_forest`, the higher atom is never the other's
-            // ancestor and steps up.
+            // A SMILES ring closure's first atom opens the ring and is
+            // usually its lowest atom, so the whole ring is usually on the
+            // side of its second atom, `a` here.
+            let (b, a, ..) = g.ends[e as usize];
+            // The path up from `a` goes leftwards from `n - 1`, the one up
+            // from `b` rightwards from `n`, and the lowest atom left of
+            // both, so that `atoms[lo - 1..hi]` is the ring from its lowest
+            // atom down `a`'s side and `bonds[i]` joins atoms `i` and
+            // `i + 1` (the last one back to the lowest atom). As in
+            // `cover_forest`, the higher atom is never the other's ancestor
+            // and steps up.
+            let (mut lo, mut hi) = (n, n);
+            bonds[n - 1] = e;
             let (mut u, mut v) = (a, b);
             while u != v {
-                if u > v {
-                    arm_a.push(u);
-                    u = parent(u);
+                let x = u.max(v);
+                let (t, parent) = tree[x as usize];
+                if t >= NO_TREE {
+                    return false;
+                }
+                if x == u {
+                    lo -= 1;
+                    atoms[lo] = u;
+                    bonds[lo - 1] = t;
+                    u = parent;
                 } else {
-                    arm_b.push(v);
-                    v = parent(v);
+                    atoms[hi] = v;
+                    bonds[hi] = t;
+                    hi += 1;
+                    v = parent;
                 }
             }
-            if arm_a.len() + arm_b.len() < 2 {
+            if hi - lo < 2 {
                 return false;
             }
-            let a_first = match (arm_a.last(), arm_b.last()) {
-                (Some(&x), Some(&y)) => tree[x as usize] < tree[y as usize],
-                (x, _) => x.is_some(),
-            };
-            let (first, second) = if a_first {
-                (&arm_a[..], &arm_b[..])
+            atoms[lo - 1] = u;
+            // The lowest atom's first bond: the lower of two chain bonds,
+            // or its chain bond before the closure.
+            let a_first = lo < n && (hi == n || bonds[lo - 1] < bonds[hi - 1]);
+            let (ring, ring_bonds) = (&atoms[lo - 1..hi], &bonds[lo - 1..hi]);
+            if a_first {
+                store.rings.atoms.extend_from_slice(ring);
+                store.bonds.extend_from_slice(ring_bonds);
             } else {
-                (&arm_b[..], &arm_a[..])
-            };
-            // Down the first arm (each atom's bond on is the one of the atom
-            // below it), across the closure, up the second.
-            let Some(&top) = first.last() else {
-                return false;
-            };
-            store.step(u, tree[top as usize]);
-            for (i, &x) in first.iter().enumerate().rev() {
-                let on = if i > 0 {
-                    tree[first[i - 1] as usize]
-                } else {
-                    e
-                };
-                store.step(x, on);
-            }
-            for &x in second {
-                store.step(x, tree[x as usize]);
+                store.rings.atoms.push(u);
+                store.rings.atoms.extend(ring[1..].iter().rev());
+                store.bonds.extend(ring_bonds.iter().rev());
             }
             store.rings.close();
             self.roots.push((u, self.roots.len() as u32));
