@@ -1024,9 +1024,13 @@ impl<'g> Finder<'g> {
             self.s.seen[root as usize] = true;
             self.s.stack.push(root);
             let mut bond_ends = 0usize;
+            // Unless it lists all bonds, the adjacency lists only cycle
+            // bonds, and the search trims none outside the systems it is
+            // done with.
+            let all = self.g.all_bonds;
             while let Some(a) = self.s.stack.pop() {
                 for &(b, e) in self.g.neighbors(a) {
-                    if self.s.active[e as usize] {
+                    if !all || self.s.active[e as usize] {
                         bond_ends += 1;
                         if !self.s.seen[b as usize] {
                             self.s.seen[b as usize] = true;
@@ -1198,14 +1202,26 @@ impl<'g> Finder<'g> {
             let len = cycle.len();
             let first_live = live(low).next().map(|(b, _)| b);
             let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
-            for i in 0..len {
+            let (to_atoms, to_bonds) = (&mut s.store.rings.atoms, &mut s.store.bonds);
+            if forward {
+                for (to, from) in [(&mut *to_atoms, cycle), (&mut *to_bonds, cycle_bonds)] {
+                    to.extend_from_slice(&from[at..]);
+                    to.extend_from_slice(&from[..at]);
+                }
+            } else {
                 // Backwards, the bond from an atom on is the one before it.
-                let (j, e) = if forward {
-                    ((at + i) % len, (at + i) % len)
-                } else {
-                    ((at + len - i) % len, (at + 2 * len - i - 1) % len)
-                };
-                s.store.step(cycle[j], cycle_bonds[e]);
+                to_atoms.extend(
+                    cycle[..=at]
+                        .iter()
+                        .rev()
+                        .chain(cycle[at + 1..].iter().rev()),
+                );
+                to_bonds.extend(
+                    cycle_bonds[..at]
+                        .iter()
+                        .rev()
+                        .chain(cycle_bonds[at..].iter().rev()),
+                );
             }
             s.store.rings.close();
         }
