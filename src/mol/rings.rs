@@ -52,9 +52,9 @@ use super::{BondOrder, Mol};
 pub struct RingInfo {
     /// In order: the atoms of every ring of `rings()` back to back, the
     /// bonds of every ring at the same positions, the ring starts (ring `r`
-    /// at `start[r]..start[r + 1]` of either), then the facts: rings
-    /// containing each atom, smallest such ring per atom (0 = none), and
-    /// the same two per bond. Empty when the molecule has no ring, so
+    /// at `start[r]..start[r + 1]` of either), then the facts: per atom the
+    /// rings containing it and its smallest such ring (0 = none), side by
+    /// side, then the same two per bond. Empty when the molecule has no ring, so
     /// acyclic molecules allocate nothing.
     data: Vec<u32>,
     /// Where the bonds, the starts and the facts begin in `data`.
@@ -148,10 +148,7 @@ impl RingInfo {
         if atom >= self.atom_count {
             return 0;
         }
-        self.facts()
-            .get(which * self.atom_count + atom)
-            .copied()
-            .unwrap_or(0)
+        self.facts().get(2 * atom + which).copied().unwrap_or(0)
     }
 
     #[inline]
@@ -165,7 +162,7 @@ impl RingInfo {
         if bond >= bonds {
             return 0;
         }
-        self.facts()[2 * self.atom_count + which * bonds + bond]
+        self.facts()[2 * (self.atom_count + bond) + which]
     }
 
     fn from_store(n: usize, m: usize, store: &RingList, sssr_count: usize) -> RingInfo {
@@ -178,19 +175,16 @@ impl RingInfo {
         data.extend_from_slice(&store.bonds);
         data.extend_from_slice(&list.start);
         data.resize(facts_at + 2 * n + 2 * m, 0);
-        let facts = &mut data[facts_at..];
-        let (atom_count, rest) = facts.split_at_mut(n);
-        let (atom_min, rest) = rest.split_at_mut(n);
-        let (bond_count, bond_min) = rest.split_at_mut(m);
+        let (atom_facts, bond_facts) = data[facts_at..].split_at_mut(2 * n);
         for w in list.start.windows(2) {
             let size = w[1] - w[0];
             let at = w[0] as usize..w[1] as usize;
             for &a in &list.atoms[at.clone()] {
-                note(atom_count, atom_min, a as usize, size);
+                note(atom_facts, a, size);
             }
             for &e in &store.bonds[at] {
                 if e != NONE {
-                    note(bond_count, bond_min, e as usize, size);
+                    note(bond_facts, e, size);
                 }
             }
         }
@@ -251,12 +245,15 @@ impl RingInfo {
 /// Counts one more ring of `size` on item `i`, keeping its smallest ring
 /// size (0 is none yet, which the wrapping subtraction puts above all).
 #[inline]
-fn note(count: &mut [u32], min: &mut [u32], i: usize, size: u32) {
-    count[i] += 1;
-    let min = &mut min[i];
+fn note(facts: &mut [u32], i: u32, size: u32) {
+    // From a `u32` the sum cannot overflow: the check on the higher index
+    // covers the lower.
+    let at = 2 * i as usize;
+    let min = &mut facts[at + 1];
     if min.wrapping_sub(1) >= size {
         *min = size;
     }
+    facts[at] += 1;
 }
 
 fn nonzero(v: u32) -> Option<usize> {
@@ -370,13 +367,18 @@ impl Work {
             return RingInfo::default();
         }
         // Usually the chain bonds span the molecule and only the cycle
-        // bonds they reveal need adjacency; otherwise all bonds do.
-        if s.cover_forest(g) {
-            g.adjacency(Some((&s.active, &s.deg)));
-        } else {
-            g.adjacency(None);
-            if !s.bridges(g) {
-                return RingInfo::default();
+        // bonds they reveal need adjacency; otherwise all bonds do. When
+        // no atom is on two rings, the forest alone gives the rings.
+        match s.cover_forest(g) {
+            Some(true) if s.lone_rings(g) => {
+                return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len());
+            }
+            Some(_) => g.adjacency(Some((&s.active, &s.deg))),
+            None => {
+                g.adjacency(None);
+                if !s.bridges(g) {
+                    return RingInfo::default();
+                }
             }
         }
         let sssr_count = loop {
@@ -418,8 +420,10 @@ struct Graph {
     /// bonds form a spanning forest whenever the chain bonds connect every
     /// ring (always, for SMILES without dot-crossing ring closures).
     /// `NO_TREE` when its chain bond cannot close rings, `NONE` when it has
-    /// none yet (one buffer for both, as it is sized per molecule).
-    tree_bond: Vec<u32>,
+    /// none yet (one buffer for both, as it is sized per molecule). With
+    /// it, the atom at its other end: the walks up the forest need no
+    /// look-up of the bond.
+    tree_bond: Vec<(u32, u32)>,
     /// The ring-capable bonds that are not forest bonds, ascending: the
     /// ring closures, a handful per molecule, so that covering the forest
     /// need not scan every bond.
@@ -439,26 +443,32 @@ impl Graph {
         // depends on that order (in tetraarylporphyrins the wrong order
         // yields a 20-ring instead of the 16-ring). A chain bond is the
         // first bond of its higher-numbered atom.
-        self.tree_bond.clear();
-        self.tree_bond.resize(n, NONE);
-        self.closures.clear();
-        // Sized first and written in step with the bonds: no capacity
-        // check per bond.
-        self.ends.clear();
-        self.ends.resize(mol.bond_count(), (0, 0, false, false));
-        for (e, (end, (a, b, bond))) in self.ends.iter_mut().zip(mol.bonds()).enumerate() {
-            let hi = a.max(b);
+        let Graph {
+            tree_bond,
+            closures,
+            ends,
+            ..
+        } = self;
+        tree_bond.clear();
+        tree_bond.resize(n, (NONE, 0));
+        let tree_bond = &mut tree_bond[..];
+        closures.clear();
+        ends.clear();
+        // Extended from an iterator of known length: no capacity check per
+        // bond.
+        ends.extend(mol.bonds().enumerate().map(|(e, (a, b, bond))| {
             let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
-            let tree = &mut self.tree_bond[hi];
-            let chain = *tree == NONE;
+            let tree = &mut tree_bond[a.max(b)];
+            let chain = tree.0 == NONE;
             if chain {
-                *tree = if capable && a != b { e as u32 } else { NO_TREE };
+                let bond = if capable && a != b { e as u32 } else { NO_TREE };
+                *tree = (bond, a.min(b) as u32);
             }
             if capable && !(chain && a != b) {
-                self.closures.push(e as u32);
+                closures.push(e as u32);
             }
-            *end = (a as u32, b as u32, chain, capable);
-        }
+            (a as u32, b as u32, chain, capable)
+        }));
     }
 
     /// Builds the adjacency of every bond, or (given `active` and the count
@@ -634,6 +644,12 @@ struct Scratch {
     seen: Vec<bool>,
     stack: Vec<u32>,
     atoms: Vec<u32>,
+    /// Scratch for `lone_rings`: one ring laid out around the middle, each
+    /// ring's lowest atom with its index, and the rings while reordered.
+    cycle_atoms: Vec<u32>,
+    cycle_bonds: Vec<u32>,
+    roots: Vec<(u32, u32)>,
+    reordered: RingList,
     /// Scratch for `two_rings`.
     atoms_two: Vec<u32>,
     bonds_two: Vec<u32>,
@@ -663,17 +679,23 @@ impl Scratch {
     /// ends; the rest are bridges. Paths are walked with a union-find that
     /// jumps over bonds already covered, so the pass is near linear.
     /// Counts the cycle bonds per atom into `deg` as it marks them.
-    /// `false` (and `active` and `deg` unusable) when a ring closure joins
-    /// two trees of the forest, which then does not span the graph.
-    fn cover_forest(&mut self, g: &Graph) -> bool {
+    /// `None` (and `active` and `deg` unusable) when a ring closure joins
+    /// two trees of the forest, which then does not span the graph;
+    /// otherwise whether no atom is on two rings (every ring atom has two
+    /// cycle bonds).
+    fn cover_forest(&mut self, g: &Graph) -> Option<bool> {
         self.active.clear();
         self.active.resize(g.ends.len(), false);
         self.deg.clear();
         self.deg.resize(g.n, 0);
-        let (up, deg) = (&mut self.frames_up, &mut self.deg);
-        up.clear();
-        up.extend(0..g.n as u32);
-        let find = |up: &mut Vec<u32>, mut x: u32| {
+        self.frames_up.clear();
+        self.frames_up.extend(0..g.n as u32);
+        let (up, deg, active) = (
+            &mut self.frames_up[..],
+            &mut self.deg[..],
+            &mut self.active[..],
+        );
+        let find = |up: &mut [u32], mut x: u32| {
             while up[x as usize] != x {
                 let next = up[up[x as usize] as usize];
                 up[x as usize] = next;
@@ -681,13 +703,20 @@ impl Scratch {
             }
             x
         };
+        let mut most = 0;
+        let mut mark = |e: u32, a: u32, b: u32| {
+            active[e as usize] = true;
+            for x in [a, b] {
+                let d = &mut deg[x as usize];
+                *d += 1;
+                most = most.max(*d);
+            }
+        };
         // Each bond is marked once: a closure is listed once, and a forest
         // bond is jumped over by the union-find once marked.
         for &e in &g.closures {
             let (a, b, ..) = g.ends[e as usize];
-            self.active[e as usize] = true;
-            deg[a as usize] += 1;
-            deg[b as usize] += 1;
+            mark(e, a, b);
             let (mut u, mut v) = (find(up, a), find(up, b));
             // A forest parent is numbered below its child, so the higher of
             // the two is no ancestor of the other and steps up: no depths
@@ -696,18 +725,99 @@ impl Scratch {
                 if u < v {
                     std::mem::swap(&mut u, &mut v);
                 }
-                let t = g.tree_bond[u as usize];
+                let (t, parent) = g.tree_bond[u as usize];
                 if t >= NO_TREE {
-                    return false;
+                    return None;
                 }
-                self.active[t as usize] = true;
-                let (x, y, ..) = g.ends[t as usize];
-                let parent = x + y - u;
-                deg[x as usize] += 1;
-                deg[y as usize] += 1;
+                mark(t, u, parent);
                 up[u as usize] = parent;
                 u = find(up, parent);
             }
+        }
+        Some(most <= 2)
+    }
+
+    /// When no atom is on two rings, each ring closure closes one ring: its
+    /// bond and the forest paths from its ends up to where they meet, the
+    /// ring's lowest atom. Stores those rings as `walk_lone_ring` finds
+    /// them, without the adjacency: in order of their lowest atom, walked
+    /// from it out by its first bond in adjacency order (chain bonds before
+    /// ring closures, each kind in bond order). `false` on a ring of fewer
+    /// than three atoms (parallel bonds or a loop), which that walk reads
+    /// another way.
+    fn lone_rings(&mut self, g: &Graph) -> bool {
+        let (n, tree) = (g.n, &g.tree_bond[..]);
+        let (atoms, bonds) = (&mut self.cycle_atoms, &mut self.cycle_bonds);
+        if atoms.len() <= 2 * n {
+            atoms.resize(2 * n + 1, 0);
+            bonds.resize(2 * n + 1, 0);
+        }
+        let store = &mut self.store;
+        store.clear();
+        self.roots.clear();
+        for &e in &g.closures {
+            // A SMILES ring closure's first atom opens the ring and is
+            // usually its lowest atom, so the whole ring is usually on the
+            // side of its second atom, `a` here.
+            let (b, a, ..) = g.ends[e as usize];
+            // The path up from `a` goes leftwards from `n - 1`, the one up
+            // from `b` rightwards from `n`, and the lowest atom left of
+            // both, so that `atoms[lo - 1..hi]` is the ring from its lowest
+            // atom down `a`'s side and `bonds[i]` joins atoms `i` and
+            // `i + 1` (the last one back to the lowest atom). As in
+            // `cover_forest`, the higher atom is never the other's ancestor
+            // and steps up.
+            let (mut lo, mut hi) = (n, n);
+            bonds[n - 1] = e;
+            let (mut u, mut v) = (a, b);
+            while u != v {
+                let x = u.max(v);
+                let (t, parent) = tree[x as usize];
+                if t >= NO_TREE {
+                    return false;
+                }
+                if x == u {
+                    lo -= 1;
+                    atoms[lo] = u;
+                    bonds[lo - 1] = t;
+                    u = parent;
+                } else {
+                    atoms[hi] = v;
+                    bonds[hi] = t;
+                    hi += 1;
+                    v = parent;
+                }
+            }
+            if hi - lo < 2 {
+                return false;
+            }
+            atoms[lo - 1] = u;
+            // The lowest atom's first bond: the lower of two chain bonds,
+            // or its chain bond before the closure.
+            let a_first = lo < n && (hi == n || bonds[lo - 1] < bonds[hi - 1]);
+            let (ring, ring_bonds) = (&atoms[lo - 1..hi], &bonds[lo - 1..hi]);
+            if a_first {
+                store.rings.atoms.extend_from_slice(ring);
+                store.bonds.extend_from_slice(ring_bonds);
+            } else {
+                store.rings.atoms.push(u);
+                store.rings.atoms.extend(ring[1..].iter().rev());
+                store.bonds.extend(ring_bonds.iter().rev());
+            }
+            store.rings.close();
+            self.roots.push((u, self.roots.len() as u32));
+        }
+        if self.roots.windows(2).any(|w| w[0].0 > w[1].0) {
+            self.roots.sort_unstable();
+            let (from, to) = (&self.store, &mut self.reordered);
+            to.clear();
+            for &(_, r) in &self.roots {
+                let r = r as usize;
+                let at = from.rings.start[r] as usize..from.rings.start[r + 1] as usize;
+                to.rings.push(&from.rings.atoms[at.clone()]);
+                to.bonds.extend_from_slice(&from.bonds[at]);
+            }
+            std::mem::swap(&mut self.store, &mut self.reordered);
         }
         true
     }
@@ -902,10 +1012,9 @@ impl<'g> Finder<'g> {
         self.s.seen.resize(n, false);
         self.s.prepared = false;
         let mut atoms = std::mem::take(&mut self.s.atoms);
-        for root in 0..n as u32 {
-            if self.s.deg[root as usize] < 2 || self.s.seen[root as usize] {
-                continue;
-            }
+        let mut from = 0;
+        while let Some(root) = self.next_root(from) {
+            from = root as usize + 1;
             // Most ring systems of drug-like molecules are one ring.
             if self.walk_lone_ring(root) {
                 continue;
@@ -915,9 +1024,13 @@ impl<'g> Finder<'g> {
             self.s.seen[root as usize] = true;
             self.s.stack.push(root);
             let mut bond_ends = 0usize;
+            // Unless it lists all bonds, the adjacency lists only cycle
+            // bonds, and the search trims none outside the systems it is
+            // done with.
+            let all = self.g.all_bonds;
             while let Some(a) = self.s.stack.pop() {
                 for &(b, e) in self.g.neighbors(a) {
-                    if self.s.active[e as usize] {
+                    if !all || self.s.active[e as usize] {
                         bond_ends += 1;
                         if !self.s.seen[b as usize] {
                             self.s.seen[b as usize] = true;
@@ -944,6 +1057,18 @@ impl<'g> Finder<'g> {
             self.s.store.push(self.g, &ring);
         }
         Ok(sssr_count)
+    }
+
+    /// The first atom from `from` on with cycle bonds and not yet in a
+    /// ring system.
+    fn next_root(&self, from: usize) -> Option<u32> {
+        let n = self.g.n;
+        let (deg, seen) = (&self.s.deg[from..n], &self.s.seen[from..n]);
+        let skip = deg
+            .iter()
+            .zip(seen)
+            .position(|(&d, &seen)| d >= 2 && !seen)?;
+        Some((from + skip) as u32)
     }
 
     /// If the ring system of `root` is a single ring (every atom has two
@@ -1077,14 +1202,26 @@ impl<'g> Finder<'g> {
             let len = cycle.len();
             let first_live = live(low).next().map(|(b, _)| b);
             let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
-            for i in 0..len {
+            let (to_atoms, to_bonds) = (&mut s.store.rings.atoms, &mut s.store.bonds);
+            if forward {
+                for (to, from) in [(&mut *to_atoms, cycle), (&mut *to_bonds, cycle_bonds)] {
+                    to.extend_from_slice(&from[at..]);
+                    to.extend_from_slice(&from[..at]);
+                }
+            } else {
                 // Backwards, the bond from an atom on is the one before it.
-                let (j, e) = if forward {
-                    ((at + i) % len, (at + i) % len)
-                } else {
-                    ((at + len - i) % len, (at + 2 * len - i - 1) % len)
-                };
-                s.store.step(cycle[j], cycle_bonds[e]);
+                to_atoms.extend(
+                    cycle[..=at]
+                        .iter()
+                        .rev()
+                        .chain(cycle[at + 1..].iter().rev()),
+                );
+                to_bonds.extend(
+                    cycle_bonds[..at]
+                        .iter()
+                        .rev()
+                        .chain(cycle_bonds[at..].iter().rev()),
+                );
             }
             s.store.rings.close();
         }
