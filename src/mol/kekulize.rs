@@ -33,15 +33,25 @@ fn need(atom: &Atom, shown: u32) -> Need {
         return Need::Optional;
     }
     let used = shown + atom.explicit_h as u32;
-    let allowed = element::allowed_valences_charged(atom.element, atom.charge);
-    match allowed.iter().map(|&v| v as u32).find(|&v| v >= used) {
-        Some(v) if v > used => Need::Required,
-        // A neutral aromatic nitrogen already showing four bond units is the
-        // pentavalent Kekulé form (pyridine N-oxide as `O=n1ccccc1`, ring
-        // fusion through `[n]12`) that many toolkits write; every reader of
-        // the SMILES-reading benchmark gives it its ring double bond.
-        None if atom.element == 7 && atom.charge == 0 && used == 4 => Need::Required,
-        _ => Need::None,
+    // Room left below the lowest allowed valence at or above `used`, from the
+    // reader's table for the neutral atoms that make up almost all of them.
+    let room = if atom.charge == 0 {
+        element::neutral_implicit_h(atom.element, used)
+    } else {
+        element::lowest_fill(
+            element::allowed_valences_charged(atom.element, atom.charge),
+            used,
+        )
+    };
+    // A neutral aromatic nitrogen already showing four bond units is the
+    // pentavalent Kekulé form (pyridine N-oxide as `O=n1ccccc1`, ring
+    // fusion through `[n]12`) that many toolkits write; every reader of
+    // the SMILES-reading benchmark gives it its ring double bond. (No
+    // nitrogen valence reaches four, so no room is left there either.)
+    if room > 0 || (atom.element == 7 && atom.charge == 0 && used == 4) {
+        Need::Required
+    } else {
+        Need::None
     }
 }
 
@@ -265,11 +275,32 @@ fn kekulize_with(
 /// was.
 fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
     order.clear();
-    order.extend(0..degree.len() as u32);
-    if degree.len() > 20 {
-        order.sort_unstable_by_key(|&v| degree[v as usize]);
-    } else {
-        order.sort_by_key(|&v| degree[v as usize]);
+    // The degrees present, when all are small: one pass per degree is then a
+    // stable sort, cheaper than the general one for these few vertices.
+    let present = degree
+        .iter()
+        .try_fold(0u32, |mask, &d| (d < 32).then(|| mask | 1 << d));
+    match present {
+        Some(mut mask) if degree.len() <= 20 => {
+            while mask != 0 {
+                let d = mask.trailing_zeros();
+                mask &= mask - 1;
+                order.extend(
+                    (0..degree.len() as u32)
+                        .zip(degree)
+                        .filter(|&(_, &x)| x == d)
+                        .map(|(v, _)| v),
+                );
+            }
+        }
+        _ => {
+            order.extend(0..degree.len() as u32);
+            if degree.len() > 20 {
+                order.sort_unstable_by_key(|&v| degree[v as usize]);
+            } else {
+                order.sort_by_key(|&v| degree[v as usize]);
+            }
+        }
     }
 }
 
@@ -330,7 +361,10 @@ impl<'a> Matching<'a> {
         stack_out: &mut Vec<u32>,
     ) {
         let g = self.graph;
-        let mate = &mut self.mate[..];
+        // Sliced to `real` so that the `x < real` tests below also prove
+        // every index in bounds.
+        let mate = &mut self.mate[..real];
+        let free_deg = &mut free_deg[..real];
         // A local vector stays in registers; the buffer goes back at the end.
         let mut local = std::mem::take(stack_out);
         let stack = &mut local;
