@@ -396,9 +396,10 @@ struct Work {
     /// Donor code per atom, filled in for ring atoms as rings are examined.
     donors: Vec<u8>,
     candidates: Vec<usize>,
-    /// Per bond: whether a candidate ring small enough to fuse holds it
-    /// (all false between uses).
-    shared: Vec<bool>,
+    /// Per bond: the latest `stamp` of a candidate ring small enough to fuse
+    /// that holds it; stamps spare a pass clearing it after every molecule.
+    shared: Vec<u32>,
+    stamp: u32,
     systems: Systems,
     marks: Marks,
 }
@@ -463,7 +464,12 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     // of its own, and only the ring itself can pass the 4n+2 rule.
     let fused = w.candidates.len() > 1 && {
         if w.shared.len() < m {
-            w.shared.resize(m, false);
+            w.shared.resize(m, 0);
+        }
+        w.stamp = w.stamp.wrapping_add(1);
+        if w.stamp == 0 {
+            w.shared.fill(0);
+            w.stamp = 1;
         }
         let mut fused = false;
         let fusable = w
@@ -471,14 +477,9 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
             .iter()
             .map(|&r| info.ring_bonds(r))
             .filter(|bonds| bonds.len() <= MAX_FUSED_RING_SIZE);
-        for bonds in fusable.clone() {
-            for &e in bonds {
-                fused |= std::mem::replace(&mut w.shared[e as usize], true);
-            }
-        }
         for bonds in fusable {
             for &e in bonds {
-                w.shared[e as usize] = false;
+                fused |= std::mem::replace(&mut w.shared[e as usize], w.stamp) == w.stamp;
             }
         }
         fused
@@ -487,11 +488,11 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     if fused {
         w.systems.build(info, &w.candidates);
         for system in w.systems.groups() {
-            huckel_on_system(info, &w.candidates, &w.systems, system, donors, marks);
+            huckel_on_system(mol, &w.candidates, &w.systems, system, donors, marks);
         }
     } else {
         for i in 0..w.candidates.len() {
-            try_rings(info, &w.candidates, &[i], donors, marks);
+            try_rings(mol, &w.candidates, &[i], donors, marks);
         }
     }
     marks.set_flags(mol);
@@ -593,9 +594,9 @@ impl Systems {
     }
 }
 
-/// Aromatic bonds found so far, plus scratch counters over atoms and bonds.
-/// Every array is all zero between molecules (a molecule only grows them),
-/// and the aromatic flags are set from them in one pass each.
+/// Aromatic bonds and atoms found so far, plus scratch counters over atoms
+/// and bonds. Every array is all zero between molecules (a molecule only
+/// grows them), and the aromatic flags are set from them in one pass each.
 #[derive(Default)]
 struct Marks {
     bonds: Vec<bool>,
@@ -616,15 +617,35 @@ impl Marks {
         }
     }
 
-    /// Sets every aromatic flag afresh: the marked bonds, with their atoms
-    /// when single or double, and nothing else. Leaves the marks all false.
-    fn set_flags(&mut self, mol: &mut Mol) {
-        for ((a, b, bond), &marked) in mol.bonds().zip(&self.bonds) {
-            if marked && matches!(bond.order, BondOrder::Single | BondOrder::Double) {
-                self.atoms[a] = true;
-                self.atoms[b] = true;
+    /// Marks the bonds of ring `ring` that `keep` accepts as aromatic, with
+    /// their atoms when single or double: the atoms are marked here, from
+    /// the ring's own atom list, so that no pass over all bonds needs to
+    /// find them afterwards.
+    fn mark_ring(&mut self, mol: &Mol, ring: usize, keep: impl Fn(&Self, usize) -> bool) {
+        let info = mol.rings();
+        let (atoms, bonds) = (info.ring_atoms(ring), info.ring_bonds(ring));
+        // Bond `i` joins atoms `i` and `i + 1`, the last one closes the
+        // ring: so the bond before atom `i` joins the atom before and it.
+        let (Some(&last_atom), Some(&last_bond)) = (atoms.last(), bonds.last()) else {
+            return;
+        };
+        let (mut a, mut e) = (last_atom as usize, last_bond as usize);
+        for (&b, &next) in atoms.iter().zip(bonds) {
+            let b = b as usize;
+            if keep(self, e) {
+                self.bonds[e] = true;
+                if matches!(mol.bond(e).order, BondOrder::Single | BondOrder::Double) {
+                    self.atoms[a] = true;
+                    self.atoms[b] = true;
+                }
             }
+            (a, e) = (b, next as usize);
         }
+    }
+
+    /// Sets every aromatic flag afresh: the marked bonds and atoms, and
+    /// nothing else. Leaves the marks all false.
+    fn set_flags(&mut self, mol: &mut Mol) {
         for (bond, marked) in mol.bonds_mut().zip(&mut self.bonds) {
             bond.aromatic = std::mem::take(marked);
         }
@@ -635,13 +656,14 @@ impl Marks {
 }
 
 fn huckel_on_system(
-    info: &super::RingInfo,
+    mol: &Mol,
     candidates: &[usize],
     systems: &Systems,
     system: &[usize],
     donors: &[u8],
     marks: &mut Marks,
 ) {
+    let info = mol.rings();
     let all_marked = |marks: &Marks| {
         system.iter().all(|&r| {
             info.ring_bonds(candidates[r])
@@ -660,7 +682,7 @@ fn huckel_on_system(
         }
         if size == 1 {
             for &r in system {
-                try_rings(info, candidates, &[r], donors, marks);
+                try_rings(mol, candidates, &[r], donors, marks);
             }
             continue;
         }
@@ -678,7 +700,7 @@ fn huckel_on_system(
                 &mut subset,
                 extension,
                 start,
-                &mut |rings| try_rings(info, candidates, rings, donors, marks),
+                &mut |rings| try_rings(mol, candidates, rings, donors, marks),
                 systems,
             );
         }
@@ -731,13 +753,8 @@ fn huckel(low: i32, high: i32, any: i32) -> bool {
 
 /// Applies the 4n+2 rule to the rim of a set of rings and, when it holds,
 /// marks the bonds that belong to just one of them.
-fn try_rings(
-    info: &super::RingInfo,
-    candidates: &[usize],
-    rings: &[usize],
-    donors: &[u8],
-    marks: &mut Marks,
-) {
+fn try_rings(mol: &Mol, candidates: &[usize], rings: &[usize], donors: &[u8], marks: &mut Marks) {
+    let info = mol.rings();
     if let &[r] = rings {
         // One ring: every atom and bond is on the rim, each once.
         let (mut low, mut high, mut any) = (0, 0, 0);
@@ -748,9 +765,7 @@ fn try_rings(
             any += star;
         }
         if huckel(low, high, any) {
-            for &e in info.ring_bonds(candidates[r]) {
-                marks.bonds[e as usize] = true;
-            }
+            marks.mark_ring(mol, candidates[r], |_, _| true);
         }
         return;
     }
@@ -787,11 +802,7 @@ fn try_rings(
         }
     }
     for &r in rings {
-        for &e in info.ring_bonds(candidates[r]) {
-            if marks.bond_uses[e as usize] == 1 {
-                marks.bonds[e as usize] = true;
-            }
-        }
+        marks.mark_ring(mol, candidates[r], |marks, e| marks.bond_uses[e] == 1);
     }
     for &r in rings {
         for &e in info.ring_bonds(candidates[r]) {
