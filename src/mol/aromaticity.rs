@@ -112,10 +112,10 @@ const fn order_sums(order: BondOrder) -> [i32; 3] {
     }
 }
 
-/// An atom's bonds summed up. The four counts share one integer, 32 bits
-/// each (as wide as the counts RDKit keeps), so a bond adds to an atom in
-/// one addition.
-#[derive(Clone, Copy, Default)]
+/// An atom's bonds summed up, and the donor code found from them. The four
+/// counts share one integer, 32 bits each (as wide as the counts RDKit
+/// keeps), so a bond adds to an atom in one addition.
+#[derive(Clone, Copy)]
 struct BondFacts {
     /// Bonds, valence, bonds contributing nothing, double or triple bonds.
     counts: u128,
@@ -125,9 +125,20 @@ struct BondFacts {
     /// in petgraph's order, which lists an atom's bonds latest first, those
     /// it starts before those it ends.
     exo: [u32; 2],
+    /// The atom's donor code, [`UNKNOWN`] until one of its rings is looked
+    /// at. Kept here, in what would be padding, so that looking an atom up
+    /// costs one bounds check.
+    donor: u8,
 }
 
 impl BondFacts {
+    const EMPTY: BondFacts = BondFacts {
+        counts: 0,
+        cyclic_multiple: false,
+        exo: [0; 2],
+        donor: UNKNOWN,
+    };
+
     const fn pack(degree: u32, valence: u32, null_bonds: u32, double_or_triple: u32) -> u128 {
         degree as u128
             | (valence as u128) << 32
@@ -179,7 +190,7 @@ const ORDER_COUNTS: [[u128; 2]; 6] = {
 /// scratch for the bonds of order two or more.
 fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<u32>) {
     facts.clear();
-    facts.resize(mol.atom_count(), BondFacts::default());
+    facts.resize(mol.atom_count(), BondFacts::EMPTY);
     let facts = &mut facts[..];
     multiple.clear();
     for (e, (a, b, bond)) in mol.bonds().enumerate() {
@@ -393,8 +404,6 @@ fn electrons(code: u8) -> (i32, i32, i32) {
 struct Work {
     bonds: Vec<BondFacts>,
     multiple: Vec<u32>,
-    /// Donor code per atom, filled in for ring atoms as rings are examined.
-    donors: Vec<u8>,
     candidates: Vec<usize>,
     /// Per bond: the latest `stamp` of a candidate ring small enough to fuse
     /// that holds it; stamps spare a pass clearing it after every molecule.
@@ -432,8 +441,6 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let n = mol.atom_count();
     let m = mol.bond_count();
     bond_facts(mol, &mut w.bonds, &mut w.multiple);
-    w.donors.clear();
-    w.donors.resize(n, UNKNOWN);
     w.candidates.clear();
     let info = mol.rings();
     for r in 0..info.ring_count() {
@@ -441,10 +448,11 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
         let mut all_dummy = true;
         for &a in info.ring_atoms(r) {
             let a = a as usize;
-            let mut code = w.donors[a];
+            let facts = &mut w.bonds[a];
+            let mut code = facts.donor;
             if code == UNKNOWN {
-                code = donor_code(mol, &w.bonds[a], a);
-                w.donors[a] = code;
+                code = donor_code(mol, facts, a);
+                facts.donor = code;
             }
             all_dummy &= code & DUMMY != 0;
             if code & CANDIDATE == 0 {
@@ -484,15 +492,15 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
         }
         fused
     };
-    let donors = &w.donors;
+    let facts = &w.bonds;
     if fused {
         w.systems.build(info, &w.candidates);
         for system in w.systems.groups() {
-            huckel_on_system(mol, &w.candidates, &w.systems, system, donors, marks);
+            huckel_on_system(mol, &w.candidates, &w.systems, system, facts, marks);
         }
     } else {
         for i in 0..w.candidates.len() {
-            try_rings(mol, &w.candidates, &[i], donors, marks);
+            try_rings(mol, &w.candidates, &[i], facts, marks);
         }
     }
     marks.set_flags(mol);
@@ -660,7 +668,7 @@ fn huckel_on_system(
     candidates: &[usize],
     systems: &Systems,
     system: &[usize],
-    donors: &[u8],
+    facts: &[BondFacts],
     marks: &mut Marks,
 ) {
     let info = mol.rings();
@@ -682,7 +690,7 @@ fn huckel_on_system(
         }
         if size == 1 {
             for &r in system {
-                try_rings(mol, candidates, &[r], donors, marks);
+                try_rings(mol, candidates, &[r], facts, marks);
             }
             continue;
         }
@@ -700,7 +708,7 @@ fn huckel_on_system(
                 &mut subset,
                 extension,
                 start,
-                &mut |rings| try_rings(mol, candidates, rings, donors, marks),
+                &mut |rings| try_rings(mol, candidates, rings, facts, marks),
                 systems,
             );
         }
@@ -753,13 +761,19 @@ fn huckel(low: i32, high: i32, any: i32) -> bool {
 
 /// Applies the 4n+2 rule to the rim of a set of rings and, when it holds,
 /// marks the bonds that belong to just one of them.
-fn try_rings(mol: &Mol, candidates: &[usize], rings: &[usize], donors: &[u8], marks: &mut Marks) {
+fn try_rings(
+    mol: &Mol,
+    candidates: &[usize],
+    rings: &[usize],
+    facts: &[BondFacts],
+    marks: &mut Marks,
+) {
     let info = mol.rings();
     if let &[r] = rings {
         // One ring: every atom and bond is on the rim, each once.
         let (mut low, mut high, mut any) = (0, 0, 0);
         for &a in info.ring_atoms(candidates[r]) {
-            let (lo, hi, star) = electrons(donors[a as usize]);
+            let (lo, hi, star) = electrons(facts[a as usize].donor);
             low += lo;
             high += hi;
             any += star;
@@ -779,7 +793,7 @@ fn try_rings(mol: &Mol, candidates: &[usize], rings: &[usize], donors: &[u8], ma
         for &a in info.ring_atoms(candidates[r]) {
             let uses = &mut marks.atom_uses[a as usize];
             if *uses == 1 || *uses == 2 {
-                let (lo, hi, star) = electrons(donors[a as usize]);
+                let (lo, hi, star) = electrons(facts[a as usize].donor);
                 low += lo;
                 high += hi;
                 any += star;
