@@ -275,32 +275,37 @@ fn kekulize_with(
 /// was.
 fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
     order.clear();
-    // The degrees present, when all are small: one pass per degree is then a
-    // stable sort, cheaper than the general one for these few vertices.
-    let present = degree
-        .iter()
-        .try_fold(0u32, |mask, &d| (d < 32).then(|| mask | 1 << d));
-    match present {
-        Some(mut mask) if degree.len() <= 20 => {
-            while mask != 0 {
-                let d = mask.trailing_zeros();
-                mask &= mask - 1;
-                order.extend(
-                    (0..degree.len() as u32)
-                        .zip(degree)
-                        .filter(|&(_, &x)| x == d)
-                        .map(|(v, _)| v),
-                );
-            }
+    if degree.len() <= 20 {
+        // A counting sort is stable too, and cheaper for these few vertices
+        // and their small degrees (no more than 19 without parallel bonds).
+        let mut first = [0u8; 33];
+        let (mut highest, mut small) = (0, true);
+        for &d in degree {
+            let Some(slot) = first.get_mut(d as usize + 1) else {
+                small = false;
+                break;
+            };
+            *slot += 1;
+            highest = highest.max(d as usize + 1);
         }
-        _ => {
-            order.extend(0..degree.len() as u32);
-            if degree.len() > 20 {
-                order.sort_unstable_by_key(|&v| degree[v as usize]);
-            } else {
-                order.sort_by_key(|&v| degree[v as usize]);
+        if small {
+            for d in 1..=highest {
+                first[d] += first[d - 1];
             }
+            order.resize(degree.len(), 0);
+            for (v, &d) in (0..degree.len() as u32).zip(degree) {
+                let slot = &mut first[d as usize % 32];
+                order[*slot as usize] = v;
+                *slot += 1;
+            }
+            return;
         }
+    }
+    order.extend(0..degree.len() as u32);
+    if degree.len() > 20 {
+        order.sort_unstable_by_key(|&v| degree[v as usize]);
+    } else {
+        order.sort_by_key(|&v| degree[v as usize]);
     }
 }
 
