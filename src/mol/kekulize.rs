@@ -376,36 +376,39 @@ impl<'a> Matching<'a> {
         // Vertices left with one free neighbour are forced: settle them first.
         stack.clear();
         for &start in order {
-            stack.push(start);
-            while let Some(v) = stack.pop() {
-                if mate[v as usize] != NONE {
-                    continue;
-                }
+            // The stack is empty here: `start` goes first, without a trip
+            // through it.
+            let mut next = Some(start);
+            while let Some(v) = next {
                 // The first free neighbour with the fewest free neighbours.
-                let (mut w, mut fewest) = (NONE, u32::MAX);
-                for &x in g.neighbors(v) {
-                    let x = x as usize;
-                    if x < real && mate[x] == NONE && free_deg[x] < fewest {
-                        (w, fewest) = (x as u32, free_deg[x]);
+                let mut w = NONE;
+                if mate[v as usize] == NONE {
+                    let mut fewest = u32::MAX;
+                    for &x in g.neighbors(v) {
+                        let x = x as usize;
+                        if x < real && mate[x] == NONE && free_deg[x] < fewest {
+                            (w, fewest) = (x as u32, free_deg[x]);
+                        }
                     }
                 }
-                if w == NONE {
-                    continue;
-                }
-                mate[v as usize] = w;
-                mate[w as usize] = v;
-                // Neighbours that just lost a free partner may now be forced.
-                for u in [v, w] {
-                    for &x in g.neighbors(u) {
-                        let x = x as usize;
-                        if x < real && mate[x] == NONE {
-                            free_deg[x] = free_deg[x].saturating_sub(1);
-                            if free_deg[x] == 1 {
-                                stack.push(x as u32);
+                if w != NONE {
+                    mate[v as usize] = w;
+                    mate[w as usize] = v;
+                    // Neighbours that just lost a free partner may now be
+                    // forced.
+                    for u in [v, w] {
+                        for &x in g.neighbors(u) {
+                            let x = x as usize;
+                            if x < real && mate[x] == NONE {
+                                free_deg[x] = free_deg[x].saturating_sub(1);
+                                if free_deg[x] == 1 {
+                                    stack.push(x as u32);
+                                }
                             }
                         }
                     }
                 }
+                next = stack.pop();
             }
         }
         *stack_out = local;
