@@ -178,28 +178,32 @@ fn kekulize_with(
     s.pairs.clear();
     s.free_deg.clear();
     s.free_deg.resize(real, 0);
-    for &(a, b, _) in bonds {
-        let (la, lb) = (s.local[a as usize], s.local[b as usize]);
+    // Extending from a mapped slice reserves once, where pushing checks the
+    // capacity for every item.
+    let (local, free_deg) = (&s.local, &mut s.free_deg);
+    s.pairs.extend(bonds.iter().map(|&(a, b, _)| {
+        let (la, lb) = (local[a as usize], local[b as usize]);
         if la != NONE && lb != NONE {
-            s.free_deg[la as usize] += 1;
-            s.free_deg[lb as usize] += 1;
-            s.pairs.push((la, lb));
+            free_deg[la as usize] += 1;
+            free_deg[lb as usize] += 1;
+            (la, lb)
         } else {
-            s.pairs.push((NONE, NONE));
+            (NONE, NONE)
         }
-    }
+    }));
     s.start.clear();
     s.start.push(0);
     let mut end = 0;
     let mut next_optional = 0;
-    for (v, &d) in s.free_deg.iter().enumerate() {
+    let optional = &s.optional;
+    s.start.extend(s.free_deg.iter().enumerate().map(|(v, &d)| {
         end += d;
-        if s.optional.get(next_optional) == Some(&(v as u32)) {
+        if optional.get(next_optional) == Some(&(v as u32)) {
             next_optional += 1;
             end += 1;
         }
-        s.start.push(end);
-    }
+        end
+    }));
     for _ in 0..s.optional.len() {
         end += 1;
         s.start.push(end);
@@ -236,13 +240,17 @@ fn kekulize_with(
     let mut matching = Matching::new(graph, total, mate);
     matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
     s.unmatched.clear();
-    let mut next_optional = 0;
+    let mut optional = s.optional.iter().peekable();
     for v in 0..real {
-        if s.optional.get(next_optional) == Some(&(v as u32)) {
-            next_optional += 1;
+        if matching.mate[v] != NONE {
             continue;
         }
-        if matching.mate[v] == NONE && !matching.augment_from(v) {
+        // Optional atoms may stay free.
+        while optional.next_if(|&&o| (o as usize) < v).is_some() {}
+        if optional.peek() == Some(&&(v as u32)) {
+            continue;
+        }
+        if !matching.augment_from(v) {
             s.unmatched.push(s.atoms[v] as usize);
         }
     }
