@@ -187,8 +187,8 @@ const ORDER_COUNTS: [[u128; 2]; 6] = {
 };
 
 /// Sums every atom's bonds in one pass over the bonds; `multiple` is
-/// scratch for the bonds of order two or more.
-fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<u32>) {
+/// scratch for the bonds of order two or more, as (atom, atom, bond).
+fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<(u32, u32, u32)>) {
     facts.clear();
     facts.resize(mol.atom_count(), BondFacts::EMPTY);
     let facts = &mut facts[..];
@@ -201,13 +201,13 @@ fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<u32>) {
             bond.order,
             BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
         ) {
-            multiple.push(e as u32);
+            multiple.push((a as u32, b as u32, e as u32));
         }
     }
     // Ring membership is looked up apart, for the few bonds that need it.
     let rings = mol.rings();
-    for &e in multiple.iter() {
-        let (a, b) = mol.bond_atoms(e as usize);
+    for &(a, b, e) in multiple.iter() {
+        let (a, b) = (a as usize, b as usize);
         if rings.is_ring_bond(e as usize) {
             facts[a].cyclic_multiple = true;
             facts[b].cyclic_multiple = true;
@@ -403,7 +403,7 @@ fn electrons(code: u8) -> (i32, i32, i32) {
 #[derive(Default)]
 struct Work {
     bonds: Vec<BondFacts>,
-    multiple: Vec<u32>,
+    multiple: Vec<(u32, u32, u32)>,
     candidates: Vec<usize>,
     /// Per bond: the latest `stamp` of a candidate ring small enough to fuse
     /// that holds it; stamps spare a pass clearing it after every molecule.
