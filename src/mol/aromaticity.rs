@@ -387,16 +387,22 @@ fn donor_code_by_rules(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
 }
 
 /// Electrons a donor code may contribute: minimum, maximum, and 1 for `*`
-/// (which may give one or two).
-fn electrons(code: u8) -> (i32, i32, i32) {
-    const RANGE: [(i32, i32, i32); 5] = {
-        let mut t = [(0, 0, 0); 5];
-        t[Donor::One as usize] = (1, 1, 0);
-        t[Donor::Two as usize] = (2, 2, 0);
-        t[Donor::Any as usize] = (1, 2, 1);
+/// (which may give one or two), 32 bits each in one integer (at two
+/// electrons an atom, only a rim of 2^31 atoms could carry over), so that a
+/// rim's atoms are summed in one addition each; [`huckel`] takes the sum
+/// apart.
+fn electrons(code: u8) -> u128 {
+    const fn pack(low: u32, high: u32, any: u32) -> u128 {
+        low as u128 | (high as u128) << 32 | (any as u128) << 64
+    }
+    const RANGE: [u128; 8] = {
+        let mut t = [0; 8];
+        t[Donor::One as usize] = pack(1, 1, 0);
+        t[Donor::Two as usize] = pack(2, 2, 0);
+        t[Donor::Any as usize] = pack(1, 2, 1);
         t
     };
-    RANGE.get((code & 7) as usize).copied().unwrap_or((0, 0, 0))
+    RANGE[(code & 7) as usize]
 }
 
 /// Buffers reused from molecule to molecule on one thread.
@@ -749,8 +755,14 @@ fn grow(
 }
 
 /// The 4n+2 rule on a rim with `low..=high` pi electrons, `any` of its
-/// atoms being `*` (which may give one or two).
-fn huckel(low: i32, high: i32, any: i32) -> bool {
+/// atoms being `*` (which may give one or two), summed as [`electrons`]
+/// gives them.
+fn huckel(rim: u128) -> bool {
+    let (low, high, any) = (
+        rim as u32 as i64,
+        (rim >> 32) as u32 as i64,
+        (rim >> 64) as u32,
+    );
     any <= 1
         && if high >= 6 {
             (low..=high).any(|e| e >= 2 && (e - 2) % 4 == 0)
@@ -771,14 +783,11 @@ fn try_rings(
     let info = mol.rings();
     if let &[r] = rings {
         // One ring: every atom and bond is on the rim, each once.
-        let (mut low, mut high, mut any) = (0, 0, 0);
+        let mut rim = 0;
         for &a in info.ring_atoms(candidates[r]) {
-            let (lo, hi, star) = electrons(facts[a as usize].donor);
-            low += lo;
-            high += hi;
-            any += star;
+            rim += electrons(facts[a as usize].donor);
         }
-        if huckel(low, high, any) {
+        if huckel(rim) {
             marks.mark_ring(mol, candidates[r], |_, _| true);
         }
         return;
@@ -788,15 +797,12 @@ fn try_rings(
             marks.atom_uses[a as usize] = marks.atom_uses[a as usize].saturating_add(1);
         }
     }
-    let (mut low, mut high, mut any) = (0, 0, 0);
+    let mut rim = 0;
     for &r in rings {
         for &a in info.ring_atoms(candidates[r]) {
             let uses = &mut marks.atom_uses[a as usize];
             if *uses == 1 || *uses == 2 {
-                let (lo, hi, star) = electrons(facts[a as usize].donor);
-                low += lo;
-                high += hi;
-                any += star;
+                rim += electrons(facts[a as usize].donor);
             }
             // Count each atom once however many of the rings hold it.
             *uses = u8::MAX;
@@ -807,7 +813,7 @@ fn try_rings(
             marks.atom_uses[a as usize] = 0;
         }
     }
-    if !huckel(low, high, any) {
+    if !huckel(rim) {
         return;
     }
     for &r in rings {
