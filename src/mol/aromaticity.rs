@@ -112,10 +112,10 @@ const fn order_sums(order: BondOrder) -> [i32; 3] {
     }
 }
 
-/// An atom's bonds summed up. The four counts share one integer, 32 bits
-/// each (as wide as the counts RDKit keeps), so a bond adds to an atom in
-/// one addition.
-#[derive(Clone, Copy, Default)]
+/// An atom's bonds summed up, and the donor code found from them. The four
+/// counts share one integer, 32 bits each (as wide as the counts RDKit
+/// keeps), so a bond adds to an atom in one addition.
+#[derive(Clone, Copy)]
 struct BondFacts {
     /// Bonds, valence, bonds contributing nothing, double or triple bonds.
     counts: u128,
@@ -125,9 +125,20 @@ struct BondFacts {
     /// in petgraph's order, which lists an atom's bonds latest first, those
     /// it starts before those it ends.
     exo: [u32; 2],
+    /// The atom's donor code, [`UNKNOWN`] until one of its rings is looked
+    /// at. Kept here, in what would be padding, so that looking an atom up
+    /// costs one bounds check.
+    donor: u8,
 }
 
 impl BondFacts {
+    const EMPTY: BondFacts = BondFacts {
+        counts: 0,
+        cyclic_multiple: false,
+        exo: [0; 2],
+        donor: UNKNOWN,
+    };
+
     const fn pack(degree: u32, valence: u32, null_bonds: u32, double_or_triple: u32) -> u128 {
         degree as u128
             | (valence as u128) << 32
@@ -176,10 +187,10 @@ const ORDER_COUNTS: [[u128; 2]; 6] = {
 };
 
 /// Sums every atom's bonds in one pass over the bonds; `multiple` is
-/// scratch for the bonds of order two or more.
-fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<u32>) {
+/// scratch for the bonds of order two or more, as (atom, atom, bond).
+fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<(u32, u32, u32)>) {
     facts.clear();
-    facts.resize(mol.atom_count(), BondFacts::default());
+    facts.resize(mol.atom_count(), BondFacts::EMPTY);
     let facts = &mut facts[..];
     multiple.clear();
     for (e, (a, b, bond)) in mol.bonds().enumerate() {
@@ -190,13 +201,13 @@ fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<u32>) {
             bond.order,
             BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
         ) {
-            multiple.push(e as u32);
+            multiple.push((a as u32, b as u32, e as u32));
         }
     }
     // Ring membership is looked up apart, for the few bonds that need it.
     let rings = mol.rings();
-    for &e in multiple.iter() {
-        let (a, b) = mol.bond_atoms(e as usize);
+    for &(a, b, e) in multiple.iter() {
+        let (a, b) = (a as usize, b as usize);
         if rings.is_ring_bond(e as usize) {
             facts[a].cyclic_multiple = true;
             facts[b].cyclic_multiple = true;
@@ -376,29 +387,34 @@ fn donor_code_by_rules(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
 }
 
 /// Electrons a donor code may contribute: minimum, maximum, and 1 for `*`
-/// (which may give one or two).
-fn electrons(code: u8) -> (i32, i32, i32) {
-    const RANGE: [(i32, i32, i32); 5] = {
-        let mut t = [(0, 0, 0); 5];
-        t[Donor::One as usize] = (1, 1, 0);
-        t[Donor::Two as usize] = (2, 2, 0);
-        t[Donor::Any as usize] = (1, 2, 1);
+/// (which may give one or two), 32 bits each in one integer (at two
+/// electrons an atom, only a rim of 2^31 atoms could carry over), so that a
+/// rim's atoms are summed in one addition each; [`huckel`] takes the sum
+/// apart.
+fn electrons(code: u8) -> u128 {
+    const fn pack(low: u32, high: u32, any: u32) -> u128 {
+        low as u128 | (high as u128) << 32 | (any as u128) << 64
+    }
+    const RANGE: [u128; 8] = {
+        let mut t = [0; 8];
+        t[Donor::One as usize] = pack(1, 1, 0);
+        t[Donor::Two as usize] = pack(2, 2, 0);
+        t[Donor::Any as usize] = pack(1, 2, 1);
         t
     };
-    RANGE.get((code & 7) as usize).copied().unwrap_or((0, 0, 0))
+    RANGE[(code & 7) as usize]
 }
 
 /// Buffers reused from molecule to molecule on one thread.
 #[derive(Default)]
 struct Work {
     bonds: Vec<BondFacts>,
-    multiple: Vec<u32>,
-    /// Donor code per atom, filled in for ring atoms as rings are examined.
-    donors: Vec<u8>,
+    multiple: Vec<(u32, u32, u32)>,
     candidates: Vec<usize>,
-    /// Per bond: whether a candidate ring small enough to fuse holds it
-    /// (all false between uses).
-    shared: Vec<bool>,
+    /// Per bond: the latest `stamp` of a candidate ring small enough to fuse
+    /// that holds it; stamps spare a pass clearing it after every molecule.
+    shared: Vec<u32>,
+    stamp: u32,
     systems: Systems,
     marks: Marks,
 }
@@ -431,8 +447,6 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let n = mol.atom_count();
     let m = mol.bond_count();
     bond_facts(mol, &mut w.bonds, &mut w.multiple);
-    w.donors.clear();
-    w.donors.resize(n, UNKNOWN);
     w.candidates.clear();
     let info = mol.rings();
     for r in 0..info.ring_count() {
@@ -440,10 +454,11 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
         let mut all_dummy = true;
         for &a in info.ring_atoms(r) {
             let a = a as usize;
-            let mut code = w.donors[a];
+            let facts = &mut w.bonds[a];
+            let mut code = facts.donor;
             if code == UNKNOWN {
-                code = donor_code(mol, &w.bonds[a], a);
-                w.donors[a] = code;
+                code = donor_code(mol, facts, a);
+                facts.donor = code;
             }
             all_dummy &= code & DUMMY != 0;
             if code & CANDIDATE == 0 {
@@ -463,7 +478,12 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     // of its own, and only the ring itself can pass the 4n+2 rule.
     let fused = w.candidates.len() > 1 && {
         if w.shared.len() < m {
-            w.shared.resize(m, false);
+            w.shared.resize(m, 0);
+        }
+        w.stamp = w.stamp.wrapping_add(1);
+        if w.stamp == 0 {
+            w.shared.fill(0);
+            w.stamp = 1;
         }
         let mut fused = false;
         let fusable = w
@@ -471,27 +491,22 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
             .iter()
             .map(|&r| info.ring_bonds(r))
             .filter(|bonds| bonds.len() <= MAX_FUSED_RING_SIZE);
-        for bonds in fusable.clone() {
-            for &e in bonds {
-                fused |= std::mem::replace(&mut w.shared[e as usize], true);
-            }
-        }
         for bonds in fusable {
             for &e in bonds {
-                w.shared[e as usize] = false;
+                fused |= std::mem::replace(&mut w.shared[e as usize], w.stamp) == w.stamp;
             }
         }
         fused
     };
-    let donors = &w.donors;
+    let facts = &w.bonds;
     if fused {
         w.systems.build(info, &w.candidates);
         for system in w.systems.groups() {
-            huckel_on_system(info, &w.candidates, &w.systems, system, donors, marks);
+            huckel_on_system(mol, &w.candidates, &w.systems, system, facts, marks);
         }
     } else {
         for i in 0..w.candidates.len() {
-            try_rings(info, &w.candidates, &[i], donors, marks);
+            try_rings(mol, &w.candidates, &[i], facts, marks);
         }
     }
     marks.set_flags(mol);
@@ -593,9 +608,9 @@ impl Systems {
     }
 }
 
-/// Aromatic bonds found so far, plus scratch counters over atoms and bonds.
-/// Every array is all zero between molecules (a molecule only grows them),
-/// and the aromatic flags are set from them in one pass each.
+/// Aromatic bonds and atoms found so far, plus scratch counters over atoms
+/// and bonds. Every array is all zero between molecules (a molecule only
+/// grows them), and the aromatic flags are set from them in one pass each.
 #[derive(Default)]
 struct Marks {
     bonds: Vec<bool>,
@@ -616,15 +631,35 @@ impl Marks {
         }
     }
 
-    /// Sets every aromatic flag afresh: the marked bonds, with their atoms
-    /// when single or double, and nothing else. Leaves the marks all false.
-    fn set_flags(&mut self, mol: &mut Mol) {
-        for ((a, b, bond), &marked) in mol.bonds().zip(&self.bonds) {
-            if marked && matches!(bond.order, BondOrder::Single | BondOrder::Double) {
-                self.atoms[a] = true;
-                self.atoms[b] = true;
+    /// Marks the bonds of ring `ring` that `keep` accepts as aromatic, with
+    /// their atoms when single or double: the atoms are marked here, from
+    /// the ring's own atom list, so that no pass over all bonds needs to
+    /// find them afterwards.
+    fn mark_ring(&mut self, mol: &Mol, ring: usize, keep: impl Fn(&Self, usize) -> bool) {
+        let info = mol.rings();
+        let (atoms, bonds) = (info.ring_atoms(ring), info.ring_bonds(ring));
+        // Bond `i` joins atoms `i` and `i + 1`, the last one closes the
+        // ring: so the bond before atom `i` joins the atom before and it.
+        let (Some(&last_atom), Some(&last_bond)) = (atoms.last(), bonds.last()) else {
+            return;
+        };
+        let (mut a, mut e) = (last_atom as usize, last_bond as usize);
+        for (&b, &next) in atoms.iter().zip(bonds) {
+            let b = b as usize;
+            if keep(self, e) {
+                self.bonds[e] = true;
+                if matches!(mol.bond(e).order, BondOrder::Single | BondOrder::Double) {
+                    self.atoms[a] = true;
+                    self.atoms[b] = true;
+                }
             }
+            (a, e) = (b, next as usize);
         }
+    }
+
+    /// Sets every aromatic flag afresh: the marked bonds and atoms, and
+    /// nothing else. Leaves the marks all false.
+    fn set_flags(&mut self, mol: &mut Mol) {
         for (bond, marked) in mol.bonds_mut().zip(&mut self.bonds) {
             bond.aromatic = std::mem::take(marked);
         }
@@ -635,13 +670,14 @@ impl Marks {
 }
 
 fn huckel_on_system(
-    info: &super::RingInfo,
+    mol: &Mol,
     candidates: &[usize],
     systems: &Systems,
     system: &[usize],
-    donors: &[u8],
+    facts: &[BondFacts],
     marks: &mut Marks,
 ) {
+    let info = mol.rings();
     let all_marked = |marks: &Marks| {
         system.iter().all(|&r| {
             info.ring_bonds(candidates[r])
@@ -660,7 +696,7 @@ fn huckel_on_system(
         }
         if size == 1 {
             for &r in system {
-                try_rings(info, candidates, &[r], donors, marks);
+                try_rings(mol, candidates, &[r], facts, marks);
             }
             continue;
         }
@@ -678,7 +714,7 @@ fn huckel_on_system(
                 &mut subset,
                 extension,
                 start,
-                &mut |rings| try_rings(info, candidates, rings, donors, marks),
+                &mut |rings| try_rings(mol, candidates, rings, facts, marks),
                 systems,
             );
         }
@@ -719,8 +755,14 @@ fn grow(
 }
 
 /// The 4n+2 rule on a rim with `low..=high` pi electrons, `any` of its
-/// atoms being `*` (which may give one or two).
-fn huckel(low: i32, high: i32, any: i32) -> bool {
+/// atoms being `*` (which may give one or two), summed as [`electrons`]
+/// gives them.
+fn huckel(rim: u128) -> bool {
+    let (low, high, any) = (
+        rim as u32 as i64,
+        (rim >> 32) as u32 as i64,
+        (rim >> 64) as u32,
+    );
     any <= 1
         && if high >= 6 {
             (low..=high).any(|e| e >= 2 && (e - 2) % 4 == 0)
@@ -732,25 +774,21 @@ fn huckel(low: i32, high: i32, any: i32) -> bool {
 /// Applies the 4n+2 rule to the rim of a set of rings and, when it holds,
 /// marks the bonds that belong to just one of them.
 fn try_rings(
-    info: &super::RingInfo,
+    mol: &Mol,
     candidates: &[usize],
     rings: &[usize],
-    donors: &[u8],
+    facts: &[BondFacts],
     marks: &mut Marks,
 ) {
+    let info = mol.rings();
     if let &[r] = rings {
         // One ring: every atom and bond is on the rim, each once.
-        let (mut low, mut high, mut any) = (0, 0, 0);
+        let mut rim = 0;
         for &a in info.ring_atoms(candidates[r]) {
-            let (lo, hi, star) = electrons(donors[a as usize]);
-            low += lo;
-            high += hi;
-            any += star;
+            rim += electrons(facts[a as usize].donor);
         }
-        if huckel(low, high, any) {
-            for &e in info.ring_bonds(candidates[r]) {
-                marks.bonds[e as usize] = true;
-            }
+        if huckel(rim) {
+            marks.mark_ring(mol, candidates[r], |_, _| true);
         }
         return;
     }
@@ -759,15 +797,12 @@ fn try_rings(
             marks.atom_uses[a as usize] = marks.atom_uses[a as usize].saturating_add(1);
         }
     }
-    let (mut low, mut high, mut any) = (0, 0, 0);
+    let mut rim = 0;
     for &r in rings {
         for &a in info.ring_atoms(candidates[r]) {
             let uses = &mut marks.atom_uses[a as usize];
             if *uses == 1 || *uses == 2 {
-                let (lo, hi, star) = electrons(donors[a as usize]);
-                low += lo;
-                high += hi;
-                any += star;
+                rim += electrons(facts[a as usize].donor);
             }
             // Count each atom once however many of the rings hold it.
             *uses = u8::MAX;
@@ -778,7 +813,7 @@ fn try_rings(
             marks.atom_uses[a as usize] = 0;
         }
     }
-    if !huckel(low, high, any) {
+    if !huckel(rim) {
         return;
     }
     for &r in rings {
@@ -787,11 +822,7 @@ fn try_rings(
         }
     }
     for &r in rings {
-        for &e in info.ring_bonds(candidates[r]) {
-            if marks.bond_uses[e as usize] == 1 {
-                marks.bonds[e as usize] = true;
-            }
-        }
+        marks.mark_ring(mol, candidates[r], |marks, e| marks.bond_uses[e] == 1);
     }
     for &r in rings {
         for &e in info.ring_bonds(candidates[r]) {

@@ -33,15 +33,25 @@ fn need(atom: &Atom, shown: u32) -> Need {
         return Need::Optional;
     }
     let used = shown + atom.explicit_h as u32;
-    let allowed = element::allowed_valences_charged(atom.element, atom.charge);
-    match allowed.iter().map(|&v| v as u32).find(|&v| v >= used) {
-        Some(v) if v > used => Need::Required,
-        // A neutral aromatic nitrogen already showing four bond units is the
-        // pentavalent Kekulé form (pyridine N-oxide as `O=n1ccccc1`, ring
-        // fusion through `[n]12`) that many toolkits write; every reader of
-        // the SMILES-reading benchmark gives it its ring double bond.
-        None if atom.element == 7 && atom.charge == 0 && used == 4 => Need::Required,
-        _ => Need::None,
+    // Room left below the lowest allowed valence at or above `used`, from the
+    // reader's table for the neutral atoms that make up almost all of them.
+    let room = if atom.charge == 0 {
+        element::neutral_implicit_h(atom.element, used)
+    } else {
+        element::lowest_fill(
+            element::allowed_valences_charged(atom.element, atom.charge),
+            used,
+        )
+    };
+    // A neutral aromatic nitrogen already showing four bond units is the
+    // pentavalent Kekulé form (pyridine N-oxide as `O=n1ccccc1`, ring
+    // fusion through `[n]12`) that many toolkits write; every reader of
+    // the SMILES-reading benchmark gives it its ring double bond. (No
+    // nitrogen valence reaches four, so no room is left there either.)
+    if room > 0 || (atom.element == 7 && atom.charge == 0 && used == 4) {
+        Need::Required
+    } else {
+        Need::None
     }
 }
 
@@ -168,28 +178,32 @@ fn kekulize_with(
     s.pairs.clear();
     s.free_deg.clear();
     s.free_deg.resize(real, 0);
-    for &(a, b, _) in bonds {
-        let (la, lb) = (s.local[a as usize], s.local[b as usize]);
+    // Extending from a mapped slice reserves once, where pushing checks the
+    // capacity for every item.
+    let (local, free_deg) = (&s.local, &mut s.free_deg);
+    s.pairs.extend(bonds.iter().map(|&(a, b, _)| {
+        let (la, lb) = (local[a as usize], local[b as usize]);
         if la != NONE && lb != NONE {
-            s.free_deg[la as usize] += 1;
-            s.free_deg[lb as usize] += 1;
-            s.pairs.push((la, lb));
+            free_deg[la as usize] += 1;
+            free_deg[lb as usize] += 1;
+            (la, lb)
         } else {
-            s.pairs.push((NONE, NONE));
+            (NONE, NONE)
         }
-    }
+    }));
     s.start.clear();
     s.start.push(0);
     let mut end = 0;
     let mut next_optional = 0;
-    for (v, &d) in s.free_deg.iter().enumerate() {
+    let optional = &s.optional;
+    s.start.extend(s.free_deg.iter().enumerate().map(|(v, &d)| {
         end += d;
-        if s.optional.get(next_optional) == Some(&(v as u32)) {
+        if optional.get(next_optional) == Some(&(v as u32)) {
             next_optional += 1;
             end += 1;
         }
-        s.start.push(end);
-    }
+        end
+    }));
     for _ in 0..s.optional.len() {
         end += 1;
         s.start.push(end);
@@ -226,13 +240,17 @@ fn kekulize_with(
     let mut matching = Matching::new(graph, total, mate);
     matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
     s.unmatched.clear();
-    let mut next_optional = 0;
+    let mut optional = s.optional.iter().peekable();
     for v in 0..real {
-        if s.optional.get(next_optional) == Some(&(v as u32)) {
-            next_optional += 1;
+        if matching.mate[v] != NONE {
             continue;
         }
-        if matching.mate[v] == NONE && !matching.augment_from(v) {
+        // Optional atoms may stay free.
+        while optional.next_if(|&&o| (o as usize) < v).is_some() {}
+        if optional.peek() == Some(&&(v as u32)) {
+            continue;
+        }
+        if !matching.augment_from(v) {
             s.unmatched.push(s.atoms[v] as usize);
         }
     }
@@ -265,6 +283,32 @@ fn kekulize_with(
 /// was.
 fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
     order.clear();
+    if degree.len() <= 20 {
+        // A counting sort is stable too, and cheaper for these few vertices
+        // and their small degrees (no more than 19 without parallel bonds).
+        let mut first = [0u8; 33];
+        let (mut highest, mut small) = (0, true);
+        for &d in degree {
+            let Some(slot) = first.get_mut(d as usize + 1) else {
+                small = false;
+                break;
+            };
+            *slot += 1;
+            highest = highest.max(d as usize + 1);
+        }
+        if small {
+            for d in 1..=highest {
+                first[d] += first[d - 1];
+            }
+            order.resize(degree.len(), 0);
+            for (v, &d) in (0..degree.len() as u32).zip(degree) {
+                let slot = &mut first[d as usize % 32];
+                order[*slot as usize] = v;
+                *slot += 1;
+            }
+            return;
+        }
+    }
     order.extend(0..degree.len() as u32);
     if degree.len() > 20 {
         order.sort_unstable_by_key(|&v| degree[v as usize]);
@@ -330,43 +374,49 @@ impl<'a> Matching<'a> {
         stack_out: &mut Vec<u32>,
     ) {
         let g = self.graph;
-        let mate = &mut self.mate[..];
+        // Sliced to `real` so that the `x < real` tests below also prove
+        // every index in bounds.
+        let mate = &mut self.mate[..real];
+        let free_deg = &mut free_deg[..real];
         // A local vector stays in registers; the buffer goes back at the end.
         let mut local = std::mem::take(stack_out);
         let stack = &mut local;
         // Vertices left with one free neighbour are forced: settle them first.
         stack.clear();
         for &start in order {
-            stack.push(start);
-            while let Some(v) = stack.pop() {
-                if mate[v as usize] != NONE {
-                    continue;
-                }
+            // The stack is empty here: `start` goes first, without a trip
+            // through it.
+            let mut next = Some(start);
+            while let Some(v) = next {
                 // The first free neighbour with the fewest free neighbours.
-                let (mut w, mut fewest) = (NONE, u32::MAX);
-                for &x in g.neighbors(v) {
-                    let x = x as usize;
-                    if x < real && mate[x] == NONE && free_deg[x] < fewest {
-                        (w, fewest) = (x as u32, free_deg[x]);
+                let mut w = NONE;
+                if mate[v as usize] == NONE {
+                    let mut fewest = u32::MAX;
+                    for &x in g.neighbors(v) {
+                        let x = x as usize;
+                        if x < real && mate[x] == NONE && free_deg[x] < fewest {
+                            (w, fewest) = (x as u32, free_deg[x]);
+                        }
                     }
                 }
-                if w == NONE {
-                    continue;
-                }
-                mate[v as usize] = w;
-                mate[w as usize] = v;
-                // Neighbours that just lost a free partner may now be forced.
-                for u in [v, w] {
-                    for &x in g.neighbors(u) {
-                        let x = x as usize;
-                        if x < real && mate[x] == NONE {
-                            free_deg[x] = free_deg[x].saturating_sub(1);
-                            if free_deg[x] == 1 {
-                                stack.push(x as u32);
+                if w != NONE {
+                    mate[v as usize] = w;
+                    mate[w as usize] = v;
+                    // Neighbours that just lost a free partner may now be
+                    // forced.
+                    for u in [v, w] {
+                        for &x in g.neighbors(u) {
+                            let x = x as usize;
+                            if x < real && mate[x] == NONE {
+                                free_deg[x] = free_deg[x].saturating_sub(1);
+                                if free_deg[x] == 1 {
+                                    stack.push(x as u32);
+                                }
                             }
                         }
                     }
                 }
+                next = stack.pop();
             }
         }
         *stack_out = local;
