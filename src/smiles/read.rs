@@ -14,8 +14,8 @@ use super::error::{Found, SmilesError};
 use super::{Branches, CloseError};
 use crate::mol::kekulize::{candidates, kekulize_prepared, KekulizeError};
 use crate::mol::{
-    assign_implicit_hydrogens_with, clean_up_with, element, Atom, Bond, BondDirection, BondOrder,
-    Chirality, Mol, StereoCenter,
+    clean_up_and_assign_hydrogens, element, Atom, Bond, BondDirection, BondOrder, Chirality, Mol,
+    StereoCenter,
 };
 
 /// Reads a SMILES string into a molecule: kekulized, with implicit
@@ -163,8 +163,7 @@ fn read_with(smiles: &str, hydrogens: bool, ws: &mut Workspace) -> Result<Mol, S
         }
     }
     if hydrogens {
-        clean_up_with(&mut mol, &mut ws.shown);
-        assign_implicit_hydrogens_with(&mut mol, &ws.shown);
+        clean_up_and_assign_hydrogens(&mut mol, &mut ws.shown);
     }
     Ok(mol)
 }
@@ -542,7 +541,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         } else {
             0
         };
-        let idx = self.mol.add_atom(atom) as u32;
+        let idx = self.mol.build_atom(atom) as u32;
         if flags == AROMATIC {
             self.ws.kekule_atoms.push(idx);
         }
@@ -599,7 +598,7 @@ impl<'a, 'w> Reader<'a, 'w> {
             direction: spec.direction,
         };
         let (from, to) = if spec.reversed { (b, a) } else { (a, b) };
-        let e = self.mol.add_bond(from as usize, to as usize, bond) as u32;
+        let e = self.mol.build_bond(from as usize, to as usize, bond) as u32;
         let v = bond.order.valence() as u32;
         self.ws.shown[to as usize] += v;
         if bond.order != BondOrder::Dative {
