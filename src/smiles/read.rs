@@ -235,18 +235,41 @@ static ORGANIC: [u8; 256] = {
 const ORGANIC_AROMATIC: u8 = 0x80;
 
 /// Upper bounds of the atom and bond counts, so the graph's storage is
-/// allocated once, at about its size. Every atom has a letter or `*` (the
-/// second letter of `Cl` and letters in brackets only overcount); every
-/// atom but a component's first has a bond to an earlier atom, and a ring
-/// bond takes two digits or more. Counting bytes without branches keeps
-/// this pass cheap next to the reading itself.
+/// allocated once, at about its size. Every atom has a letter or `*`, and
+/// every atom but a component's first has a bond to an earlier atom; a ring
+/// bond takes two digits or more. The bytes are counted eight at a time
+/// (bit tricks on a `u64`), which is why the counts are a little loose:
+/// "letters" are all bytes with bit 0x40 (also `@`, `[`, `]`, `\\`) and
+/// "digits" all of 0x30..=0x3F (also `:`, `=`, `<`, `>`), which only
+/// overcount. Byte by byte, this pass cost a tenth of the reading itself.
 fn size_hint(input: &[u8]) -> (usize, usize) {
-    let (mut atoms, mut digits) = (0usize, 0usize);
-    for &c in input {
-        atoms += usize::from((c | 0x20).wrapping_sub(b'a') < 26 || c == b'*');
-        digits += usize::from(c.wrapping_sub(b'0') < 10);
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    /// How many bytes of `w` are set in `flags` (one bit per byte, at 0).
+    fn count(flags: u64) -> u64 {
+        flags.wrapping_mul(ONES) >> 56
     }
-    (atoms, atoms + digits / 2)
+    /// Flags the bytes of `w` that are not zero.
+    fn nonzero(w: u64) -> u64 {
+        (((w & !(ONES << 7)) + !(ONES << 7)) | w) >> 7 & ONES
+    }
+    let (mut atoms, mut digits) = (0u64, 0u64);
+    let mut word = |w: u64| {
+        let stars = 8 - count(nonzero(w ^ ONES * u64::from(b'*')));
+        atoms += count(w >> 6 & ONES) + stars;
+        // High nibble 3: the nibble of `w ^ 0x30..` is zero.
+        let high = (w ^ ONES * 0x30) >> 4 & ONES * 0x0f;
+        digits += 8 - count((high + ONES * 0x0f) >> 4 & ONES);
+    };
+    let mut chunks = input.chunks_exact(8);
+    for chunk in &mut chunks {
+        word(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+    }
+    // Zero padding counts as neither.
+    let mut last = [0u8; 8];
+    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    word(u64::from_le_bytes(last));
+    let atoms = atoms as usize;
+    (atoms, atoms + digits as usize / 2)
 }
 
 /// Byte offset of atom `k` in a SMILES string that was read without error:
@@ -876,5 +899,31 @@ fn charge(s: &str) -> IResult<&str, i32> {
             Ok((after, sign * n))
         }
         Err(_) => Ok((rest, sign)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_hint_bounds_the_graph() {
+        for smiles in [
+            "",
+            "C",
+            "*",
+            "**.*",
+            "c1ccccc1",
+            "CC(=O)Nc1ccc(O)cc1",
+            "C%10CC%(123)CC%10.C%(123)",
+            "[13CH3:7][C@@H](Cl)Br",
+            "C12C3C4C1C5C2C3C45",
+            "OC(=O)[C@H]1CC[C@@H](N)CC1.[Na+].[Cl-]",
+        ] {
+            let mol = parse_graph(smiles).unwrap_or_default();
+            let (atoms, bonds) = size_hint(smiles.as_bytes());
+            assert!(atoms >= mol.atom_count(), "{smiles}");
+            assert!(bonds >= mol.bond_count(), "{smiles}");
+        }
     }
 }
