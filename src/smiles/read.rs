@@ -254,10 +254,10 @@ fn size_hint(input: &[u8]) -> (usize, usize) {
     }
     let (mut atoms, mut digits) = (0u64, 0u64);
     let mut word = |w: u64| {
-        let stars = 8 - count(nonzero(w ^ ONES * u64::from(b'*')));
+        let stars = 8 - count(nonzero(w ^ (ONES * u64::from(b'*'))));
         atoms += count(w >> 6 & ONES) + stars;
         // High nibble 3: the nibble of `w ^ 0x30..` is zero.
-        let high = (w ^ ONES * 0x30) >> 4 & ONES * 0x0f;
+        let high = ((w ^ (ONES * 0x30)) >> 4) & (ONES * 0x0f);
         digits += 8 - count((high + ONES * 0x0f) >> 4 & ONES);
     };
     let mut chunks = input.chunks_exact(8);
