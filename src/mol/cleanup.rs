@@ -10,8 +10,8 @@
 //!
 //! Runs on the Kekulé structure, before hydrogens are assigned.
 
-use super::valence::bond_valences;
-use super::{BondOrder, Mol};
+use super::valence::{bond_valences, set_implicit_h};
+use super::{Atom, BondOrder, Mol};
 
 pub fn clean_up(mol: &mut Mol) {
     let mut shown = Vec::new();
@@ -21,7 +21,7 @@ pub fn clean_up(mol: &mut Mol) {
 
 /// [`clean_up`] with the bond valences of every atom already known; keeps
 /// `shown` in step with the bonds it lowers.
-pub(crate) fn clean_up_with(mol: &mut Mol, shown: &mut [u32]) {
+fn clean_up_with(mol: &mut Mol, shown: &mut [u32]) {
     let mut from = 0;
     while let Some((i, valence)) = next_candidate(mol, shown, from) {
         from = i + 1;
@@ -51,26 +51,51 @@ pub(crate) fn clean_up_with(mol: &mut Mol, shown: &mut [u32]) {
     }
 }
 
+/// [`clean_up_with`] and then [`assign_implicit_hydrogens_with`], in one
+/// pass over the atoms when nothing needs cleaning up, as for nearly every
+/// molecule. Hydrogens do not enter the clean-up's tests, so assigning them
+/// first and again after a clean-up gives the same result.
+///
+/// [`assign_implicit_hydrogens_with`]: super::valence::assign_implicit_hydrogens_with
+pub(crate) fn clean_up_and_assign_hydrogens(mol: &mut Mol, shown: &mut [u32]) {
+    let mut candidates = false;
+    for (atom, &shown) in mol.atoms_mut().zip(shown.iter()) {
+        candidates |= hypervalent(atom, shown).is_some();
+        set_implicit_h(atom, shown);
+    }
+    if candidates {
+        clean_up_with(mol, shown);
+        super::valence::assign_implicit_hydrogens_with(mol, shown);
+    }
+}
+
 /// The next neutral N, Cl, Br or I from atom `from` on that shows a
 /// hypervalent valence, with that valence. One sequential pass over the
 /// atoms: nearly every molecule has none.
 fn next_candidate(mol: &Mol, shown: &[u32], from: usize) -> Option<(usize, u32)> {
-    // N, Cl, Br, I as bits: one test rules out every other atom.
-    const CANDIDATES: u64 = 1 << 7 | 1 << 17 | 1 << 35 | 1 << 53;
     mol.atoms()
         .zip(shown)
         .enumerate()
         .skip(from)
-        .filter(|(_, (atom, _))| atom.element < 64 && CANDIDATES >> atom.element & 1 == 1)
-        .find_map(|(i, (atom, &shown))| {
-            let valence = shown + atom.explicit_h as u32;
-            let hypervalent = if atom.element == 7 {
-                valence == 5
-            } else {
-                valence == 7
-            };
-            (hypervalent && atom.charge == 0).then_some((i, valence))
-        })
+        .find_map(|(i, (atom, &shown))| Some((i, hypervalent(atom, shown)?)))
+}
+
+/// The valence of a neutral N that shows 5, or of a neutral Cl, Br or I
+/// that shows 7: the atoms the clean-up rewrites around.
+#[inline]
+fn hypervalent(atom: &Atom, shown: u32) -> Option<u32> {
+    // N, Cl, Br, I as bits: one test rules out every other atom.
+    const CANDIDATES: u64 = 1 << 7 | 1 << 17 | 1 << 35 | 1 << 53;
+    if atom.element >= 64 || CANDIDATES >> atom.element & 1 == 0 {
+        return None;
+    }
+    let valence = shown + atom.explicit_h as u32;
+    let hypervalent = if atom.element == 7 {
+        valence == 5
+    } else {
+        valence == 7
+    };
+    (hypervalent && atom.charge == 0).then_some(valence)
 }
 
 /// A neutral terminal neighbour of the given element joined by `order`.

@@ -55,11 +55,17 @@ static VALENCES: [&[u8]; 256] = {
 /// `shown` (below [`SHOWN_TABULATED`]): the lowest allowed valence at or
 /// above `shown`, minus `shown`. Tabulated because the reader asks for
 /// every atom it reads.
-#[inline]
+#[inline(always)]
 pub(crate) fn neutral_implicit_h(z: u8, shown: u32) -> u8 {
     if shown < SHOWN_TABULATED as u32 {
         return NEUTRAL_H[z as usize][shown as usize];
     }
+    untabulated_implicit_h(z, shown)
+}
+
+#[cold]
+#[inline(never)]
+fn untabulated_implicit_h(z: u8, shown: u32) -> u8 {
     lowest_fill(allowed_valences(z), shown)
 }
 

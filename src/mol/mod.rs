@@ -28,10 +28,9 @@ use std::sync::OnceLock;
 
 pub use adjacency::Adjacency;
 pub use cleanup::clean_up;
-pub(crate) use cleanup::clean_up_with;
+pub(crate) use cleanup::clean_up_and_assign_hydrogens;
 pub use rings::RingInfo;
 pub use valence::assign_implicit_hydrogens;
-pub(crate) use valence::assign_implicit_hydrogens_with;
 
 /// Chirality as written in SMILES. The number is the OpenSMILES permutation
 /// index: `@` is `Tetrahedral(1)`, `@@` is `Tetrahedral(2)`, `@TB7` is
@@ -183,13 +182,30 @@ impl Mol {
     #[inline]
     pub fn add_atom(&mut self, atom: Atom) -> usize {
         self.adjacency.take();
-        self.graph.add_node(atom).index()
+        self.build_atom(atom)
     }
 
     /// Adds a bond from `a` to `b` (for a dative bond, `a` is the donor).
     #[inline]
     pub fn add_bond(&mut self, a: usize, b: usize, bond: Bond) -> usize {
         self.adjacency.take();
+        self.build_bond(a, b, bond)
+    }
+
+    /// [`Mol::add_atom`] for a molecule still being built, whose adjacency
+    /// was never asked for: the reader adds every atom this way, and
+    /// resetting the cache each time was a measurable part of reading.
+    #[inline]
+    pub(crate) fn build_atom(&mut self, atom: Atom) -> usize {
+        debug_assert!(self.adjacency.get().is_none());
+        self.graph.add_node(atom).index()
+    }
+
+    /// [`Mol::add_bond`] for a molecule still being built (see
+    /// [`Mol::build_atom`]).
+    #[inline]
+    pub(crate) fn build_bond(&mut self, a: usize, b: usize, bond: Bond) -> usize {
+        debug_assert!(self.adjacency.get().is_none());
         self.graph
             .add_edge(NodeIndex::new(a), NodeIndex::new(b), bond)
             .index()

@@ -1,7 +1,7 @@
 //! Implicit hydrogens from the valence model (OpenSMILES organic subset,
 //! with the valence lists RDKit uses).
 
-use super::{element, BondOrder, Mol};
+use super::{element, Atom, BondOrder, Mol};
 
 /// Gives every organic-subset (non-bracket) atom the hydrogens that bring it
 /// to its smallest allowed valence at or above the valence its bonds show.
@@ -31,16 +31,28 @@ pub(crate) fn bond_valences(mol: &Mol, shown: &mut Vec<u32>) {
 /// (`shown[i]` as [`bond_valences`] gives it).
 pub(crate) fn assign_implicit_hydrogens_with(mol: &mut Mol, shown: &[u32]) {
     for (atom, &shown) in mol.atoms_mut().zip(shown) {
-        if atom.bracket || atom.element == 0 {
-            continue;
-        }
-        atom.implicit_h = if atom.charge == 0 {
-            element::neutral_implicit_h(atom.element, shown)
-        } else {
-            element::lowest_fill(
-                element::allowed_valences_charged(atom.element, atom.charge),
-                shown,
-            )
-        };
+        set_implicit_h(atom, shown);
     }
+}
+
+/// The hydrogens of one atom whose bonds show `shown`; bracket atoms and
+/// `*` keep none beyond those written.
+///
+/// Always inlined, with the rare charged case out of line: the reader calls
+/// this for every atom, and the call cost as much as the table look-up.
+#[inline(always)]
+pub(super) fn set_implicit_h(atom: &mut Atom, shown: u32) {
+    if atom.bracket || atom.element == 0 {
+        return;
+    }
+    atom.implicit_h = if atom.charge == 0 {
+        element::neutral_implicit_h(atom.element, shown)
+    } else {
+        charged_implicit_h(atom.element, atom.charge, shown)
+    };
+}
+
+#[inline(never)]
+fn charged_implicit_h(z: u8, charge: i8, shown: u32) -> u8 {
+    element::lowest_fill(element::allowed_valences_charged(z, charge), shown)
 }
