@@ -6,8 +6,8 @@
 //! blossom algorithm, so odd rings in fused systems are no problem) after a
 //! greedy start that already settles almost every real molecule.
 
-use super::valence::bond_valences;
-use super::{element, Atom, BondOrder, Mol};
+use super::valence::{bond_valences, implicit_h};
+use super::{Atom, BondOrder, Mol};
 
 /// Atoms that no Kekulé structure can give a double bond (atom indices,
 /// ascending).
@@ -35,14 +35,7 @@ fn need(atom: &Atom, shown: u32) -> Need {
     let used = shown + atom.explicit_h as u32;
     // Room left below the lowest allowed valence at or above `used`, from the
     // reader's table for the neutral atoms that make up almost all of them.
-    let room = if atom.charge == 0 {
-        element::neutral_implicit_h(atom.element, used)
-    } else {
-        element::lowest_fill(
-            element::allowed_valences_charged(atom.element, atom.charge),
-            used,
-        )
-    };
+    let room = implicit_h(atom.element, atom.charge, used);
     // A neutral aromatic nitrogen already showing four bond units is the
     // pentavalent Kekulé form (pyridine N-oxide as `O=n1ccccc1`, ring
     // fusion through `[n]12`) that many toolkits write; every reader of

@@ -45,11 +45,19 @@ pub(super) fn set_implicit_h(atom: &mut Atom, shown: u32) {
     if atom.bracket || atom.element == 0 {
         return;
     }
-    atom.implicit_h = if atom.charge == 0 {
-        element::neutral_implicit_h(atom.element, shown)
+    atom.implicit_h = implicit_h(atom.element, atom.charge, shown);
+}
+
+/// Hydrogens that bring an atom of element `z` and charge `charge` whose
+/// bonds show `shown` to its lowest allowed valence at or above that: the
+/// room it has left. Neutral atoms come from the table.
+#[inline(always)]
+pub(super) fn implicit_h(z: u8, charge: i8, shown: u32) -> u8 {
+    if charge == 0 {
+        element::neutral_implicit_h(z, shown)
     } else {
-        charged_implicit_h(atom.element, atom.charge, shown)
-    };
+        charged_implicit_h(z, charge, shown)
+    }
 }
 
 #[inline(never)]

@@ -244,7 +244,7 @@ const ORGANIC_AROMATIC: u8 = 0x80;
 /// overcount. Byte by byte, this pass cost a tenth of the reading itself.
 fn size_hint(input: &[u8]) -> (usize, usize) {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    /// How many bytes of `w` are set in `flags` (one bit per byte, at 0).
+    /// How many bytes of `flags` are 1 (each byte is 0 or 1).
     fn count(flags: u64) -> u64 {
         flags.wrapping_mul(ONES) >> 56
     }
