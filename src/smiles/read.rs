@@ -621,19 +621,25 @@ impl<'a, 'w> Reader<'a, 'w> {
         spec: Option<BondSpec>,
     ) -> (u32, u32) {
         let both_aromatic = fa & fb == AROMATIC;
-        let aromatic_star = fa | fb == AROMATIC | STAR;
-        let unwritten = spec.is_none();
-        let spec = spec.map_or(BondSpec::unwritten(both_aromatic), |s| {
-            directed_aromatic(s, both_aromatic)
-        });
+        // Most bonds are unwritten: single or aromatic, one valence each
+        // way, never reversed, so they skip the written bond's case work.
+        let Some(spec) = spec else {
+            let bond = BondSpec::unwritten(both_aromatic).bond;
+            let e = self.mol.build_bond(a as usize, b as usize, bond) as u32;
+            if both_aromatic {
+                self.ws.aromatic_bonds.push((a, b, e));
+            } else if fa | fb == AROMATIC | STAR {
+                self.ws.star_bonds.push(e);
+            }
+            return (1, 1);
+        };
+        let spec = directed_aromatic(spec, both_aromatic);
         let bond = spec.bond;
         let (from, to) = if spec.reversed { (b, a) } else { (a, b) };
         let e = self.mol.build_bond(from as usize, to as usize, bond) as u32;
         if bond.aromatic {
             self.ws.aromatic_bonds.push((from, to, e));
             self.ws.odd_aromatic_bond |= !both_aromatic;
-        } else if unwritten && aromatic_star {
-            self.ws.star_bonds.push(e);
         }
         let v = bond.order.valence() as u32;
         let v_from = if bond.order == BondOrder::Dative {
