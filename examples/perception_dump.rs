@@ -46,23 +46,19 @@ fn main() -> io::Result<()> {
                 for i in 0..r.rings().len() {
                     s.push_str(&format!("{:?}", r.ring_bonds(i)));
                 }
+                // (ring count, smallest ring size, in a ring) per atom, then per bond.
+                let facts = |count: usize, min: Option<usize>, ring: bool| {
+                    format!("{count},{min:?},{};", ring as u8)
+                };
                 s.push_str("|A");
                 for i in 0..mol.atom_count() {
-                    s.push_str(&format!(
-                        "{},{:?},{};",
-                        r.atom_ring_count(i),
-                        r.atom_min_ring_size(i),
-                        r.is_ring_atom(i) as u8
-                    ));
+                    let (c, m) = (r.atom_ring_count(i), r.atom_min_ring_size(i));
+                    s.push_str(&facts(c, m, r.is_ring_atom(i)));
                 }
                 s.push_str("|E");
                 for e in 0..mol.bond_count() {
-                    s.push_str(&format!(
-                        "{},{:?},{};",
-                        r.bond_ring_count(e),
-                        r.bond_min_ring_size(e),
-                        r.is_ring_bond(e) as u8
-                    ));
+                    let (c, m) = (r.bond_ring_count(e), r.bond_min_ring_size(e));
+                    s.push_str(&facts(c, m, r.is_ring_bond(e)));
                 }
                 s.push_str(&format!("|Y{:?}", r.ring_systems()));
                 writeln!(out, "{s}")?;
