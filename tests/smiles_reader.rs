@@ -311,7 +311,7 @@ fn errors_point_at_the_problem() {
             SmilesError::Unexpected {
                 offset: 2,
                 found: Found::End,
-                expected: "an atom",
+                expected: "an atom after '.'",
             },
         ),
     ];

@@ -57,6 +57,7 @@ fn clean_up_with(mol: &mut Mol, shown: &mut [u32]) {
 /// first and again after a clean-up gives the same result.
 ///
 /// [`assign_implicit_hydrogens_with`]: super::valence::assign_implicit_hydrogens_with
+#[inline]
 pub(crate) fn clean_up_and_assign_hydrogens(mol: &mut Mol, shown: &mut [u32]) {
     let mut candidates = false;
     for (atom, &shown) in mol.atoms_mut().zip(shown.iter()) {

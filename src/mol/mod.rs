@@ -47,6 +47,21 @@ pub enum Chirality {
     Octahedral(u8),
 }
 
+/// A chirality class's variant, from its number.
+pub(crate) type ChiralClass = fn(u8) -> Chirality;
+
+impl Chirality {
+    /// The named classes as SMILES and SMARTS write them (`@TH1`, `@SP3`):
+    /// name, the variant, and the highest number the class has.
+    pub(crate) const CLASSES: [(&'static str, ChiralClass, u8); 5] = [
+        ("TH", Chirality::Tetrahedral, 2),
+        ("AL", Chirality::Allene, 2),
+        ("SP", Chirality::SquarePlanar, 3),
+        ("TB", Chirality::TrigonalBipyramidal, 20),
+        ("OH", Chirality::Octahedral, 30),
+    ];
+}
+
 /// One atom. `explicit_h` is the count written inside brackets (`[NH4+]`
 /// has 4); `implicit_h` is what the valence model adds to organic-subset
 /// atoms. Bracket atoms never get implicit hydrogens.
@@ -293,6 +308,7 @@ impl Mol {
         })
     }
 
+    #[inline]
     pub fn bond_between(&self, a: usize, b: usize) -> Option<usize> {
         self.graph
             .find_edge(NodeIndex::new(a), NodeIndex::new(b))

@@ -12,7 +12,7 @@ use super::error::SmartsError;
 use super::expr::{AtomPrimitive, BondPrimitive, Expr, Literal, Range};
 use super::{QueryAtom, QueryBond, Smarts};
 use crate::mol::{element, Chirality};
-use crate::smiles::{Branches, CloseError, Found};
+use crate::smiles::{unexpected_at, Chain, OpenRing};
 
 /// Deepest nesting of `$(...)` accepted.
 pub const MAX_RECURSION: usize = 64;
@@ -32,22 +32,13 @@ struct Parser<'a> {
     atoms: Vec<QueryAtom>,
     bonds: Vec<QueryBond>,
     recursive: Vec<Smarts>,
-    prev: Option<u32>,
-    /// A bond expression waiting for its second atom, and its offset.
-    bond: Option<(Expr<BondPrimitive>, usize)>,
-    branches: Branches,
-    /// Open ring bonds by number: atom, bond written at the opening, offset.
-    rings: Vec<Option<OpenRing>>,
-    open_rings: usize,
+    chain: Chain<Expr<BondPrimitive>, ()>,
     /// Bonded atom pairs, smaller index first, to reject repeated bonds.
     bonded: HashSet<(u32, u32)>,
     /// Offset of an `H` that stands for a hydrogen atom in the current
     /// bracket atom.
     hydrogen_at: Option<usize>,
 }
-
-/// An open ring bond: its atom, the bond written at the opening, offset.
-type OpenRing = (u32, Option<Expr<BondPrimitive>>, usize);
 
 type Step<'a, T> = IResult<&'a str, T, ()>;
 
@@ -66,11 +57,7 @@ impl<'a> Parser<'a> {
             atoms: Vec::new(),
             bonds: Vec::new(),
             recursive: Vec::new(),
-            prev: None,
-            bond: None,
-            branches: Branches::default(),
-            rings: Vec::new(),
-            open_rings: 0,
+            chain: Chain::default(),
             bonded: HashSet::new(),
             hydrogen_at: None,
         }
@@ -89,54 +76,30 @@ impl<'a> Parser<'a> {
         &self.text[self.pos..self.end]
     }
 
+    /// This pattern's text: up to its end, so that `$(...)`'s closing
+    /// parenthesis reads as the end of the pattern in errors.
+    fn pattern(&self) -> &'a str {
+        &self.text[..self.end]
+    }
+
     fn unexpected(&self, expected: &'static str) -> SmartsError {
-        let found = self.text[self.pos..self.end]
-            .chars()
-            .next()
-            .map_or(Found::End, Found::Char);
-        SmartsError::Unexpected {
-            offset: self.pos,
-            found,
-            expected,
-        }
+        unexpected_at(self.pattern(), self.pos, expected)
     }
 
     fn run(mut self) -> Result<Smarts, SmartsError> {
         while let Some(c) = self.peek() {
             match c {
                 b'(' => {
-                    let Some(prev) = self.prev else {
-                        return Err(self.unexpected("an atom before '('"));
-                    };
-                    if self.bond.is_some() {
-                        return Err(self.unexpected("an atom after the bond"));
-                    }
-                    self.branches.open(prev, self.pos);
+                    self.chain.open_branch(self.pattern(), self.pos)?;
                     self.pos += 1;
                 }
                 b')' => {
-                    if let Some((_, at)) = self.bond {
-                        return Err(SmartsError::DanglingBond { offset: at });
-                    }
-                    let atom = self.branches.close().map_err(|e| match e {
-                        CloseError::Unopened => SmartsError::UnopenedBranch { offset: self.pos },
-                        CloseError::Empty => SmartsError::EmptyBranch { offset: self.pos },
-                    })?;
-                    self.prev = Some(atom);
+                    self.chain.close_branch(self.pos)?;
                     self.pos += 1;
                 }
                 b'.' => {
-                    if let Some((_, at)) = self.bond {
-                        return Err(SmartsError::DanglingBond { offset: at });
-                    }
-                    if self.prev.is_none() || !self.branches.is_empty() {
-                        return Err(self.unexpected("an atom before '.'"));
-                    }
-                    self.prev = None;
+                    self.chain.dot(self.pattern(), self.pos, false)?;
                     self.pos += 1;
-                    if self.pos == self.end {
-                        return Err(self.unexpected("an atom after '.'"));
-                    }
                 }
                 b'0'..=b'9' | b'%' => self.ring_bond()?,
                 b'[' => {
@@ -144,15 +107,10 @@ impl<'a> Parser<'a> {
                     self.add_atom(atom);
                 }
                 _ if bond_start(c) => {
-                    if self.prev.is_none() {
-                        return Err(self.unexpected("an atom before the bond"));
-                    }
-                    if self.bond.is_some() {
-                        return Err(self.unexpected("an atom after the bond"));
-                    }
                     let at = self.pos;
+                    self.chain.bond_may_start(self.pattern(), at)?;
                     let expr = self.expression(Self::bond_primitive, "a bond primitive")?;
-                    self.bond = Some((expr, at));
+                    self.chain.bond = Some((expr, at));
                 }
                 _ => {
                     let atom = self.bare_atom()?;
@@ -160,22 +118,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        if let Some((_, at)) = self.bond {
-            return Err(SmartsError::DanglingBond { offset: at });
-        }
-        if let Some(at) = self.branches.innermost_open() {
-            return Err(SmartsError::UnclosedBranch { offset: at });
-        }
-        if self.open_rings > 0 {
-            let (ring, offset) = self
-                .rings
-                .iter()
-                .enumerate()
-                .filter_map(|(n, r)| r.as_ref().map(|r| (n as u32, r.2)))
-                .min_by_key(|&(_, offset)| offset)
-                .expect("open ring count out of step");
-            return Err(SmartsError::UnclosedRing { offset, ring });
-        }
+        self.chain.finish()?;
         if self.atoms.is_empty() {
             return Err(self.unexpected("an atom"));
         }
@@ -185,9 +128,10 @@ impl<'a> Parser<'a> {
     fn add_atom(&mut self, atom: QueryAtom) {
         let idx = self.atoms.len() as u32;
         self.atoms.push(atom);
-        self.branches.atom_read();
-        if let Some(prev) = self.prev {
+        self.chain.atom_read();
+        if let Some(prev) = self.chain.prev {
             let expr = self
+                .chain
                 .bond
                 .take()
                 .map_or_else(|| Expr::single(BondPrimitive::SingleOrAromatic), |b| b.0);
@@ -197,26 +141,29 @@ impl<'a> Parser<'a> {
                 expr,
             });
         }
-        self.prev = Some(idx);
+        self.chain.prev = Some(idx);
     }
 
     fn ring_bond(&mut self) -> Result<(), SmartsError> {
         let at = self.pos;
-        let Some(prev) = self.prev else {
-            return Err(self.unexpected("an atom before the ring bond"));
-        };
+        let prev = self.chain.ring_bond_start(self.pattern(), at)?;
         let ring = self.ring_number()?;
-        let bond = self.bond.take().map(|b| b.0);
-        if ring as usize >= self.rings.len() {
-            self.rings.resize_with(ring as usize + 1, || None);
-        }
-        match self.rings[ring as usize].take() {
+        let bond = self.chain.bond.take().map(|b| b.0);
+        match self.chain.take_ring(ring) {
             None => {
-                self.rings[ring as usize] = Some((prev, bond, at));
-                self.open_rings += 1;
+                let open = OpenRing {
+                    atom: prev,
+                    bond,
+                    offset: at,
+                    extra: (),
+                };
+                self.chain.open_ring(ring, open);
             }
-            Some((open, open_bond, _)) => {
-                self.open_rings -= 1;
+            Some(OpenRing {
+                atom: open,
+                bond: open_bond,
+                ..
+            }) => {
                 let duplicate =
                     open == prev || self.bonded.contains(&(open.min(prev), open.max(prev)));
                 if duplicate {
@@ -581,15 +528,7 @@ impl<'a> Parser<'a> {
         if clockwise {
             return Ok(Chirality::Tetrahedral(2));
         }
-        type Make = fn(u8) -> Chirality;
-        let classes: [(&str, Make, u8); 5] = [
-            ("TH", Chirality::Tetrahedral, 2),
-            ("AL", Chirality::Allene, 2),
-            ("SP", Chirality::SquarePlanar, 3),
-            ("TB", Chirality::TrigonalBipyramidal, 20),
-            ("OH", Chirality::Octahedral, 30),
-        ];
-        for (name, make, max) in classes {
+        for (name, make, max) in Chirality::CLASSES {
             if self.rest().starts_with(name) {
                 self.pos += 2;
                 let at = self.pos;

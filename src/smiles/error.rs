@@ -1,10 +1,15 @@
-//! Errors of the SMILES reader, each with the byte offset it refers to.
+//! Errors of the SMILES and SMARTS readers, each with the byte offset it
+//! refers to. The two languages share their chain grammar (see `chain`),
+//! so they share one error type as well.
 
 use std::fmt;
 
-/// Why a SMILES string could not be read. Every variant carries the byte
-/// offset into the input where the problem is; [`SmilesError::display_in`]
-/// shows it with a caret under that spot.
+/// Why a SMILES or SMARTS string could not be read. Every variant carries
+/// the byte offset into the input where the problem is (for SMARTS, into
+/// the whole input, recursive `$(...)` parts included);
+/// [`ReadError::display_in`] shows it with a caret under that spot. Most
+/// variants can come from either reader; the docs of the others say which.
+/// [`SmilesError`] and [`crate::smarts::SmartsError`] are this type.
 ///
 /// ```
 /// use markush::smiles::{parse, SmilesError};
@@ -14,7 +19,7 @@ use std::fmt;
 ///            "unclosed ring bond 1 at offset 1\n  C1CC\n   ^");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SmilesError {
+pub enum ReadError {
     #[error("unexpected {found} at offset {offset}, expected {expected}")]
     Unexpected {
         offset: usize,
@@ -33,18 +38,41 @@ pub enum SmilesError {
     DanglingBond { offset: usize },
     #[error("unknown element '{symbol}' at offset {offset}")]
     UnknownElement { offset: usize, symbol: String },
+    /// SMILES only.
     #[error("'{symbol}' cannot be aromatic, at offset {offset}")]
     NotAromatic { offset: usize, symbol: String },
+    /// SMILES only.
     #[error("bad charge at offset {offset}")]
     BadCharge { offset: usize },
     #[error("number too large at offset {offset}")]
     NumberTooLarge { offset: usize },
+    /// SMILES only.
     #[error("ring bond {ring} closes with a different bond than it opened, at offset {offset}")]
     RingBondMismatch { offset: usize, ring: u32 },
     #[error("ring bond {ring} would bond an atom to itself or repeat a bond, at offset {offset}")]
     RingBondDuplicate { offset: usize, ring: u32 },
+    /// SMILES only.
     #[error("cannot kekulize the aromatic system at atoms {}, at offset {offset}", atom_list(.atoms))]
     Kekulize { offset: usize, atoms: Vec<usize> },
+    /// SMARTS only.
+    #[error("recursive SMARTS nested deeper than {limit} levels at offset {offset}")]
+    TooDeep { offset: usize, limit: usize },
+    /// SMARTS only.
+    #[error("{what} is not supported, at offset {offset}")]
+    Unsupported { offset: usize, what: &'static str },
+}
+
+/// The errors of [`crate::smiles::parse`] and its kin.
+pub type SmilesError = ReadError;
+
+/// `expected` was wanted at byte `pos` of `text`; says what stands there.
+pub(crate) fn unexpected_at(text: &str, pos: usize, expected: &'static str) -> ReadError {
+    let found = text[pos..].chars().next().map_or(Found::End, Found::Char);
+    ReadError::Unexpected {
+        offset: pos,
+        found,
+        expected,
+    }
 }
 
 /// What the reader found where it expected something else.
@@ -82,22 +110,24 @@ fn atom_list(atoms: &[usize]) -> String {
     parts.join(", ")
 }
 
-impl SmilesError {
+impl ReadError {
     pub fn offset(&self) -> usize {
         match self {
-            SmilesError::Unexpected { offset, .. }
-            | SmilesError::UnclosedRing { offset, .. }
-            | SmilesError::UnclosedBranch { offset }
-            | SmilesError::UnopenedBranch { offset }
-            | SmilesError::EmptyBranch { offset }
-            | SmilesError::DanglingBond { offset }
-            | SmilesError::UnknownElement { offset, .. }
-            | SmilesError::NotAromatic { offset, .. }
-            | SmilesError::BadCharge { offset }
-            | SmilesError::NumberTooLarge { offset }
-            | SmilesError::RingBondMismatch { offset, .. }
-            | SmilesError::RingBondDuplicate { offset, .. }
-            | SmilesError::Kekulize { offset, .. } => *offset,
+            ReadError::Unexpected { offset, .. }
+            | ReadError::UnclosedRing { offset, .. }
+            | ReadError::UnclosedBranch { offset }
+            | ReadError::UnopenedBranch { offset }
+            | ReadError::EmptyBranch { offset }
+            | ReadError::DanglingBond { offset }
+            | ReadError::UnknownElement { offset, .. }
+            | ReadError::NotAromatic { offset, .. }
+            | ReadError::BadCharge { offset }
+            | ReadError::NumberTooLarge { offset }
+            | ReadError::RingBondMismatch { offset, .. }
+            | ReadError::RingBondDuplicate { offset, .. }
+            | ReadError::Kekulize { offset, .. }
+            | ReadError::TooDeep { offset, .. }
+            | ReadError::Unsupported { offset, .. } => *offset,
         }
     }
 

@@ -10,8 +10,8 @@ use nom::combinator::{map, opt};
 use nom::sequence::preceded;
 use nom::IResult;
 
-use super::error::{Found, SmilesError};
-use super::{Branches, CloseError};
+use super::chain::{Chain, OpenRing};
+use super::error::{unexpected_at, SmilesError};
 use crate::mol::kekulize::{candidates, kekulize_prepared, KekulizeError};
 use crate::mol::{
     clean_up_and_assign_hydrogens, element, Atom, Bond, BondDirection, BondOrder, Chirality, Mol,
@@ -58,8 +58,9 @@ pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
 /// part of that.
 #[derive(Default)]
 struct Workspace {
-    branches: Branches,
-    rings: Vec<Option<OpenRing>>,
+    /// The open ring bonds keep the slot of the opening atom's stereo
+    /// neighbour list that the closing atom fills.
+    chain: Chain<BondSpec, Option<(u32, u32)>>,
     /// Chiral atoms and their neighbour order (index into `stereo`).
     stereo: Vec<StereoCenter>,
     stereo_of: Vec<u32>,
@@ -83,8 +84,7 @@ const STAR: u8 = 2;
 
 impl Workspace {
     fn clear(&mut self) {
-        self.branches.clear();
-        self.rings.clear();
+        self.chain.clear();
         self.stereo.clear();
         self.stereo_of.clear();
         self.star_bonds.clear();
@@ -104,8 +104,7 @@ impl Workspace {
                 *v = Vec::new();
             }
         }
-        self.branches.shrink_past(KEEP);
-        trim(&mut self.rings);
+        self.chain.shrink_past(KEEP);
         trim(&mut self.stereo);
         trim(&mut self.stereo_of);
         trim(&mut self.star_bonds);
@@ -323,14 +322,6 @@ impl BondSpec {
     }
 }
 
-struct OpenRing {
-    atom: u32,
-    bond: Option<BondSpec>,
-    offset: u32,
-    /// Position in the atom's stereo neighbour list to fill on closure.
-    stereo_slot: Option<(u32, u32)>,
-}
-
 /// Neighbour slot of a chiral atom waiting for its ring partner.
 const PENDING: u32 = u32::MAX - 1;
 
@@ -339,9 +330,6 @@ struct Reader<'a, 'w> {
     text: &'a str,
     pos: usize,
     mol: Mol,
-    prev: Option<u32>,
-    bond: Option<(BondSpec, usize)>,
-    open_rings: usize,
     ws: &'w mut Workspace,
 }
 
@@ -355,9 +343,6 @@ impl<'a, 'w> Reader<'a, 'w> {
             text,
             pos: 0,
             mol: Mol::with_capacity(atoms, bonds),
-            prev: None,
-            bond: None,
-            open_rings: 0,
             ws,
         }
     }
@@ -376,52 +361,25 @@ impl<'a, 'w> Reader<'a, 'w> {
             }
             match c {
                 b'(' => {
-                    let Some(prev) = self.prev else {
-                        return Err(self.unexpected("an atom before '('"));
-                    };
-                    if self.bond.is_some() {
-                        return Err(self.unexpected("an atom after the bond"));
-                    }
-                    self.ws.branches.open(prev, self.pos);
+                    self.ws.chain.open_branch(self.text, self.pos)?;
                     self.pos += 1;
                 }
                 b')' => {
-                    if let Some((_, at)) = self.bond {
-                        return Err(SmilesError::DanglingBond { offset: at });
-                    }
-                    let atom = self.ws.branches.close().map_err(|e| match e {
-                        CloseError::Unopened => SmilesError::UnopenedBranch { offset: self.pos },
-                        CloseError::Empty => SmilesError::EmptyBranch { offset: self.pos },
-                    })?;
-                    self.prev = Some(atom);
+                    self.ws.chain.close_branch(self.pos)?;
                     self.pos += 1;
                 }
                 b'.' => {
-                    if let Some((_, at)) = self.bond {
-                        return Err(SmilesError::DanglingBond { offset: at });
-                    }
-                    if self.prev.is_none() {
-                        return Err(self.unexpected("an atom before '.'"));
-                    }
-                    self.prev = None;
+                    self.ws.chain.dot(self.text, self.pos, true)?;
                     self.pos += 1;
-                    if self.pos == self.input.len() {
-                        return Err(self.unexpected("an atom"));
-                    }
                 }
                 b'0'..=b'9' | b'%' => self.ring_bond()?,
                 b'-' | b'=' | b'#' | b'$' | b':' | b'/' | b'\\' | b'<' => {
-                    if self.prev.is_none() {
-                        return Err(self.unexpected("an atom before the bond"));
-                    }
-                    if self.bond.is_some() {
-                        return Err(self.unexpected("an atom after the bond"));
-                    }
                     let at = self.pos;
+                    self.ws.chain.bond_may_start(self.text, at)?;
                     let (len, spec) =
                         bond_symbol(&self.input[at..]).ok_or_else(|| self.unexpected("a bond"))?;
                     self.pos += len;
-                    self.bond = Some((spec, at));
+                    self.ws.chain.bond = Some((spec, at));
                 }
                 b'[' => {
                     let (atom, chiral_h) = self.bracket_atom()?;
@@ -430,26 +388,7 @@ impl<'a, 'w> Reader<'a, 'w> {
                 _ => return Err(self.unexpected("an atom, bond, ring bond or branch")),
             }
         }
-        if let Some((_, at)) = self.bond {
-            return Err(SmilesError::DanglingBond { offset: at });
-        }
-        if let Some(at) = self.ws.branches.innermost_open() {
-            return Err(SmilesError::UnclosedBranch { offset: at });
-        }
-        if self.open_rings > 0 {
-            let (ring, open) = self
-                .ws
-                .rings
-                .iter()
-                .enumerate()
-                .filter_map(|(n, r)| r.as_ref().map(|r| (n, r)))
-                .min_by_key(|(_, r)| r.offset)
-                .expect("open ring count out of step");
-            return Err(SmilesError::UnclosedRing {
-                offset: open.offset as usize,
-                ring: ring as u32,
-            });
-        }
+        self.ws.chain.finish()?;
         if self.mol.atom_count() == 0 && !self.input.is_empty() {
             return Err(self.unexpected("an atom"));
         }
@@ -578,11 +517,11 @@ impl<'a, 'w> Reader<'a, 'w> {
                 neighbors: Vec::with_capacity(4),
             });
         }
-        self.ws.branches.atom_read();
         // The new atom's bond valence is pushed once its bond is known.
         let mut shown = 0;
-        if let Some(prev) = self.prev {
-            let spec = self.bond.take().map(|(s, _)| s);
+        self.ws.chain.atom_read();
+        if let Some(prev) = self.ws.chain.prev {
+            let spec = self.ws.chain.bond.take().map(|(s, _)| s);
             let prev_flags = self.ws.flags[prev as usize];
             let (to_prev, to_new) = self.add_bond(prev, idx, (prev_flags, flags), spec);
             self.ws.shown[prev as usize] += to_prev;
@@ -594,7 +533,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         if chiral_h {
             self.stereo_push(idx, StereoCenter::HYDROGEN);
         }
-        self.prev = Some(idx);
+        self.ws.chain.prev = Some(idx);
     }
 
     fn stereo_push(&mut self, atom: u32, neighbor: u32) -> Option<(u32, u32)> {
@@ -656,9 +595,7 @@ impl<'a, 'w> Reader<'a, 'w> {
 
     fn ring_bond(&mut self) -> Result<(), SmilesError> {
         let at = self.pos;
-        let Some(prev) = self.prev else {
-            return Err(self.unexpected("an atom before the ring bond"));
-        };
+        let prev = self.ws.chain.ring_bond_start(self.text, at)?;
         let c = self.input[at];
         let ring = if c.is_ascii_digit() {
             self.pos += 1;
@@ -675,24 +612,19 @@ impl<'a, 'w> Reader<'a, 'w> {
             self.pos = self.text.len() - rest.len();
             ring
         };
-        let bond = self.bond.take();
-        let rings = &mut self.ws.rings;
-        if ring as usize >= rings.len() {
-            rings.resize_with(ring as usize + 1, || None);
-        }
-        match rings[ring as usize].take() {
+        let bond = self.ws.chain.bond.take();
+        match self.ws.chain.take_ring(ring) {
             None => {
                 let stereo_slot = self.stereo_push(prev, PENDING);
-                self.ws.rings[ring as usize] = Some(OpenRing {
+                let open = OpenRing {
                     atom: prev,
                     bond: bond.map(|(s, _)| s),
-                    offset: at as u32,
-                    stereo_slot,
-                });
-                self.open_rings += 1;
+                    offset: at,
+                    extra: stereo_slot,
+                };
+                self.ws.chain.open_ring(ring, open);
             }
             Some(open) => {
-                self.open_rings -= 1;
                 let spec = match (open.bond, bond.map(|(s, _)| s)) {
                     (Some(a), Some(b)) if !same_ring_bond(a, b) => {
                         return Err(SmilesError::RingBondMismatch { offset: at, ring });
@@ -719,7 +651,7 @@ impl<'a, 'w> Reader<'a, 'w> {
                 {
                     return Err(SmilesError::RingBondDuplicate { offset: at, ring });
                 }
-                if let Some((s, slot)) = open.stereo_slot {
+                if let Some((s, slot)) = open.extra {
                     self.ws.stereo[s as usize].neighbors[slot as usize] = prev;
                 }
                 // The ring partner takes the neighbour slot at the closing
@@ -739,15 +671,6 @@ impl<'a, 'w> Reader<'a, 'w> {
 
     fn unexpected_after(&self, pos: usize, expected: &'static str) -> SmilesError {
         unexpected_at(self.text, pos.min(self.text.len()), expected)
-    }
-}
-
-fn unexpected_at(text: &str, pos: usize, expected: &'static str) -> SmilesError {
-    let found = text[pos..].chars().next().map_or(Found::End, Found::Char);
-    SmilesError::Unexpected {
-        offset: pos,
-        found,
-        expected,
     }
 }
 
@@ -873,15 +796,7 @@ fn chirality(s: &str) -> IResult<&str, Chirality> {
     if let Some(rest) = rest.strip_prefix('@') {
         return Ok((rest, Chirality::Tetrahedral(2)));
     }
-    type Make = fn(u8) -> Chirality;
-    let classes: [(&str, Make, u8); 5] = [
-        ("TH", Chirality::Tetrahedral, 2),
-        ("AL", Chirality::Allene, 2),
-        ("SP", Chirality::SquarePlanar, 3),
-        ("TB", Chirality::TrigonalBipyramidal, 20),
-        ("OH", Chirality::Octahedral, 30),
-    ];
-    for (name, make, max) in classes {
+    for (name, make, max) in Chirality::CLASSES {
         if let Some(after) = rest.strip_prefix(name) {
             let (after, d) = digit1(after)?;
             return match d.parse::<u8>() {
