@@ -411,10 +411,7 @@ struct Work {
     bonds: Vec<BondFacts>,
     multiple: Vec<(u32, u32, u32)>,
     candidates: Vec<usize>,
-    /// Per bond: the latest `stamp` of a candidate ring small enough to fuse
-    /// that holds it; stamps spare a pass clearing it after every molecule.
-    shared: Vec<u32>,
-    stamp: u32,
+    stamps: BondStamps,
     systems: Systems,
     marks: Marks,
 }
@@ -477,14 +474,10 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     // Without two fusable candidate rings on one bond every ring is a system
     // of its own, and only the ring itself can pass the 4n+2 rule.
     let fused = w.candidates.len() > 1 && {
-        if w.shared.len() < m {
-            w.shared.resize(m, 0);
-        }
-        w.stamp = w.stamp.wrapping_add(1);
-        if w.stamp == 0 {
-            w.shared.fill(0);
-            w.stamp = 1;
-        }
+        // A bond already stamped for this molecule lies in two fusable
+        // candidate rings.
+        let stamp = w.stamps.next(m);
+        let marks = &mut w.stamps.marks[..];
         let mut fused = false;
         let fusable = w
             .candidates
@@ -493,14 +486,14 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
             .filter(|bonds| bonds.len() <= MAX_FUSED_RING_SIZE);
         for bonds in fusable {
             for &e in bonds {
-                fused |= std::mem::replace(&mut w.shared[e as usize], w.stamp) == w.stamp;
+                fused |= std::mem::replace(&mut marks[e as usize], stamp) == stamp;
             }
         }
         fused
     };
     let facts = &w.bonds;
     if fused {
-        w.systems.build(info, &w.candidates);
+        w.systems.build(info, &w.candidates, &mut w.stamps, m);
         for system in w.systems.groups() {
             huckel_on_system(mol, &w.candidates, &w.systems, system, facts, marks);
         }
@@ -510,6 +503,29 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
         }
     }
     marks.set_flags(mol);
+}
+
+/// Per bond: the latest stamp that marked it. A fresh stamp stands for an
+/// empty set of bonds, which spares clearing the marks between sets.
+#[derive(Default)]
+struct BondStamps {
+    marks: Vec<u32>,
+    stamp: u32,
+}
+
+impl BondStamps {
+    /// A stamp no mark of the first `bonds` holds yet.
+    fn next(&mut self, bonds: usize) -> u32 {
+        if self.marks.len() < bonds {
+            self.marks.resize(bonds, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.marks.fill(0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
 }
 
 /// Candidate rings (indices into `candidates`) joined when they share
@@ -537,7 +553,13 @@ impl Systems {
             .map(|w| &self.group_rings[w[0]..w[1]])
     }
 
-    fn build(&mut self, info: &super::RingInfo, candidates: &[usize]) {
+    fn build(
+        &mut self,
+        info: &super::RingInfo,
+        candidates: &[usize],
+        stamps: &mut BondStamps,
+        bonds: usize,
+    ) {
         let k = candidates.len();
         self.pairs.clear();
         for i in 0..k {
@@ -545,12 +567,19 @@ impl Systems {
             if bi.len() > MAX_FUSED_RING_SIZE {
                 continue;
             }
+            // With ring i's bonds stamped, each later ring counts the bonds
+            // it shares in one pass instead of a search per bond.
+            let stamp = stamps.next(bonds);
+            let marks = &mut stamps.marks[..];
+            for &e in bi {
+                marks[e as usize] = stamp;
+            }
             for (j, &cj) in candidates.iter().enumerate().skip(i + 1) {
                 let bj = info.ring_bonds(cj);
                 if bj.len() > MAX_FUSED_RING_SIZE {
                     continue;
                 }
-                if bi.iter().filter(|e| bj.contains(e)).count() == 1 {
+                if bj.iter().filter(|&&e| marks[e as usize] == stamp).count() == 1 {
                     self.pairs.push((i, j));
                 }
             }
