@@ -411,6 +411,9 @@ struct Work {
     bonds: Vec<BondFacts>,
     multiple: Vec<(u32, u32, u32)>,
     candidates: Vec<usize>,
+    /// Per candidate ring: its atoms' electrons, summed as [`electrons`]
+    /// gives them.
+    rims: Vec<u128>,
     stamps: BondStamps,
     systems: Systems,
     marks: Marks,
@@ -445,10 +448,14 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let m = mol.bond_count();
     bond_facts(mol, &mut w.bonds, &mut w.multiple);
     w.candidates.clear();
+    w.rims.clear();
     let info = mol.rings();
     for r in 0..info.ring_count() {
         let mut all_candidates = true;
         let mut all_dummy = true;
+        // Summed on the way, while the codes are at hand: the ring's own
+        // 4n+2 test needs nothing else.
+        let mut rim = 0;
         for &a in info.ring_atoms(r) {
             let a = a as usize;
             let facts = &mut w.bonds[a];
@@ -464,9 +471,11 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
                 all_candidates = false;
                 break;
             }
+            rim += electrons(code);
         }
         if all_candidates && !all_dummy {
             w.candidates.push(r);
+            w.rims.push(rim);
         }
     }
     let marks = &mut w.marks;
@@ -495,11 +504,19 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     if fused {
         w.systems.build(info, &w.candidates, &mut w.stamps, m);
         for system in w.systems.groups() {
-            huckel_on_system(mol, &w.candidates, &w.systems, system, facts, marks);
+            huckel_on_system(
+                mol,
+                &w.candidates,
+                &w.rims,
+                &w.systems,
+                system,
+                facts,
+                marks,
+            );
         }
     } else {
-        for i in 0..w.candidates.len() {
-            try_rings(mol, &w.candidates, &[i], facts, marks);
+        for (&r, &rim) in w.candidates.iter().zip(&w.rims) {
+            try_ring(mol, r, rim, marks);
         }
     }
     marks.set_flags(mol);
@@ -701,6 +718,7 @@ impl Marks {
 fn huckel_on_system(
     mol: &Mol,
     candidates: &[usize],
+    rims: &[u128],
     systems: &Systems,
     system: &[usize],
     facts: &[BondFacts],
@@ -725,7 +743,7 @@ fn huckel_on_system(
         }
         if size == 1 {
             for &r in system {
-                try_rings(mol, candidates, &[r], facts, marks);
+                try_ring(mol, candidates[r], rims[r], marks);
             }
             continue;
         }
@@ -800,8 +818,18 @@ fn huckel(rim: u128) -> bool {
         }
 }
 
-/// Applies the 4n+2 rule to the rim of a set of rings and, when it holds,
-/// marks the bonds that belong to just one of them.
+/// Applies the 4n+2 rule to one ring, whose every atom and bond is on the
+/// rim, each once: `rim` is its atoms' electrons, summed as [`electrons`]
+/// gives them.
+fn try_ring(mol: &Mol, ring: usize, rim: u128, marks: &mut Marks) {
+    if huckel(rim) {
+        marks.mark_ring(mol, ring, |_, _| true);
+    }
+}
+
+/// Applies the 4n+2 rule to the rim of a set of two or more rings (indices
+/// into `candidates`) and, when it holds, marks the bonds that belong to
+/// just one of them.
 fn try_rings(
     mol: &Mol,
     candidates: &[usize],
@@ -810,17 +838,6 @@ fn try_rings(
     marks: &mut Marks,
 ) {
     let info = mol.rings();
-    if let &[r] = rings {
-        // One ring: every atom and bond is on the rim, each once.
-        let mut rim = 0;
-        for &a in info.ring_atoms(candidates[r]) {
-            rim += electrons(facts[a as usize].donor);
-        }
-        if huckel(rim) {
-            marks.mark_ring(mol, candidates[r], |_, _| true);
-        }
-        return;
-    }
     for &r in rings {
         for &a in info.ring_atoms(candidates[r]) {
             marks.atom_uses[a as usize] = marks.atom_uses[a as usize].saturating_add(1);
