@@ -411,10 +411,10 @@ struct Work {
     bonds: Vec<BondFacts>,
     multiple: Vec<(u32, u32, u32)>,
     candidates: Vec<usize>,
-    /// Per bond: the latest `stamp` of a candidate ring small enough to fuse
-    /// that holds it; stamps spare a pass clearing it after every molecule.
-    shared: Vec<u32>,
-    stamp: u32,
+    /// Per candidate ring: its atoms' electrons, summed as [`electrons`]
+    /// gives them.
+    rims: Vec<u128>,
+    stamps: BondStamps,
     systems: Systems,
     marks: Marks,
 }
@@ -448,10 +448,14 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let m = mol.bond_count();
     bond_facts(mol, &mut w.bonds, &mut w.multiple);
     w.candidates.clear();
+    w.rims.clear();
     let info = mol.rings();
     for r in 0..info.ring_count() {
         let mut all_candidates = true;
         let mut all_dummy = true;
+        // Summed on the way, while the codes are at hand: the ring's own
+        // 4n+2 test needs nothing else.
+        let mut rim = 0;
         for &a in info.ring_atoms(r) {
             let a = a as usize;
             let facts = &mut w.bonds[a];
@@ -467,9 +471,11 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
                 all_candidates = false;
                 break;
             }
+            rim += electrons(code);
         }
         if all_candidates && !all_dummy {
             w.candidates.push(r);
+            w.rims.push(rim);
         }
     }
     let marks = &mut w.marks;
@@ -477,14 +483,10 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     // Without two fusable candidate rings on one bond every ring is a system
     // of its own, and only the ring itself can pass the 4n+2 rule.
     let fused = w.candidates.len() > 1 && {
-        if w.shared.len() < m {
-            w.shared.resize(m, 0);
-        }
-        w.stamp = w.stamp.wrapping_add(1);
-        if w.stamp == 0 {
-            w.shared.fill(0);
-            w.stamp = 1;
-        }
+        // A bond already stamped for this molecule lies in two fusable
+        // candidate rings.
+        let stamp = w.stamps.next(m);
+        let marks = &mut w.stamps.marks[..];
         let mut fused = false;
         let fusable = w
             .candidates
@@ -493,23 +495,54 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
             .filter(|bonds| bonds.len() <= MAX_FUSED_RING_SIZE);
         for bonds in fusable {
             for &e in bonds {
-                fused |= std::mem::replace(&mut w.shared[e as usize], w.stamp) == w.stamp;
+                fused |= std::mem::replace(&mut marks[e as usize], stamp) == stamp;
             }
         }
         fused
     };
     let facts = &w.bonds;
     if fused {
-        w.systems.build(info, &w.candidates);
+        w.systems.build(info, &w.candidates, &mut w.stamps, m);
         for system in w.systems.groups() {
-            huckel_on_system(mol, &w.candidates, &w.systems, system, facts, marks);
+            huckel_on_system(
+                mol,
+                &w.candidates,
+                &w.rims,
+                &w.systems,
+                system,
+                facts,
+                marks,
+            );
         }
     } else {
-        for i in 0..w.candidates.len() {
-            try_rings(mol, &w.candidates, &[i], facts, marks);
+        for (&r, &rim) in w.candidates.iter().zip(&w.rims) {
+            try_ring(mol, r, rim, marks);
         }
     }
     marks.set_flags(mol);
+}
+
+/// Per bond: the latest stamp that marked it. A fresh stamp stands for an
+/// empty set of bonds, which spares clearing the marks between sets.
+#[derive(Default)]
+struct BondStamps {
+    marks: Vec<u32>,
+    stamp: u32,
+}
+
+impl BondStamps {
+    /// A stamp no mark of the first `bonds` holds yet.
+    fn next(&mut self, bonds: usize) -> u32 {
+        if self.marks.len() < bonds {
+            self.marks.resize(bonds, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.marks.fill(0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
 }
 
 /// Candidate rings (indices into `candidates`) joined when they share
@@ -537,7 +570,13 @@ impl Systems {
             .map(|w| &self.group_rings[w[0]..w[1]])
     }
 
-    fn build(&mut self, info: &super::RingInfo, candidates: &[usize]) {
+    fn build(
+        &mut self,
+        info: &super::RingInfo,
+        candidates: &[usize],
+        stamps: &mut BondStamps,
+        bonds: usize,
+    ) {
         let k = candidates.len();
         self.pairs.clear();
         for i in 0..k {
@@ -545,12 +584,19 @@ impl Systems {
             if bi.len() > MAX_FUSED_RING_SIZE {
                 continue;
             }
+            // With ring i's bonds stamped, each later ring counts the bonds
+            // it shares in one pass instead of a search per bond.
+            let stamp = stamps.next(bonds);
+            let marks = &mut stamps.marks[..];
+            for &e in bi {
+                marks[e as usize] = stamp;
+            }
             for (j, &cj) in candidates.iter().enumerate().skip(i + 1) {
                 let bj = info.ring_bonds(cj);
                 if bj.len() > MAX_FUSED_RING_SIZE {
                     continue;
                 }
-                if bi.iter().filter(|e| bj.contains(e)).count() == 1 {
+                if bj.iter().filter(|&&e| marks[e as usize] == stamp).count() == 1 {
                     self.pairs.push((i, j));
                 }
             }
@@ -672,6 +718,7 @@ impl Marks {
 fn huckel_on_system(
     mol: &Mol,
     candidates: &[usize],
+    rims: &[u128],
     systems: &Systems,
     system: &[usize],
     facts: &[BondFacts],
@@ -696,7 +743,7 @@ fn huckel_on_system(
         }
         if size == 1 {
             for &r in system {
-                try_rings(mol, candidates, &[r], facts, marks);
+                try_ring(mol, candidates[r], rims[r], marks);
             }
             continue;
         }
@@ -771,8 +818,18 @@ fn huckel(rim: u128) -> bool {
         }
 }
 
-/// Applies the 4n+2 rule to the rim of a set of rings and, when it holds,
-/// marks the bonds that belong to just one of them.
+/// Applies the 4n+2 rule to one ring, whose every atom and bond is on the
+/// rim, each once: `rim` is its atoms' electrons, summed as [`electrons`]
+/// gives them.
+fn try_ring(mol: &Mol, ring: usize, rim: u128, marks: &mut Marks) {
+    if huckel(rim) {
+        marks.mark_ring(mol, ring, |_, _| true);
+    }
+}
+
+/// Applies the 4n+2 rule to the rim of a set of two or more rings (indices
+/// into `candidates`) and, when it holds, marks the bonds that belong to
+/// just one of them.
 fn try_rings(
     mol: &Mol,
     candidates: &[usize],
@@ -781,17 +838,6 @@ fn try_rings(
     marks: &mut Marks,
 ) {
     let info = mol.rings();
-    if let &[r] = rings {
-        // One ring: every atom and bond is on the rim, each once.
-        let mut rim = 0;
-        for &a in info.ring_atoms(candidates[r]) {
-            rim += electrons(facts[a as usize].donor);
-        }
-        if huckel(rim) {
-            marks.mark_ring(mol, candidates[r], |_, _| true);
-        }
-        return;
-    }
     for &r in rings {
         for &a in info.ring_atoms(candidates[r]) {
             marks.atom_uses[a as usize] = marks.atom_uses[a as usize].saturating_add(1);

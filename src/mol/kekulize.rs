@@ -67,6 +67,7 @@ struct Scratch {
     unmatched: Vec<usize>,
     /// Matching state, lent to [`Matching`] for one molecule.
     mate: Vec<u32>,
+    blossom: BlossomScratch,
     free_deg: Vec<u32>,
     order: Vec<u32>,
     stack: Vec<u32>,
@@ -230,11 +231,14 @@ fn kekulize_with(
     let mut mate = std::mem::take(&mut s.mate);
     mate.clear();
     mate.resize(total, NONE);
-    let mut matching = Matching::new(graph, total, mate);
-    matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
+    let mut matching = Matching::new(graph, total, mate, &mut s.blossom);
+    let matched = matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
     s.unmatched.clear();
     let mut optional = s.optional.iter().peekable();
-    for v in 0..real {
+    // When the greedy pass matched every vertex, as it does for almost every
+    // molecule, there is nothing to repair.
+    let repair = if matched < real { 0..real } else { 0..0 };
+    for v in repair {
         if matching.mate[v] != NONE {
             continue;
         }
@@ -294,9 +298,12 @@ fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
                 first[d] += first[d - 1];
             }
             order.resize(degree.len(), 0);
+            // A slice, so that the vector's length is not read again for
+            // every store.
+            let out = &mut order[..];
             for (v, &d) in (0..degree.len() as u32).zip(degree) {
                 let slot = &mut first[d as usize % 32];
-                order[*slot as usize] = v;
+                out[*slot as usize] = v;
                 *slot += 1;
             }
             return;
@@ -324,13 +331,12 @@ impl<'a> Csr<'a> {
 
 const NONE: u32 = u32::MAX;
 
-/// Maximum-cardinality matching state on a small general graph.
-struct Matching<'a> {
-    graph: Csr<'a>,
-    n: usize,
-    mate: Vec<u32>,
-    /// Scratch for the blossom search, allocated on the first search only:
-    /// the greedy pass settles almost every molecule without one.
+/// Scratch for the blossom search, kept from molecule to molecule: the
+/// greedy pass settles almost every molecule without a search, and setting
+/// up and dropping empty buffers for each one cost more than lending these.
+/// Every search sizes and clears what it reads.
+#[derive(Default)]
+struct BlossomScratch {
     parent: Vec<u32>,
     base: Vec<u32>,
     in_tree: Vec<bool>,
@@ -339,18 +345,39 @@ struct Matching<'a> {
     queue: Vec<u32>,
 }
 
+/// Maximum-cardinality matching state on a small general graph.
+struct Matching<'a> {
+    graph: Csr<'a>,
+    n: usize,
+    mate: Vec<u32>,
+    parent: &'a mut Vec<u32>,
+    base: &'a mut Vec<u32>,
+    in_tree: &'a mut Vec<bool>,
+    in_blossom: &'a mut Vec<bool>,
+    seen: &'a mut Vec<bool>,
+    queue: &'a mut Vec<u32>,
+}
+
 impl<'a> Matching<'a> {
-    fn new(graph: Csr<'a>, n: usize, mate: Vec<u32>) -> Self {
+    fn new(graph: Csr<'a>, n: usize, mate: Vec<u32>, scratch: &'a mut BlossomScratch) -> Self {
+        let BlossomScratch {
+            parent,
+            base,
+            in_tree,
+            in_blossom,
+            seen,
+            queue,
+        } = scratch;
         Matching {
             graph,
             n,
             mate,
-            parent: Vec::new(),
-            base: Vec::new(),
-            in_tree: Vec::new(),
-            in_blossom: Vec::new(),
-            seen: Vec::new(),
-            queue: Vec::new(),
+            parent,
+            base,
+            in_tree,
+            in_blossom,
+            seen,
+            queue,
         }
     }
 
@@ -359,13 +386,14 @@ impl<'a> Matching<'a> {
     /// chains and pendant atoms are forced, and rings rarely need repair
     /// afterwards. Only the first `real` vertices take part: the partners
     /// added for optional atoms must stay free, as ends for augmenting paths.
+    /// Returns how many vertices it matched.
     fn greedy(
         &mut self,
         real: usize,
         free_deg: &mut [u32],
         order: &[u32],
         stack_out: &mut Vec<u32>,
-    ) {
+    ) -> usize {
         let g = self.graph;
         // Sliced to `real` so that the `x < real` tests below also prove
         // every index in bounds.
@@ -374,9 +402,10 @@ impl<'a> Matching<'a> {
         // A local vector stays in registers; the buffer goes back at the end.
         let mut local = std::mem::take(stack_out);
         let stack = &mut local;
+        let mut matched = 0;
         // Vertices left with one free neighbour are forced: settle them first.
         stack.clear();
-        for &start in order {
+        'all: for &start in order {
             // The stack is empty here: `start` goes first, without a trip
             // through it.
             let mut next = Some(start);
@@ -395,6 +424,11 @@ impl<'a> Matching<'a> {
                 if w != NONE {
                     mate[v as usize] = w;
                     mate[w as usize] = v;
+                    matched += 2;
+                    if matched == real {
+                        // Nothing is left to match, nor to count down.
+                        break 'all;
+                    }
                     // Neighbours that just lost a free partner may now be
                     // forced.
                     for u in [v, w] {
@@ -413,6 +447,7 @@ impl<'a> Matching<'a> {
             }
         }
         *stack_out = local;
+        matched
     }
 
     fn lca(&mut self, mut a: u32, mut b: u32) -> u32 {
