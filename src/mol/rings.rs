@@ -1881,7 +1881,10 @@ impl Bfs {
             head += 1;
             self.color[cur as usize] = BLACK;
             let depth = self.depth[cur as usize] + 1;
-            if depth as usize > best {
+            // A ring closed from here is at least `2 * depth - 1` long (its
+            // other end is queued, so no shallower): once that is over the
+            // best, nothing more can be kept.
+            if 2 * depth as usize - 1 > best {
                 break;
             }
             for &(nbr, e) in g.neighbors(cur) {
