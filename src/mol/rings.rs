@@ -22,9 +22,12 @@
 //! is stored as the search would find it without running the search, and
 //! the result is stored flat with the bonds found along the way (the
 //! nested `sssr()` / `rings()` / `ring_systems()` views are built on first
-//! use). What is left of the cost on drug-like molecules is spread thinly:
-//! one pass over the bonds, the forest cover, the walks, the search for
-//! systems of three or more rings, and the result.
+//! use). Molecules whose rings share no atom (most drug-like ones) take
+//! their rings from walks up the chain-bond forest, with neither the
+//! forest cover nor the adjacency. What is left of the cost is spread
+//! thinly: one pass over the bonds, the walks, for fused molecules the
+//! cover and the adjacency, the search for systems of three or more
+//! rings, and the result.
 //!
 //! ```
 //! let mol = markush::smiles::parse("c1ccc2ccccc2c1").unwrap();
@@ -366,19 +369,18 @@ impl Work {
         if g.closures.is_empty() {
             return RingInfo::default();
         }
-        // Usually the chain bonds span the molecule and only the cycle
-        // bonds they reveal need adjacency; otherwise all bonds do. When
-        // no atom is on two rings, the forest alone gives the rings.
-        match s.cover_forest(g) {
-            Some(true) if s.lone_rings(g) => {
-                return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len());
-            }
-            Some(_) => g.adjacency(Some((&s.active, &s.deg))),
-            None => {
-                g.adjacency(None);
-                if !s.bridges(g) {
-                    return RingInfo::default();
-                }
+        // When no atom is on two rings, the forest alone gives the rings.
+        // Otherwise usually the chain bonds span the molecule and only the
+        // cycle bonds they reveal need adjacency; if not, all bonds do.
+        if s.lone_rings(g) {
+            return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len());
+        }
+        if s.cover_forest(g) {
+            g.adjacency(Some((&s.active, &s.deg)));
+        } else {
+            g.adjacency(None);
+            if !s.bridges(g) {
+                return RingInfo::default();
             }
         }
         let sssr_count = loop {
@@ -650,6 +652,9 @@ struct Scratch {
     cycle_bonds: Vec<u32>,
     roots: Vec<(u32, u32)>,
     reordered: RingList,
+    /// Per atom, the last `stamp` whose `lone_rings` put it on a ring.
+    on_ring: Vec<u32>,
+    stamp: u32,
     /// Scratch for `two_rings`.
     atoms_two: Vec<u32>,
     bonds_two: Vec<u32>,
@@ -679,11 +684,9 @@ impl Scratch {
     /// ends; the rest are bridges. Paths are walked with a union-find that
     /// jumps over bonds already covered, so the pass is near linear.
     /// Counts the cycle bonds per atom into `deg` as it marks them.
-    /// `None` (and `active` and `deg` unusable) when a ring closure joins
-    /// two trees of the forest, which then does not span the graph;
-    /// otherwise whether no atom is on two rings (every ring atom has two
-    /// cycle bonds).
-    fn cover_forest(&mut self, g: &Graph) -> Option<bool> {
+    /// `false` (and `active` and `deg` unusable) when a ring closure joins
+    /// two trees of the forest, which then does not span the graph.
+    fn cover_forest(&mut self, g: &Graph) -> bool {
         self.active.clear();
         self.active.resize(g.ends.len(), false);
         self.deg.clear();
@@ -703,14 +706,10 @@ impl Scratch {
             }
             x
         };
-        let mut most = 0;
         let mut mark = |e: u32, a: u32, b: u32| {
             active[e as usize] = true;
-            for x in [a, b] {
-                let d = &mut deg[x as usize];
-                *d += 1;
-                most = most.max(*d);
-            }
+            deg[a as usize] += 1;
+            deg[b as usize] += 1;
         };
         // Each bond is marked once: a closure is listed once, and a forest
         // bond is jumped over by the union-find once marked.
@@ -727,14 +726,14 @@ impl Scratch {
                 }
                 let (t, parent) = g.tree_bond[u as usize];
                 if t >= NO_TREE {
-                    return None;
+                    return false;
                 }
                 mark(t, u, parent);
                 up[u as usize] = parent;
                 u = find(up, parent);
             }
         }
-        Some(most <= 2)
+        true
     }
 
     /// When no atom is on two rings, each ring closure closes one ring: its
@@ -742,9 +741,13 @@ impl Scratch {
     /// ring's lowest atom. Stores those rings as `walk_lone_ring` finds
     /// them, without the adjacency: in order of their lowest atom, walked
     /// from it out by its first bond in adjacency order (chain bonds before
-    /// ring closures, each kind in bond order). `false` on a ring of fewer
-    /// than three atoms (parallel bonds or a loop), which that walk reads
-    /// another way.
+    /// ring closures, each kind in bond order). `false` when an atom turns
+    /// out to be on two rings, when a ring closure joins two trees of the
+    /// forest, and on a ring of fewer than three atoms (parallel bonds or a
+    /// loop), which that walk reads another way.
+    ///
+    /// Rings that share no atom are exactly what leaves every atom with at
+    /// most two cycle bonds, so most molecules need no forest cover.
     fn lone_rings(&mut self, g: &Graph) -> bool {
         let (n, tree) = (g.n, &g.tree_bond[..]);
         let (atoms, bonds) = (&mut self.cycle_atoms, &mut self.cycle_bonds);
@@ -752,6 +755,18 @@ impl Scratch {
             atoms.resize(2 * n + 1, 0);
             bonds.resize(2 * n + 1, 0);
         }
+        // An atom is on a ring of this molecule when it holds the
+        // molecule's stamp: nothing to clear per molecule.
+        if self.on_ring.len() < n {
+            self.on_ring.resize(n, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.on_ring.fill(0);
+            self.stamp = 1;
+        }
+        let (on_ring, stamp) = (&mut self.on_ring[..], self.stamp);
+        let mut claim = |a: u32| std::mem::replace(&mut on_ring[a as usize], stamp) != stamp;
         let store = &mut self.store;
         store.clear();
         self.roots.clear();
@@ -773,7 +788,7 @@ impl Scratch {
             while u != v {
                 let x = u.max(v);
                 let (t, parent) = tree[x as usize];
-                if t >= NO_TREE {
+                if t >= NO_TREE || !claim(x) {
                     return false;
                 }
                 if x == u {
@@ -788,7 +803,7 @@ impl Scratch {
                     v = parent;
                 }
             }
-            if hi - lo < 2 {
+            if hi - lo < 2 || !claim(u) {
                 return false;
             }
             atoms[lo - 1] = u;
