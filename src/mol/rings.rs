@@ -168,7 +168,15 @@ impl RingInfo {
         self.facts()[2 * (self.atom_count + bond) + which]
     }
 
-    fn from_store(n: usize, m: usize, store: &RingList, sssr_count: usize) -> RingInfo {
+    /// `disjoint` when the rings share no atom: each item is then on one
+    /// ring, which the facts are set to without comparing.
+    fn from_store(
+        n: usize,
+        m: usize,
+        store: &RingList,
+        sssr_count: usize,
+        disjoint: bool,
+    ) -> RingInfo {
         let list = &store.rings;
         let len = list.atoms.len();
         let (bonds_at, start_at) = (len, 2 * len);
@@ -183,11 +191,11 @@ impl RingInfo {
             let size = w[1] - w[0];
             let at = w[0] as usize..w[1] as usize;
             for &a in &list.atoms[at.clone()] {
-                note(atom_facts, a, size);
+                note(atom_facts, a, size, disjoint);
             }
             for &e in &store.bonds[at] {
                 if e != NONE {
-                    note(bond_facts, e, size);
+                    note(bond_facts, e, size, disjoint);
                 }
             }
         }
@@ -247,12 +255,18 @@ impl RingInfo {
 
 /// Counts one more ring of `size` on item `i`, keeping its smallest ring
 /// size (0 is none yet, which the wrapping subtraction puts above all).
+/// `only` when no other ring has the item.
 #[inline]
-fn note(facts: &mut [u32], i: u32, size: u32) {
+fn note(facts: &mut [u32], i: u32, size: u32, only: bool) {
     // From a `u32` the sum cannot overflow: the check on the higher index
     // covers the lower.
     let at = 2 * i as usize;
     let min = &mut facts[at + 1];
+    if only {
+        *min = size;
+        facts[at] = 1;
+        return;
+    }
     if min.wrapping_sub(1) >= size {
         *min = size;
     }
@@ -373,7 +387,7 @@ impl Work {
         // Otherwise usually the chain bonds span the molecule and only the
         // cycle bonds they reveal need adjacency; if not, all bonds do.
         if s.lone_rings(g) {
-            return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len());
+            return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len(), true);
         }
         if s.cover_forest(g) {
             g.adjacency(Some((&s.active, &s.deg)));
@@ -401,7 +415,7 @@ impl Work {
                 Err(Stop::Fallback) => break g.dfs_cycles(&mut s.store),
             }
         };
-        RingInfo::from_store(g.n, g.ends.len(), &s.store, sssr_count)
+        RingInfo::from_store(g.n, g.ends.len(), &s.store, sssr_count, false)
     }
 }
 
