@@ -22,12 +22,12 @@
 //! is stored as the search would find it without running the search, and
 //! the result is stored flat with the bonds found along the way (the
 //! nested `sssr()` / `rings()` / `ring_systems()` views are built on first
-//! use). Molecules whose rings share no atom (most drug-like ones) take
-//! their rings from walks up the chain-bond forest, with neither the
-//! forest cover nor the adjacency. What is left of the cost is spread
-//! thinly: one pass over the bonds, the walks, for fused molecules the
-//! cover and the adjacency, the search for systems of three or more
-//! rings, and the result.
+//! use). Molecules whose ring systems are all of one ring, or of two as
+//! above (nearly all drug-like ones), take their rings from walks up the
+//! chain-bond forest, with neither the forest cover nor the adjacency.
+//! What is left of the cost is spread thinly: one pass over the bonds, the
+//! walks, the result, and for the rest the cover, the adjacency and the
+//! search.
 //!
 //! ```
 //! let mol = markush::smiles::parse("c1ccc2ccccc2c1").unwrap();
@@ -338,6 +338,32 @@ impl RingList {
         self.rings.atoms.push(atom);
         self.bonds.push(bond);
     }
+    /// Adds a ring given in cyclic order with its bonds, starting from its
+    /// atom `at`, towards the next atom if `forward`, else the previous.
+    fn emit(&mut self, cycle: &[u32], cycle_bonds: &[u32], at: usize, forward: bool) {
+        let (to_atoms, to_bonds) = (&mut self.rings.atoms, &mut self.bonds);
+        if forward {
+            for (to, from) in [(&mut *to_atoms, cycle), (&mut *to_bonds, cycle_bonds)] {
+                to.extend_from_slice(&from[at..]);
+                to.extend_from_slice(&from[..at]);
+            }
+        } else {
+            // Backwards, the bond from an atom on is the one before it.
+            to_atoms.extend(
+                cycle[..=at]
+                    .iter()
+                    .rev()
+                    .chain(cycle[at + 1..].iter().rev()),
+            );
+            to_bonds.extend(
+                cycle_bonds[..at]
+                    .iter()
+                    .rev()
+                    .chain(cycle_bonds[at..].iter().rev()),
+            );
+        }
+        self.rings.close();
+    }
     /// Drops the steps of an unfinished ring.
     fn cancel(&mut self) {
         let at = *self.rings.start.last().unwrap_or(&0) as usize;
@@ -383,11 +409,15 @@ impl Work {
         if g.closures.is_empty() {
             return RingInfo::default();
         }
-        // When no atom is on two rings, the forest alone gives the rings.
+        // When no ring system has more than two rings (and two only as
+        // `Finder::two_rings` takes them), the forest alone gives the rings.
         // Otherwise usually the chain bonds span the molecule and only the
         // cycle bonds they reveal need adjacency; if not, all bonds do.
         if s.lone_rings(g) {
             return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len(), true);
+        }
+        if s.paired_rings(g) {
+            return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len(), false);
         }
         if s.cover_forest(g) {
             g.adjacency(Some((&s.active, &s.deg)));
@@ -666,9 +696,16 @@ struct Scratch {
     cycle_bonds: Vec<u32>,
     roots: Vec<(u32, u32)>,
     reordered: RingList,
-    /// Per atom, the last `stamp` whose `lone_rings` put it on a ring.
+    /// Per atom, the last `stamp` that put it on a ring, and with it the
+    /// first forest ring it is on and whether it is on two.
     on_ring: Vec<u32>,
+    owner: Vec<u32>,
+    shared: Vec<u32>,
     stamp: u32,
+    /// Scratch for `paired_rings`: every forest ring, and for each the
+    /// forest ring it shares atoms with (`NONE` if none).
+    cycles: RingList,
+    partner: Vec<u32>,
     /// Scratch for `two_rings`.
     atoms_two: Vec<u32>,
     bonds_two: Vec<u32>,
@@ -763,68 +800,26 @@ impl Scratch {
     /// Rings that share no atom are exactly what leaves every atom with at
     /// most two cycle bonds, so most molecules need no forest cover.
     fn lone_rings(&mut self, g: &Graph) -> bool {
-        let (n, tree) = (g.n, &g.tree_bond[..]);
+        let n = g.n;
+        let stamp = self.next_stamp(n);
         let (atoms, bonds) = (&mut self.cycle_atoms, &mut self.cycle_bonds);
-        if atoms.len() <= 2 * n {
-            atoms.resize(2 * n + 1, 0);
-            bonds.resize(2 * n + 1, 0);
-        }
-        // An atom is on a ring of this molecule when it holds the
-        // molecule's stamp: nothing to clear per molecule.
-        if self.on_ring.len() < n {
-            self.on_ring.resize(n, 0);
-        }
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.on_ring.fill(0);
-            self.stamp = 1;
-        }
-        let (on_ring, stamp) = (&mut self.on_ring[..], self.stamp);
+        let on_ring = &mut self.on_ring;
         let mut claim = |a: u32| std::mem::replace(&mut on_ring[a as usize], stamp) != stamp;
         let store = &mut self.store;
         store.clear();
         self.roots.clear();
         for &e in &g.closures {
-            // A SMILES ring closure's first atom opens the ring and is
-            // usually its lowest atom, so the whole ring is usually on the
-            // side of its second atom, `a` here.
-            let (b, a, ..) = g.ends[e as usize];
-            // The path up from `a` goes leftwards from `n - 1`, the one up
-            // from `b` rightwards from `n`, and the lowest atom left of
-            // both, so that `atoms[lo - 1..hi]` is the ring from its lowest
-            // atom down `a`'s side and `bonds[i]` joins atoms `i` and
-            // `i + 1` (the last one back to the lowest atom). As in
-            // `cover_forest`, the higher atom is never the other's ancestor
-            // and steps up.
-            let (mut lo, mut hi) = (n, n);
-            bonds[n - 1] = e;
-            let (mut u, mut v) = (a, b);
-            while u != v {
-                let x = u.max(v);
-                let (t, parent) = tree[x as usize];
-                if t >= NO_TREE || !claim(x) {
-                    return false;
-                }
-                if x == u {
-                    lo -= 1;
-                    atoms[lo] = u;
-                    bonds[lo - 1] = t;
-                    u = parent;
-                } else {
-                    atoms[hi] = v;
-                    bonds[hi] = t;
-                    hi += 1;
-                    v = parent;
-                }
-            }
-            if hi - lo < 2 || !claim(u) {
+            let Some(at) = forest_ring(g, e, atoms, bonds) else {
+                return false;
+            };
+            if !atoms[at.clone()].iter().all(|&a| claim(a)) {
                 return false;
             }
-            atoms[lo - 1] = u;
+            let (lo, hi, u) = (at.start + 1, at.end, atoms[at.start]);
             // The lowest atom's first bond: the lower of two chain bonds,
             // or its chain bond before the closure.
             let a_first = lo < n && (hi == n || bonds[lo - 1] < bonds[hi - 1]);
-            let (ring, ring_bonds) = (&atoms[lo - 1..hi], &bonds[lo - 1..hi]);
+            let (ring, ring_bonds) = (&atoms[at.clone()], &bonds[at]);
             if a_first {
                 store.rings.atoms.extend_from_slice(ring);
                 store.bonds.extend_from_slice(ring_bonds);
@@ -847,6 +842,159 @@ impl Scratch {
                 to.bonds.extend_from_slice(&from.bonds[at]);
             }
             std::mem::swap(&mut self.store, &mut self.reordered);
+        }
+        true
+    }
+
+    /// A fresh stamp for `on_ring` and `shared` (an atom holding the
+    /// molecule's stamp is marked: nothing to clear per molecule), with
+    /// the buffers of the forest walks sized for `n` atoms.
+    fn next_stamp(&mut self, n: usize) -> u32 {
+        if self.cycle_atoms.len() <= 2 * n {
+            self.cycle_atoms.resize(2 * n + 1, 0);
+            self.cycle_bonds.resize(2 * n + 1, 0);
+        }
+        if self.on_ring.len() < n {
+            self.on_ring.resize(n, 0);
+            self.shared.resize(n, 0);
+            self.owner.resize(n, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.on_ring.fill(0);
+            self.shared.fill(0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+
+    /// When every ring system is one ring or two (`Finder::two_rings`'
+    /// kind: sharing one atom or one bond), stores the rings as the search
+    /// would, from the forest walks, with neither the forest cover nor the
+    /// adjacency: `true`. `false` (the store then unusable) when some ring
+    /// system has more rings or is bridged, or as `lone_rings`.
+    ///
+    /// Each ring closure's forest ring is walked; an atom met again joins
+    /// its ring to the one that met it first. Two forest rings that share
+    /// one atom or one bond are the system's rings; when they share a
+    /// longer path, one of them is that path closed by a bond (else the
+    /// system is bridged), and the other ring is that bond closing the rest
+    /// of the other forest ring.
+    fn paired_rings(&mut self, g: &Graph) -> bool {
+        let n = g.n;
+        let stamp = self.next_stamp(n);
+        let (atoms, bonds) = (&mut self.cycle_atoms, &mut self.cycle_bonds);
+        let (on_ring, shared, owner) = (&mut self.on_ring, &mut self.shared, &mut self.owner);
+        let (cycles, partner) = (&mut self.cycles, &mut self.partner);
+        cycles.clear();
+        partner.clear();
+        for &e in &g.closures {
+            let c = partner.len() as u32;
+            partner.push(NONE);
+            let mut claim = |a: u32| {
+                let a = a as usize;
+                if on_ring[a] != stamp {
+                    on_ring[a] = stamp;
+                    owner[a] = c;
+                    return true;
+                }
+                shared[a] = stamp;
+                let o = owner[a];
+                if partner[c as usize] == NONE && partner[o as usize] == NONE {
+                    partner[c as usize] = o;
+                    partner[o as usize] = c;
+                }
+                partner[c as usize] == o
+            };
+            let Some(at) = forest_ring(g, e, atoms, bonds) else {
+                return false;
+            };
+            if !atoms[at.clone()].iter().all(|&a| claim(a)) {
+                return false;
+            }
+            cycles.rings.push(&atoms[at.clone()]);
+            cycles.bonds.extend_from_slice(&bonds[at]);
+        }
+        // Ring systems in the order of their lowest atom, which a forest
+        // ring starts from: the order the search takes them in.
+        let roots = &mut self.roots;
+        roots.clear();
+        for (c, &p) in partner.iter().enumerate() {
+            let root = cycles.rings.atoms[cycles.rings.start[c] as usize];
+            if p == NONE {
+                roots.push((root, c as u32));
+            } else if p as usize > c {
+                let other = cycles.rings.atoms[cycles.rings.start[p as usize] as usize];
+                roots.push((root.min(other), c as u32));
+            }
+        }
+        roots.sort_unstable();
+        self.store.clear();
+        let is_shared = |a: u32| self.shared[a as usize] == stamp;
+        // Whether the bond on from atom `at` comes before the one back in
+        // its adjacency (chain bonds first, each kind in bond order).
+        let next_first = |ring_bonds: &[u32], at: usize| {
+            let key = |e: u32| (!g.ends[e as usize].2, e);
+            let len = ring_bonds.len();
+            key(ring_bonds[at]) < key(ring_bonds[(at + len - 1) % len])
+        };
+        // A ring of two from its lowest atom off the `branch` atoms (those
+        // on more than two of its system's bonds), and which way it is
+        // walked, as `Finder::two_rings` has them.
+        let start = |ring: &[u32], ring_bonds: &[u32], branch: [u32; 2]| {
+            let at = (0..ring.len())
+                .filter(|&i| !branch.contains(&ring[i]))
+                .min_by_key(|&i| ring[i])
+                .unwrap_or(0);
+            let forward = next_first(ring_bonds, at) == (ring.len() % 2 == 1);
+            (ring[at], at, forward)
+        };
+        let get = |c: usize| {
+            let at = cycles.rings.start[c] as usize..cycles.rings.start[c + 1] as usize;
+            (&cycles.rings.atoms[at.clone()], &cycles.bonds[at])
+        };
+        for &(_, c) in self.roots.iter() {
+            let c = c as usize;
+            let (ring, ring_bonds) = get(c);
+            if partner[c] == NONE {
+                // From its lowest atom, where the forest ring starts, out
+                // by its first bond, as `Finder::walk_lone_ring` has it.
+                self.store
+                    .emit(ring, ring_bonds, 0, next_first(ring_bonds, 0));
+                continue;
+            }
+            let (other, other_bonds) = get(partner[c] as usize);
+            let k = other.iter().filter(|&&a| is_shared(a)).count();
+            let (made, made_bonds) = (&mut self.atoms_two, &mut self.bonds_two);
+            let (mut pair, branch) = if k <= 2 {
+                // The shared atom, or the two of the shared bond.
+                let mut ends = other.iter().copied().filter(|&a| is_shared(a));
+                let x = ends.next().unwrap_or(NONE);
+                let y = ends.next().unwrap_or(x);
+                ([(ring, ring_bonds), (other, other_bonds)], [x, y])
+            } else {
+                // One of the two is the shared path closed by a bond.
+                let (chord, full) = if ring.len() == k {
+                    ((ring, ring_bonds), (other, other_bonds))
+                } else if other.len() == k {
+                    ((other, other_bonds), (ring, ring_bonds))
+                } else {
+                    return false;
+                };
+                if !close_off(full, chord, k, is_shared, made, made_bonds) {
+                    return false;
+                }
+                let branch = [made[0], made[made.len() - 1]];
+                ([chord, (&made[..], &made_bonds[..])], branch)
+            };
+            let mut starts = pair.map(|(r, b)| start(r, b, branch));
+            if starts[1].0 < starts[0].0 {
+                starts.swap(0, 1);
+                pair.swap(0, 1);
+            }
+            for ((r, b), (_, at, forward)) in pair.into_iter().zip(starts) {
+                self.store.emit(r, b, at, forward);
+            }
         }
         true
     }
@@ -1231,28 +1379,7 @@ impl<'g> Finder<'g> {
             let len = cycle.len();
             let first_live = live(low).next().map(|(b, _)| b);
             let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
-            let (to_atoms, to_bonds) = (&mut s.store.rings.atoms, &mut s.store.bonds);
-            if forward {
-                for (to, from) in [(&mut *to_atoms, cycle), (&mut *to_bonds, cycle_bonds)] {
-                    to.extend_from_slice(&from[at..]);
-                    to.extend_from_slice(&from[..at]);
-                }
-            } else {
-                // Backwards, the bond from an atom on is the one before it.
-                to_atoms.extend(
-                    cycle[..=at]
-                        .iter()
-                        .rev()
-                        .chain(cycle[at + 1..].iter().rev()),
-                );
-                to_bonds.extend(
-                    cycle_bonds[..at]
-                        .iter()
-                        .rev()
-                        .chain(cycle_bonds[at..].iter().rev()),
-                );
-            }
-            s.store.rings.close();
+            s.store.emit(cycle, cycle_bonds, at, forward);
         }
         true
     }
@@ -1841,6 +1968,100 @@ impl<'g> Finder<'g> {
         }
         kept
     }
+}
+
+/// Lays out in `atoms` and `bonds` the forest ring that ring closure `e`
+/// closes: the closure and the forest paths from its ends up to where they
+/// meet, the ring's lowest atom. Returns the ring's range, where it runs
+/// from its lowest atom down the side of the closure's second atom and
+/// `bonds[i]` joins atoms `i` and `i + 1` (the last one back to the lowest
+/// atom). `None` when the ends are in two trees, and on a ring of fewer
+/// than three atoms. `atoms` and `bonds` hold `2 * n + 1`.
+// Inlined into its two callers' loops, where it is most of the work.
+#[inline(always)]
+fn forest_ring(
+    g: &Graph,
+    e: u32,
+    atoms: &mut [u32],
+    bonds: &mut [u32],
+) -> Option<std::ops::Range<usize>> {
+    let (n, tree) = (g.n, &g.tree_bond[..]);
+    // A SMILES ring closure's first atom opens the ring and is usually its
+    // lowest atom, so the whole ring is usually on the side of its second
+    // atom, `a` here.
+    let (b, a, ..) = g.ends[e as usize];
+    // The path up from `a` goes leftwards from `n - 1`, the one up from `b`
+    // rightwards from `n`, and the lowest atom left of both. As in
+    // `Scratch::cover_forest`, the higher atom is never the other's
+    // ancestor and steps up.
+    let (mut lo, mut hi) = (n, n);
+    bonds[n - 1] = e;
+    let (mut u, mut v) = (a, b);
+    while u != v {
+        let x = u.max(v);
+        let (t, parent) = tree[x as usize];
+        if t >= NO_TREE {
+            return None;
+        }
+        if x == u {
+            lo -= 1;
+            atoms[lo] = u;
+            bonds[lo - 1] = t;
+            u = parent;
+        } else {
+            atoms[hi] = v;
+            bonds[hi] = t;
+            hi += 1;
+            v = parent;
+        }
+    }
+    if hi - lo < 2 {
+        return None;
+    }
+    atoms[lo - 1] = u;
+    Some(lo - 1..hi)
+}
+
+/// The ring of a two-ring system that `chord` (a path shared with `full`,
+/// closed by one bond; each ring as atoms and bonds) does not give: that
+/// bond closing the part of `full` off the path, laid out in `atoms` and
+/// `bonds` from one end of the path to the other. `shared` tells the
+/// path's `k` atoms. `false` if `full` is not of that shape.
+fn close_off(
+    (full, full_bonds): (&[u32], &[u32]),
+    (chord, chord_bonds): (&[u32], &[u32]),
+    k: usize,
+    shared: impl Fn(u32) -> bool,
+    atoms: &mut Vec<u32>,
+    bonds: &mut Vec<u32>,
+) -> bool {
+    let len = full.len();
+    // The first atom off the path: the rest follow it up to the path.
+    let Some(first) = (0..len).find(|&i| !shared(full[i]) && shared(full[(i + len - 1) % len]))
+    else {
+        return false;
+    };
+    // From the path's end before it to the path's other end, with the
+    // bonds between.
+    let off = len - k;
+    atoms.clear();
+    bonds.clear();
+    for j in 0..off + 2 {
+        atoms.push(full[(first + len - 1 + j) % len]);
+    }
+    for j in 0..off + 1 {
+        bonds.push(full_bonds[(first + len - 1 + j) % len]);
+    }
+    let (x, y) = (atoms[0], atoms[off + 1]);
+    let clen = chord.len();
+    let Some(xy) = (0..clen).find(|&i| {
+        let (p, q) = (chord[i], chord[(i + 1) % clen]);
+        (p == x && q == y) || (p == y && q == x)
+    }) else {
+        return false;
+    };
+    bonds.push(chord_bonds[xy]);
+    shared(y) && atoms[1..=off].iter().all(|&a| !shared(a))
 }
 
 fn trim_bonds(g: &Graph, a: u32, deg: &mut [u32], active: &mut [bool], changed: &mut Vec<u32>) {
