@@ -405,7 +405,7 @@ impl Work {
             return RingInfo::default();
         }
         let Work { g, s } = self;
-        g.build(mol);
+        g.build::<false>(mol);
         if g.closures.is_empty() {
             return RingInfo::default();
         }
@@ -414,11 +414,12 @@ impl Work {
         // Otherwise usually the chain bonds span the molecule and only the
         // cycle bonds they reveal need adjacency; if not, all bonds do.
         if s.lone_rings(g) {
-            return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len(), true);
+            return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), true);
         }
         if s.paired_rings(g) {
-            return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len(), false);
+            return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), false);
         }
+        g.build::<true>(mol);
         if s.cover_forest(g) {
             g.adjacency(Some((&s.active, &s.deg)));
         } else {
@@ -445,7 +446,7 @@ impl Work {
                 Err(Stop::Fallback) => break g.dfs_cycles(&mut s.store),
             }
         };
-        RingInfo::from_store(g.n, g.ends.len(), &s.store, sssr_count, false)
+        RingInfo::from_store(g.n, g.m, &s.store, sssr_count, false)
     }
 }
 
@@ -460,7 +461,7 @@ struct Graph {
     /// Whether `adj` holds every bond, or only the cycle bonds.
     all_bonds: bool,
     /// Atoms of each bond, whether it is a chain bond and whether it may
-    /// close a ring.
+    /// close a ring; filled only for the search (see `build`).
     ends: Vec<(u32, u32, bool, bool)>,
     /// Per atom, its ring-capable chain bond to a lower-numbered atom: these
     /// bonds form a spanning forest whenever the chain bonds connect every
@@ -472,8 +473,10 @@ struct Graph {
     tree_bond: Vec<(u32, u32)>,
     /// The ring-capable bonds that are not forest bonds, ascending: the
     /// ring closures, a handful per molecule, so that covering the forest
-    /// need not scan every bond.
-    closures: Vec<u32>,
+    /// need not scan every bond; each with its atoms.
+    closures: Vec<(u32, u32, u32)>,
+    /// Number of bonds, whether or not `ends` is filled.
+    m: usize,
 }
 
 const NONE: u32 = u32::MAX;
@@ -481,9 +484,12 @@ const NONE: u32 = u32::MAX;
 const NO_TREE: u32 = NONE - 1;
 
 impl Graph {
-    fn build(&mut self, mol: &Mol) {
+    /// Reads the forest and the ring closures, and with `ENDS` each bond's
+    /// `ends`: the forest walks need none of them, only the search does.
+    fn build<const ENDS: bool>(&mut self, mol: &Mol) {
         let n = mol.atom_count();
         self.n = n;
+        self.m = mol.bond_count();
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
@@ -500,9 +506,7 @@ impl Graph {
         let tree_bond = &mut tree_bond[..];
         closures.clear();
         ends.clear();
-        // Extended from an iterator of known length: no capacity check per
-        // bond.
-        ends.extend(mol.bonds().enumerate().map(|(e, (a, b, bond))| {
+        let bonds = mol.bonds().enumerate().map(|(e, (a, b, bond))| {
             let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
             let tree = &mut tree_bond[a.max(b)];
             let chain = tree.0 == NONE;
@@ -511,10 +515,17 @@ impl Graph {
                 *tree = (bond, a.min(b) as u32);
             }
             if capable && !(chain && a != b) {
-                closures.push(e as u32);
+                closures.push((e as u32, a as u32, b as u32));
             }
             (a as u32, b as u32, chain, capable)
-        }));
+        });
+        if ENDS {
+            // Extended from an iterator of known length: no capacity check
+            // per bond.
+            ends.extend(bonds);
+        } else {
+            bonds.for_each(drop);
+        }
     }
 
     /// Builds the adjacency of every bond, or (given `active` and the count
@@ -566,7 +577,7 @@ impl Graph {
         match only {
             // The active bonds off the chain are the ring closures.
             Some((active, _)) => {
-                for &e in closures.iter().rev() {
+                for &(e, ..) in closures.iter().rev() {
                     if !ends[e as usize].2 {
                         put(e as usize);
                     }
@@ -764,8 +775,7 @@ impl Scratch {
         };
         // Each bond is marked once: a closure is listed once, and a forest
         // bond is jumped over by the union-find once marked.
-        for &e in &g.closures {
-            let (a, b, ..) = g.ends[e as usize];
+        for &(e, a, b) in &g.closures {
             mark(e, a, b);
             let (mut u, mut v) = (find(up, a), find(up, b));
             // A forest parent is numbered below its child, so the higher of
@@ -808,8 +818,8 @@ impl Scratch {
         let store = &mut self.store;
         store.clear();
         self.roots.clear();
-        for &e in &g.closures {
-            let Some(at) = forest_ring(g, e, atoms, bonds) else {
+        for &closure in &g.closures {
+            let Some(at) = forest_ring(g, closure, atoms, bonds) else {
                 return false;
             };
             if !atoms[at.clone()].iter().all(|&a| claim(a)) {
@@ -888,7 +898,7 @@ impl Scratch {
         let (cycles, partner) = (&mut self.cycles, &mut self.partner);
         cycles.clear();
         partner.clear();
-        for &e in &g.closures {
+        for &closure in &g.closures {
             let c = partner.len() as u32;
             partner.push(NONE);
             let mut claim = |a: u32| {
@@ -906,7 +916,7 @@ impl Scratch {
                 }
                 partner[c as usize] == o
             };
-            let Some(at) = forest_ring(g, e, atoms, bonds) else {
+            let Some(at) = forest_ring(g, closure, atoms, bonds) else {
                 return false;
             };
             if !atoms[at.clone()].iter().all(|&a| claim(a)) {
@@ -932,11 +942,16 @@ impl Scratch {
         self.store.clear();
         let is_shared = |a: u32| self.shared[a as usize] == stamp;
         // Whether the bond on from atom `at` comes before the one back in
-        // its adjacency (chain bonds first, each kind in bond order).
-        let next_first = |ring_bonds: &[u32], at: usize| {
-            let key = |e: u32| (!g.ends[e as usize].2, e);
-            let len = ring_bonds.len();
-            key(ring_bonds[at]) < key(ring_bonds[(at + len - 1) % len])
+        // its adjacency (chain bonds first, each kind in bond order). A
+        // ring's chain bonds are forest bonds, each its higher atom's.
+        let next_first = |ring: &[u32], ring_bonds: &[u32], at: usize| {
+            let len = ring.len();
+            let key = |i: usize| {
+                let e = ring_bonds[i];
+                let top = ring[i].max(ring[(i + 1) % len]);
+                (g.tree_bond[top as usize].0 != e, e)
+            };
+            key(at) < key((at + len - 1) % len)
         };
         // A ring of two from its lowest atom off the `branch` atoms (those
         // on more than two of its system's bonds), and which way it is
@@ -946,7 +961,7 @@ impl Scratch {
                 .filter(|&i| !branch.contains(&ring[i]))
                 .min_by_key(|&i| ring[i])
                 .unwrap_or(0);
-            let forward = next_first(ring_bonds, at) == (ring.len() % 2 == 1);
+            let forward = next_first(ring, ring_bonds, at) == (ring.len() % 2 == 1);
             (ring[at], at, forward)
         };
         let get = |c: usize| {
@@ -960,7 +975,7 @@ impl Scratch {
                 // From its lowest atom, where the forest ring starts, out
                 // by its first bond, as `Finder::walk_lone_ring` has it.
                 self.store
-                    .emit(ring, ring_bonds, 0, next_first(ring_bonds, 0));
+                    .emit(ring, ring_bonds, 0, next_first(ring, ring_bonds, 0));
                 continue;
             }
             let (other, other_bonds) = get(partner[c] as usize);
@@ -1971,7 +1986,7 @@ impl<'g> Finder<'g> {
 }
 
 /// Lays out in `atoms` and `bonds` the forest ring that ring closure `e`
-/// closes: the closure and the forest paths from its ends up to where they
+/// (from `b` to `a`) closes: the closure and the forest paths from its ends up to where they
 /// meet, the ring's lowest atom. Returns the ring's range, where it runs
 /// from its lowest atom down the side of the closure's second atom and
 /// `bonds[i]` joins atoms `i` and `i + 1` (the last one back to the lowest
@@ -1981,7 +1996,7 @@ impl<'g> Finder<'g> {
 #[inline(always)]
 fn forest_ring(
     g: &Graph,
-    e: u32,
+    (e, b, a): (u32, u32, u32),
     atoms: &mut [u32],
     bonds: &mut [u32],
 ) -> Option<std::ops::Range<usize>> {
@@ -1989,7 +2004,6 @@ fn forest_ring(
     // A SMILES ring closure's first atom opens the ring and is usually its
     // lowest atom, so the whole ring is usually on the side of its second
     // atom, `a` here.
-    let (b, a, ..) = g.ends[e as usize];
     // The path up from `a` goes leftwards from `n - 1`, the one up from `b`
     // rightwards from `n`, and the lowest atom left of both. As in
     // `Scratch::cover_forest`, the higher atom is never the other's
