@@ -22,9 +22,12 @@
 //! is stored as the search would find it without running the search, and
 //! the result is stored flat with the bonds found along the way (the
 //! nested `sssr()` / `rings()` / `ring_systems()` views are built on first
-//! use). What is left of the cost on drug-like molecules is spread thinly:
-//! one pass over the bonds, the forest cover, the walks, the search for
-//! systems of three or more rings, and the result.
+//! use). Molecules whose ring systems are all of one ring, or of two as
+//! above (nearly all drug-like ones), take their rings from walks up the
+//! chain-bond forest, with neither the forest cover nor the adjacency.
+//! What is left of the cost is spread thinly: one pass over the bonds, the
+//! walks, the result, and for the rest the cover, the adjacency and the
+//! search.
 //!
 //! ```
 //! let mol = markush::smiles::parse("c1ccc2ccccc2c1").unwrap();
@@ -165,7 +168,15 @@ impl RingInfo {
         self.facts()[2 * (self.atom_count + bond) + which]
     }
 
-    fn from_store(n: usize, m: usize, store: &RingList, sssr_count: usize) -> RingInfo {
+    /// `disjoint` when the rings share no atom: each item is then on one
+    /// ring, which the facts are set to without comparing.
+    fn from_store(
+        n: usize,
+        m: usize,
+        store: &RingList,
+        sssr_count: usize,
+        disjoint: bool,
+    ) -> RingInfo {
         let list = &store.rings;
         let len = list.atoms.len();
         let (bonds_at, start_at) = (len, 2 * len);
@@ -180,11 +191,11 @@ impl RingInfo {
             let size = w[1] - w[0];
             let at = w[0] as usize..w[1] as usize;
             for &a in &list.atoms[at.clone()] {
-                note(atom_facts, a, size);
+                note(atom_facts, a, size, disjoint);
             }
             for &e in &store.bonds[at] {
                 if e != NONE {
-                    note(bond_facts, e, size);
+                    note(bond_facts, e, size, disjoint);
                 }
             }
         }
@@ -244,12 +255,18 @@ impl RingInfo {
 
 /// Counts one more ring of `size` on item `i`, keeping its smallest ring
 /// size (0 is none yet, which the wrapping subtraction puts above all).
+/// `only` when no other ring has the item.
 #[inline]
-fn note(facts: &mut [u32], i: u32, size: u32) {
+fn note(facts: &mut [u32], i: u32, size: u32, only: bool) {
     // From a `u32` the sum cannot overflow: the check on the higher index
     // covers the lower.
     let at = 2 * i as usize;
     let min = &mut facts[at + 1];
+    if only {
+        *min = size;
+        facts[at] = 1;
+        return;
+    }
     if min.wrapping_sub(1) >= size {
         *min = size;
     }
@@ -321,6 +338,32 @@ impl RingList {
         self.rings.atoms.push(atom);
         self.bonds.push(bond);
     }
+    /// Adds a ring given in cyclic order with its bonds, starting from its
+    /// atom `at`, towards the next atom if `forward`, else the previous.
+    fn emit(&mut self, cycle: &[u32], cycle_bonds: &[u32], at: usize, forward: bool) {
+        let (to_atoms, to_bonds) = (&mut self.rings.atoms, &mut self.bonds);
+        if forward {
+            for (to, from) in [(&mut *to_atoms, cycle), (&mut *to_bonds, cycle_bonds)] {
+                to.extend_from_slice(&from[at..]);
+                to.extend_from_slice(&from[..at]);
+            }
+        } else {
+            // Backwards, the bond from an atom on is the one before it.
+            to_atoms.extend(
+                cycle[..=at]
+                    .iter()
+                    .rev()
+                    .chain(cycle[at + 1..].iter().rev()),
+            );
+            to_bonds.extend(
+                cycle_bonds[..at]
+                    .iter()
+                    .rev()
+                    .chain(cycle_bonds[at..].iter().rev()),
+            );
+        }
+        self.rings.close();
+    }
     /// Drops the steps of an unfinished ring.
     fn cancel(&mut self) {
         let at = *self.rings.start.last().unwrap_or(&0) as usize;
@@ -362,23 +405,27 @@ impl Work {
             return RingInfo::default();
         }
         let Work { g, s } = self;
-        g.build(mol);
+        g.build::<false>(mol);
         if g.closures.is_empty() {
             return RingInfo::default();
         }
-        // Usually the chain bonds span the molecule and only the cycle
-        // bonds they reveal need adjacency; otherwise all bonds do. When
-        // no atom is on two rings, the forest alone gives the rings.
-        match s.cover_forest(g) {
-            Some(true) if s.lone_rings(g) => {
-                return RingInfo::from_store(g.n, g.ends.len(), &s.store, s.store.len());
-            }
-            Some(_) => g.adjacency(Some((&s.active, &s.deg))),
-            None => {
-                g.adjacency(None);
-                if !s.bridges(g) {
-                    return RingInfo::default();
-                }
+        // When no ring system has more than two rings (and two only as
+        // `Finder::two_rings` takes them), the forest alone gives the rings.
+        // Otherwise usually the chain bonds span the molecule and only the
+        // cycle bonds they reveal need adjacency; if not, all bonds do.
+        if s.lone_rings(g) {
+            return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), true);
+        }
+        if s.paired_rings(g) {
+            return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), false);
+        }
+        g.build::<true>(mol);
+        if s.cover_forest(g) {
+            g.adjacency(Some((&s.active, &s.deg)));
+        } else {
+            g.adjacency(None);
+            if !s.bridges(g) {
+                return RingInfo::default();
             }
         }
         let sssr_count = loop {
@@ -399,7 +446,7 @@ impl Work {
                 Err(Stop::Fallback) => break g.dfs_cycles(&mut s.store),
             }
         };
-        RingInfo::from_store(g.n, g.ends.len(), &s.store, sssr_count)
+        RingInfo::from_store(g.n, g.m, &s.store, sssr_count, false)
     }
 }
 
@@ -414,7 +461,7 @@ struct Graph {
     /// Whether `adj` holds every bond, or only the cycle bonds.
     all_bonds: bool,
     /// Atoms of each bond, whether it is a chain bond and whether it may
-    /// close a ring.
+    /// close a ring; filled only for the search (see `build`).
     ends: Vec<(u32, u32, bool, bool)>,
     /// Per atom, its ring-capable chain bond to a lower-numbered atom: these
     /// bonds form a spanning forest whenever the chain bonds connect every
@@ -426,8 +473,10 @@ struct Graph {
     tree_bond: Vec<(u32, u32)>,
     /// The ring-capable bonds that are not forest bonds, ascending: the
     /// ring closures, a handful per molecule, so that covering the forest
-    /// need not scan every bond.
-    closures: Vec<u32>,
+    /// need not scan every bond; each with its atoms.
+    closures: Vec<(u32, u32, u32)>,
+    /// Number of bonds, whether or not `ends` is filled.
+    m: usize,
 }
 
 const NONE: u32 = u32::MAX;
@@ -435,9 +484,12 @@ const NONE: u32 = u32::MAX;
 const NO_TREE: u32 = NONE - 1;
 
 impl Graph {
-    fn build(&mut self, mol: &Mol) {
+    /// Reads the forest and the ring closures, and with `ENDS` each bond's
+    /// `ends`: the forest walks need none of them, only the search does.
+    fn build<const ENDS: bool>(&mut self, mol: &Mol) {
         let n = mol.atom_count();
         self.n = n;
+        self.m = mol.bond_count();
         // RDKit numbers a SMILES' ring-closure bonds after all chain bonds
         // and walks each atom's bonds in that numbering; its ring finder
         // depends on that order (in tetraarylporphyrins the wrong order
@@ -454,9 +506,7 @@ impl Graph {
         let tree_bond = &mut tree_bond[..];
         closures.clear();
         ends.clear();
-        // Extended from an iterator of known length: no capacity check per
-        // bond.
-        ends.extend(mol.bonds().enumerate().map(|(e, (a, b, bond))| {
+        let bonds = mol.bonds().enumerate().map(|(e, (a, b, bond))| {
             let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
             let tree = &mut tree_bond[a.max(b)];
             let chain = tree.0 == NONE;
@@ -465,10 +515,17 @@ impl Graph {
                 *tree = (bond, a.min(b) as u32);
             }
             if capable && !(chain && a != b) {
-                closures.push(e as u32);
+                closures.push((e as u32, a as u32, b as u32));
             }
             (a as u32, b as u32, chain, capable)
-        }));
+        });
+        if ENDS {
+            // Extended from an iterator of known length: no capacity check
+            // per bond.
+            ends.extend(bonds);
+        } else {
+            bonds.for_each(drop);
+        }
     }
 
     /// Builds the adjacency of every bond, or (given `active` and the count
@@ -520,7 +577,7 @@ impl Graph {
         match only {
             // The active bonds off the chain are the ring closures.
             Some((active, _)) => {
-                for &e in closures.iter().rev() {
+                for &(e, ..) in closures.iter().rev() {
                     if !ends[e as usize].2 {
                         put(e as usize);
                     }
@@ -650,6 +707,16 @@ struct Scratch {
     cycle_bonds: Vec<u32>,
     roots: Vec<(u32, u32)>,
     reordered: RingList,
+    /// Per atom, the last `stamp` that put it on a ring, and with it the
+    /// first forest ring it is on and whether it is on two.
+    on_ring: Vec<u32>,
+    owner: Vec<u32>,
+    shared: Vec<u32>,
+    stamp: u32,
+    /// Scratch for `paired_rings`: every forest ring, and for each the
+    /// forest ring it shares atoms with (`NONE` if none).
+    cycles: RingList,
+    partner: Vec<u32>,
     /// Scratch for `two_rings`.
     atoms_two: Vec<u32>,
     bonds_two: Vec<u32>,
@@ -679,11 +746,9 @@ impl Scratch {
     /// ends; the rest are bridges. Paths are walked with a union-find that
     /// jumps over bonds already covered, so the pass is near linear.
     /// Counts the cycle bonds per atom into `deg` as it marks them.
-    /// `None` (and `active` and `deg` unusable) when a ring closure joins
-    /// two trees of the forest, which then does not span the graph;
-    /// otherwise whether no atom is on two rings (every ring atom has two
-    /// cycle bonds).
-    fn cover_forest(&mut self, g: &Graph) -> Option<bool> {
+    /// `false` (and `active` and `deg` unusable) when a ring closure joins
+    /// two trees of the forest, which then does not span the graph.
+    fn cover_forest(&mut self, g: &Graph) -> bool {
         self.active.clear();
         self.active.resize(g.ends.len(), false);
         self.deg.clear();
@@ -703,19 +768,14 @@ impl Scratch {
             }
             x
         };
-        let mut most = 0;
         let mut mark = |e: u32, a: u32, b: u32| {
             active[e as usize] = true;
-            for x in [a, b] {
-                let d = &mut deg[x as usize];
-                *d += 1;
-                most = most.max(*d);
-            }
+            deg[a as usize] += 1;
+            deg[b as usize] += 1;
         };
         // Each bond is marked once: a closure is listed once, and a forest
         // bond is jumped over by the union-find once marked.
-        for &e in &g.closures {
-            let (a, b, ..) = g.ends[e as usize];
+        for &(e, a, b) in &g.closures {
             mark(e, a, b);
             let (mut u, mut v) = (find(up, a), find(up, b));
             // A forest parent is numbered below its child, so the higher of
@@ -727,14 +787,14 @@ impl Scratch {
                 }
                 let (t, parent) = g.tree_bond[u as usize];
                 if t >= NO_TREE {
-                    return None;
+                    return false;
                 }
                 mark(t, u, parent);
                 up[u as usize] = parent;
                 u = find(up, parent);
             }
         }
-        Some(most <= 2)
+        true
     }
 
     /// When no atom is on two rings, each ring closure closes one ring: its
@@ -742,60 +802,34 @@ impl Scratch {
     /// ring's lowest atom. Stores those rings as `walk_lone_ring` finds
     /// them, without the adjacency: in order of their lowest atom, walked
     /// from it out by its first bond in adjacency order (chain bonds before
-    /// ring closures, each kind in bond order). `false` on a ring of fewer
-    /// than three atoms (parallel bonds or a loop), which that walk reads
-    /// another way.
+    /// ring closures, each kind in bond order). `false` when an atom turns
+    /// out to be on two rings, when a ring closure joins two trees of the
+    /// forest, and on a ring of fewer than three atoms (parallel bonds or a
+    /// loop), which that walk reads another way.
+    ///
+    /// Rings that share no atom are exactly what leaves every atom with at
+    /// most two cycle bonds, so most molecules need no forest cover.
     fn lone_rings(&mut self, g: &Graph) -> bool {
-        let (n, tree) = (g.n, &g.tree_bond[..]);
+        let n = g.n;
+        let stamp = self.next_stamp(n);
         let (atoms, bonds) = (&mut self.cycle_atoms, &mut self.cycle_bonds);
-        if atoms.len() <= 2 * n {
-            atoms.resize(2 * n + 1, 0);
-            bonds.resize(2 * n + 1, 0);
-        }
+        let on_ring = &mut self.on_ring;
+        let mut claim = |a: u32| std::mem::replace(&mut on_ring[a as usize], stamp) != stamp;
         let store = &mut self.store;
         store.clear();
         self.roots.clear();
-        for &e in &g.closures {
-            // A SMILES ring closure's first atom opens the ring and is
-            // usually its lowest atom, so the whole ring is usually on the
-            // side of its second atom, `a` here.
-            let (b, a, ..) = g.ends[e as usize];
-            // The path up from `a` goes leftwards from `n - 1`, the one up
-            // from `b` rightwards from `n`, and the lowest atom left of
-            // both, so that `atoms[lo - 1..hi]` is the ring from its lowest
-            // atom down `a`'s side and `bonds[i]` joins atoms `i` and
-            // `i + 1` (the last one back to the lowest atom). As in
-            // `cover_forest`, the higher atom is never the other's ancestor
-            // and steps up.
-            let (mut lo, mut hi) = (n, n);
-            bonds[n - 1] = e;
-            let (mut u, mut v) = (a, b);
-            while u != v {
-                let x = u.max(v);
-                let (t, parent) = tree[x as usize];
-                if t >= NO_TREE {
-                    return false;
-                }
-                if x == u {
-                    lo -= 1;
-                    atoms[lo] = u;
-                    bonds[lo - 1] = t;
-                    u = parent;
-                } else {
-                    atoms[hi] = v;
-                    bonds[hi] = t;
-                    hi += 1;
-                    v = parent;
-                }
-            }
-            if hi - lo < 2 {
+        for &closure in &g.closures {
+            let Some(at) = forest_ring(g, closure, atoms, bonds) else {
+                return false;
+            };
+            if !atoms[at.clone()].iter().all(|&a| claim(a)) {
                 return false;
             }
-            atoms[lo - 1] = u;
+            let (lo, hi, u) = (at.start + 1, at.end, atoms[at.start]);
             // The lowest atom's first bond: the lower of two chain bonds,
             // or its chain bond before the closure.
             let a_first = lo < n && (hi == n || bonds[lo - 1] < bonds[hi - 1]);
-            let (ring, ring_bonds) = (&atoms[lo - 1..hi], &bonds[lo - 1..hi]);
+            let (ring, ring_bonds) = (&atoms[at.clone()], &bonds[at]);
             if a_first {
                 store.rings.atoms.extend_from_slice(ring);
                 store.bonds.extend_from_slice(ring_bonds);
@@ -818,6 +852,164 @@ impl Scratch {
                 to.bonds.extend_from_slice(&from.bonds[at]);
             }
             std::mem::swap(&mut self.store, &mut self.reordered);
+        }
+        true
+    }
+
+    /// A fresh stamp for `on_ring` and `shared` (an atom holding the
+    /// molecule's stamp is marked: nothing to clear per molecule), with
+    /// the buffers of the forest walks sized for `n` atoms.
+    fn next_stamp(&mut self, n: usize) -> u32 {
+        if self.cycle_atoms.len() <= 2 * n {
+            self.cycle_atoms.resize(2 * n + 1, 0);
+            self.cycle_bonds.resize(2 * n + 1, 0);
+        }
+        if self.on_ring.len() < n {
+            self.on_ring.resize(n, 0);
+            self.shared.resize(n, 0);
+            self.owner.resize(n, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.on_ring.fill(0);
+            self.shared.fill(0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+
+    /// When every ring system is one ring or two (`Finder::two_rings`'
+    /// kind: sharing one atom or one bond), stores the rings as the search
+    /// would, from the forest walks, with neither the forest cover nor the
+    /// adjacency: `true`. `false` (the store then unusable) when some ring
+    /// system has more rings or is bridged, or as `lone_rings`.
+    ///
+    /// Each ring closure's forest ring is walked; an atom met again joins
+    /// its ring to the one that met it first. Two forest rings that share
+    /// one atom or one bond are the system's rings; when they share a
+    /// longer path, one of them is that path closed by a bond (else the
+    /// system is bridged), and the other ring is that bond closing the rest
+    /// of the other forest ring.
+    fn paired_rings(&mut self, g: &Graph) -> bool {
+        let n = g.n;
+        let stamp = self.next_stamp(n);
+        let (atoms, bonds) = (&mut self.cycle_atoms, &mut self.cycle_bonds);
+        let (on_ring, shared, owner) = (&mut self.on_ring, &mut self.shared, &mut self.owner);
+        let (cycles, partner) = (&mut self.cycles, &mut self.partner);
+        cycles.clear();
+        partner.clear();
+        for &closure in &g.closures {
+            let c = partner.len() as u32;
+            partner.push(NONE);
+            let mut claim = |a: u32| {
+                let a = a as usize;
+                if on_ring[a] != stamp {
+                    on_ring[a] = stamp;
+                    owner[a] = c;
+                    return true;
+                }
+                shared[a] = stamp;
+                let o = owner[a];
+                if partner[c as usize] == NONE && partner[o as usize] == NONE {
+                    partner[c as usize] = o;
+                    partner[o as usize] = c;
+                }
+                partner[c as usize] == o
+            };
+            let Some(at) = forest_ring(g, closure, atoms, bonds) else {
+                return false;
+            };
+            if !atoms[at.clone()].iter().all(|&a| claim(a)) {
+                return false;
+            }
+            cycles.rings.push(&atoms[at.clone()]);
+            cycles.bonds.extend_from_slice(&bonds[at]);
+        }
+        // Ring systems in the order of their lowest atom, which a forest
+        // ring starts from: the order the search takes them in.
+        let roots = &mut self.roots;
+        roots.clear();
+        for (c, &p) in partner.iter().enumerate() {
+            let root = cycles.rings.atoms[cycles.rings.start[c] as usize];
+            if p == NONE {
+                roots.push((root, c as u32));
+            } else if p as usize > c {
+                let other = cycles.rings.atoms[cycles.rings.start[p as usize] as usize];
+                roots.push((root.min(other), c as u32));
+            }
+        }
+        roots.sort_unstable();
+        self.store.clear();
+        let is_shared = |a: u32| self.shared[a as usize] == stamp;
+        // Whether the bond on from atom `at` comes before the one back in
+        // its adjacency (chain bonds first, each kind in bond order). A
+        // ring's chain bonds are forest bonds, each its higher atom's.
+        let next_first = |ring: &[u32], ring_bonds: &[u32], at: usize| {
+            let len = ring.len();
+            let key = |i: usize| {
+                let e = ring_bonds[i];
+                let top = ring[i].max(ring[(i + 1) % len]);
+                (g.tree_bond[top as usize].0 != e, e)
+            };
+            key(at) < key((at + len - 1) % len)
+        };
+        // A ring of two from its lowest atom off the `branch` atoms (those
+        // on more than two of its system's bonds), and which way it is
+        // walked, as `Finder::two_rings` has them.
+        let start = |ring: &[u32], ring_bonds: &[u32], branch: [u32; 2]| {
+            let at = (0..ring.len())
+                .filter(|&i| !branch.contains(&ring[i]))
+                .min_by_key(|&i| ring[i])
+                .unwrap_or(0);
+            let forward = next_first(ring, ring_bonds, at) == (ring.len() % 2 == 1);
+            (ring[at], at, forward)
+        };
+        let get = |c: usize| {
+            let at = cycles.rings.start[c] as usize..cycles.rings.start[c + 1] as usize;
+            (&cycles.rings.atoms[at.clone()], &cycles.bonds[at])
+        };
+        for &(_, c) in self.roots.iter() {
+            let c = c as usize;
+            let (ring, ring_bonds) = get(c);
+            if partner[c] == NONE {
+                // From its lowest atom, where the forest ring starts, out
+                // by its first bond, as `Finder::walk_lone_ring` has it.
+                self.store
+                    .emit(ring, ring_bonds, 0, next_first(ring, ring_bonds, 0));
+                continue;
+            }
+            let (other, other_bonds) = get(partner[c] as usize);
+            let k = other.iter().filter(|&&a| is_shared(a)).count();
+            let (made, made_bonds) = (&mut self.atoms_two, &mut self.bonds_two);
+            let (mut pair, branch) = if k <= 2 {
+                // The shared atom, or the two of the shared bond.
+                let mut ends = other.iter().copied().filter(|&a| is_shared(a));
+                let x = ends.next().unwrap_or(NONE);
+                let y = ends.next().unwrap_or(x);
+                ([(ring, ring_bonds), (other, other_bonds)], [x, y])
+            } else {
+                // One of the two is the shared path closed by a bond.
+                let (chord, full) = if ring.len() == k {
+                    ((ring, ring_bonds), (other, other_bonds))
+                } else if other.len() == k {
+                    ((other, other_bonds), (ring, ring_bonds))
+                } else {
+                    return false;
+                };
+                if !close_off(full, chord, k, is_shared, made, made_bonds) {
+                    return false;
+                }
+                let branch = [made[0], made[made.len() - 1]];
+                ([chord, (&made[..], &made_bonds[..])], branch)
+            };
+            let mut starts = pair.map(|(r, b)| start(r, b, branch));
+            if starts[1].0 < starts[0].0 {
+                starts.swap(0, 1);
+                pair.swap(0, 1);
+            }
+            for ((r, b), (_, at, forward)) in pair.into_iter().zip(starts) {
+                self.store.emit(r, b, at, forward);
+            }
         }
         true
     }
@@ -1202,28 +1394,7 @@ impl<'g> Finder<'g> {
             let len = cycle.len();
             let first_live = live(low).next().map(|(b, _)| b);
             let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
-            let (to_atoms, to_bonds) = (&mut s.store.rings.atoms, &mut s.store.bonds);
-            if forward {
-                for (to, from) in [(&mut *to_atoms, cycle), (&mut *to_bonds, cycle_bonds)] {
-                    to.extend_from_slice(&from[at..]);
-                    to.extend_from_slice(&from[..at]);
-                }
-            } else {
-                // Backwards, the bond from an atom on is the one before it.
-                to_atoms.extend(
-                    cycle[..=at]
-                        .iter()
-                        .rev()
-                        .chain(cycle[at + 1..].iter().rev()),
-                );
-                to_bonds.extend(
-                    cycle_bonds[..at]
-                        .iter()
-                        .rev()
-                        .chain(cycle_bonds[at..].iter().rev()),
-                );
-            }
-            s.store.rings.close();
+            s.store.emit(cycle, cycle_bonds, at, forward);
         }
         true
     }
@@ -1814,6 +1985,99 @@ impl<'g> Finder<'g> {
     }
 }
 
+/// Lays out in `atoms` and `bonds` the forest ring that ring closure `e`
+/// (from `b` to `a`) closes: the closure and the forest paths from its ends up to where they
+/// meet, the ring's lowest atom. Returns the ring's range, where it runs
+/// from its lowest atom down the side of the closure's second atom and
+/// `bonds[i]` joins atoms `i` and `i + 1` (the last one back to the lowest
+/// atom). `None` when the ends are in two trees, and on a ring of fewer
+/// than three atoms. `atoms` and `bonds` hold `2 * n + 1`.
+// Inlined into its two callers' loops, where it is most of the work.
+#[inline(always)]
+fn forest_ring(
+    g: &Graph,
+    (e, b, a): (u32, u32, u32),
+    atoms: &mut [u32],
+    bonds: &mut [u32],
+) -> Option<std::ops::Range<usize>> {
+    let (n, tree) = (g.n, &g.tree_bond[..]);
+    // A SMILES ring closure's first atom opens the ring and is usually its
+    // lowest atom, so the whole ring is usually on the side of its second
+    // atom, `a` here.
+    // The path up from `a` goes leftwards from `n - 1`, the one up from `b`
+    // rightwards from `n`, and the lowest atom left of both. As in
+    // `Scratch::cover_forest`, the higher atom is never the other's
+    // ancestor and steps up.
+    let (mut lo, mut hi) = (n, n);
+    bonds[n - 1] = e;
+    let (mut u, mut v) = (a, b);
+    while u != v {
+        let x = u.max(v);
+        let (t, parent) = tree[x as usize];
+        if t >= NO_TREE {
+            return None;
+        }
+        if x == u {
+            lo -= 1;
+            atoms[lo] = u;
+            bonds[lo - 1] = t;
+            u = parent;
+        } else {
+            atoms[hi] = v;
+            bonds[hi] = t;
+            hi += 1;
+            v = parent;
+        }
+    }
+    if hi - lo < 2 {
+        return None;
+    }
+    atoms[lo - 1] = u;
+    Some(lo - 1..hi)
+}
+
+/// The ring of a two-ring system that `chord` (a path shared with `full`,
+/// closed by one bond; each ring as atoms and bonds) does not give: that
+/// bond closing the part of `full` off the path, laid out in `atoms` and
+/// `bonds` from one end of the path to the other. `shared` tells the
+/// path's `k` atoms. `false` if `full` is not of that shape.
+fn close_off(
+    (full, full_bonds): (&[u32], &[u32]),
+    (chord, chord_bonds): (&[u32], &[u32]),
+    k: usize,
+    shared: impl Fn(u32) -> bool,
+    atoms: &mut Vec<u32>,
+    bonds: &mut Vec<u32>,
+) -> bool {
+    let len = full.len();
+    // The first atom off the path: the rest follow it up to the path.
+    let Some(first) = (0..len).find(|&i| !shared(full[i]) && shared(full[(i + len - 1) % len]))
+    else {
+        return false;
+    };
+    // From the path's end before it to the path's other end, with the
+    // bonds between.
+    let off = len - k;
+    atoms.clear();
+    bonds.clear();
+    for j in 0..off + 2 {
+        atoms.push(full[(first + len - 1 + j) % len]);
+    }
+    for j in 0..off + 1 {
+        bonds.push(full_bonds[(first + len - 1 + j) % len]);
+    }
+    let (x, y) = (atoms[0], atoms[off + 1]);
+    let clen = chord.len();
+    let Some(xy) = (0..clen).find(|&i| {
+        let (p, q) = (chord[i], chord[(i + 1) % clen]);
+        (p == x && q == y) || (p == y && q == x)
+    }) else {
+        return false;
+    };
+    bonds.push(chord_bonds[xy]);
+    shared(y) && atoms[1..=off].iter().all(|&a| !shared(a))
+}
+
 fn trim_bonds(g: &Graph, a: u32, deg: &mut [u32], active: &mut [bool], changed: &mut Vec<u32>) {
     for &(b, e) in g.neighbors(a) {
         if !active[e as usize] {
@@ -1881,7 +2145,10 @@ impl Bfs {
             head += 1;
             self.color[cur as usize] = BLACK;
             let depth = self.depth[cur as usize] + 1;
-            if depth as usize > best {
+            // A ring closed from here is at least `2 * depth - 1` long (its
+            // other end is queued, so no shallower): once that is over the
+            // best, nothing more can be kept.
+            if 2 * depth as usize - 1 > best {
                 break;
             }
             for &(nbr, e) in g.neighbors(cur) {
