@@ -21,6 +21,11 @@ enum Phase {
 
 /// The visiting order and, for each depth, the bonds back to atoms placed
 /// before it.
+///
+/// A plan depends on nothing but the query's bonds, the order of the
+/// atoms' keys ([`order_keys`]) and the forced first atom, so it is kept
+/// with what it was built from: a run of searches for one query, the usual
+/// case, builds it once.
 #[derive(Debug, Default)]
 struct Plan {
     /// Depth -> query atom.
@@ -32,34 +37,86 @@ struct Plan {
     /// Other bonds to placed atoms: `back[back_start[d]..back_start[d + 1]]`.
     back_start: Vec<u32>,
     back: Vec<(u32, u32)>,
-    /// Query atom -> number of query neighbours (a target atom needs as many).
-    degree: Vec<u32>,
+    /// What the plan was built from: the query's rows of neighbours, one
+    /// after the other, each after a `(length, NONE)` entry; the forced
+    /// first atom; and the comparisons of keys that chose the order, as
+    /// (winner, loser) pairs. `built` is false until it is.
+    rows: Vec<(u32, u32)>,
+    first: Option<usize>,
+    duels: Vec<(u32, u32)>,
+    built: bool,
+}
+
+/// Query atom -> number of query neighbours (a target atom needs as many).
+fn count_degrees<Q: Query + ?Sized>(query: &Q, degree: &mut Vec<u32>) {
+    degree.clear();
+    for q in 0..query.atom_count() {
+        degree.push(query.neighbors(q).len() as u32);
+    }
+}
+
+/// The last three criteria of [`Plan::build`]'s order packed in one key per
+/// atom: fewest candidates, then highest degree, then lowest index.
+fn order_keys(candidates: &[u32], degree: &[u32], keys: &mut Vec<u128>) {
+    keys.clear();
+    for (q, (&count, &degree)) in candidates.iter().zip(degree).enumerate() {
+        keys.push(u128::from(count) << 64 | u128::from(!degree) << 32 | q as u128);
+    }
 }
 
 impl Plan {
+    /// Whether [`Plan::build`] would make this plan from these.
+    fn fits<Q: Query + ?Sized>(&self, query: &Q, keys: &[u128], first: Option<usize>) -> bool {
+        // The build looks at keys only to pick the least among atoms tied
+        // on placed neighbours: the same picks make the same plan.
+        self.built
+            && self.first == first
+            && self.order.len() == keys.len()
+            && self
+                .duels
+                .iter()
+                .all(|&(winner, loser)| keys.get(winner as usize) < keys.get(loser as usize))
+            && self.built_for(query)
+    }
+
+    /// Whether the plan was built for the bonds of `query`.
+    fn built_for<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+        let mut at = 0;
+        (0..query.atom_count()).all(|q| {
+            let row = query.neighbors(q);
+            let end = at + 1 + row.len();
+            let same = matches!(
+                self.rows.get(at..end),
+                Some([(len, NONE), rest @ ..]) if *len as usize == row.len() && rest == row
+            );
+            at = end;
+            same
+        }) && at == self.rows.len()
+    }
+
     /// Greedy VF2++-style order: next comes the atom with the most bonds to
-    /// atoms already placed, then the fewest candidates, then the highest
-    /// degree. A new component starts at its rarest atom. `first` forces the
-    /// first atom. `scratch` and `keys` are working space.
-    fn fill<Q: Query + ?Sized>(
+    /// atoms already placed, then the least key. A new component starts at
+    /// its least key, the rarest atom. `first` forces the first atom.
+    /// `scratch` is working space.
+    fn build<Q: Query + ?Sized>(
         &mut self,
         query: &Q,
-        candidates: &[u32],
+        keys: &[u128],
         first: Option<usize>,
         scratch: &mut Vec<u32>,
-        keys: &mut Vec<u128>,
     ) {
-        let n = query.atom_count();
-        // The last three criteria packed in one key per atom (the lowest
-        // index wins ties), worked out once; each step then scans the atoms
-        // not yet placed for the most placed neighbours, then the least key.
-        self.degree.clear();
-        keys.clear();
-        for (q, &count) in candidates.iter().enumerate().take(n) {
-            let degree = query.neighbors(q).len() as u32;
-            self.degree.push(degree);
-            keys.push(u128::from(count) << 64 | u128::from(!degree) << 32 | q as u128);
+        let n = keys.len();
+        self.built = true;
+        self.first = first;
+        self.rows.clear();
+        for q in 0..n {
+            let row = query.neighbors(q);
+            self.rows.push((row.len() as u32, NONE));
+            self.rows.extend_from_slice(row);
         }
+        self.duels.clear();
+        // Each step scans the atoms not yet placed for the most placed
+        // neighbours, then the least key.
         let (rest, tail) = prefix(scratch, 3 * n, 0).split_at_mut(n);
         let (depth_of, placed_neighbors) = tail.split_at_mut(n);
         for (q, r) in rest.iter_mut().enumerate() {
@@ -67,6 +124,9 @@ impl Plan {
         }
         depth_of.fill(NONE);
         self.order.clear();
+        self.parent.clear();
+        self.back_start.clear();
+        self.back.clear();
         for d in 0..n {
             let live = &mut rest[..n - d];
             let pick = match first {
@@ -81,6 +141,12 @@ impl Plan {
                             (pick, most, least) = (i, placed, keys[r as usize]);
                         }
                     }
+                    let winner = live[pick];
+                    for &r in live.iter() {
+                        if r != winner && placed_neighbors[r as usize] == most {
+                            self.duels.push((winner, r));
+                        }
+                    }
                     pick
                 }
             };
@@ -88,29 +154,32 @@ impl Plan {
             live.swap(pick, n - d - 1);
             depth_of[next] = d as u32;
             self.order.push(next as u32);
-            for &(nb, _) in query.neighbors(next) {
-                placed_neighbors[nb as usize] += 1;
-            }
-        }
-        self.parent.clear();
-        self.back_start.clear();
-        self.back.clear();
-        for (d, &q) in self.order.iter().enumerate() {
             self.back_start.push(self.back.len() as u32);
-            let neighbors = query.neighbors(q as usize);
-            // The earliest placed neighbour, the first bond to it if several.
+            // Of the bonds to atoms placed before, the one to the earliest
+            // (the first bond to it if several) leads to the candidates;
+            // any others are checked once a candidate is found.
+            let neighbors = query.neighbors(next);
             let mut parent = (NONE, NONE);
-            let mut parent_depth = d as u32;
+            let mut parent_depth = NONE;
+            let mut earlier = 0;
             for &(nb, bond) in neighbors {
-                if depth_of[nb as usize] < parent_depth {
-                    parent_depth = depth_of[nb as usize];
-                    parent = (nb, bond);
+                let depth = depth_of[nb as usize];
+                if depth < d as u32 {
+                    earlier += 1;
+                    if depth < parent_depth {
+                        parent_depth = depth;
+                        parent = (nb, bond);
+                    }
+                } else {
+                    placed_neighbors[nb as usize] += 1;
                 }
             }
             self.parent.push(parent);
-            for &(nb, bond) in neighbors {
-                if depth_of[nb as usize] < d as u32 && nb != parent.0 {
-                    self.back.push((nb, bond));
+            if earlier > 1 {
+                for &(nb, bond) in neighbors {
+                    if depth_of[nb as usize] < d as u32 && nb != parent.0 {
+                        self.back.push((nb, bond));
+                    }
                 }
             }
         }
@@ -134,9 +203,15 @@ fn prefix<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
 /// Whether target atom `t` can take query atom `q`, in a search without
 /// domain rows. Out of line: the rows spare the common free search the call.
 #[inline(never)]
-fn passes<Q: Query + ?Sized>(query: &Q, target: &Target, plan: &Plan, q: usize, t: usize) -> bool {
+fn passes<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    degree: &[u32],
+    q: usize,
+    t: usize,
+) -> bool {
     target.element_in(t, query.atom_elements(q))
-        && target.degree(t) >= plan.degree[q]
+        && target.degree(t) >= degree[q]
         && query.atom_matches(target, q, t)
 }
 
@@ -193,7 +268,12 @@ fn is_new(
 /// only their first atom-count elements belong to the current search.
 #[derive(Debug, Default)]
 struct Workspace {
-    plan: Plan,
+    /// The plan of this search first, then the one before, kept should the
+    /// search after be for that other query (as the two subpatterns of
+    /// `[N;!$(N-C=O);!$(N-S(=O)=O)]` take turns).
+    plans: [Plan; 2],
+    /// Query atom -> degree ([`count_degrees`]).
+    degree: Vec<u32>,
     candidates: Vec<u32>,
     scratch: Vec<u32>,
     /// Free search only: bit `t` of row `q` says target atom `t` passes
@@ -207,7 +287,8 @@ struct Workspace {
     cursor: Vec<u32>,
     seen: HashSet<Box<[u32]>, BuildHasherDefault<DefaultHasher>>,
     key: Vec<u32>,
-    /// Query atoms packed with their sort key, to fill domain rows in order.
+    /// Query atoms packed with their sort key, to fill domain rows in order,
+    /// then their [`order_keys`].
     rank: Vec<u128>,
 }
 
@@ -340,19 +421,27 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             }
         }
         let mut ws = Workspace::take();
+        count_degrees(query, &mut ws.degree);
         prefix(&mut ws.candidates, n, 0);
         if !(rooted || self.fill_domain(&mut ws) && self.drop_skipped(&mut ws)) {
             ws.give_back();
             return Ok(false);
         }
         let Workspace {
-            plan,
+            plans,
+            degree,
             candidates,
             scratch,
             rank,
             ..
         } = &mut *ws;
-        plan.fill(query, candidates, first, scratch, rank);
+        order_keys(candidates, degree, rank);
+        if !plans[0].fits(query, rank, first) {
+            plans.swap(0, 1);
+            if !plans[0].fits(query, rank, first) {
+                plans[0].build(query, rank, first, scratch);
+            }
+        }
         prefix(&mut ws.mapping, n, NONE);
         prefix(&mut ws.used, t_n, false);
         prefix(&mut ws.cursor, n, 0);
@@ -368,24 +457,25 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let words = t_n.div_ceil(64);
         self.words = words;
         let Workspace {
+            degree,
             domain,
             candidates,
             scratch,
             rank,
             ..
         } = ws;
+        let degree = &degree[..];
         let domain = prefix(domain, n * words, 0);
         // Atoms of rare elements first, so that a row left empty ends the
         // search before the common ones are tested; then lowest degree
         // first, so that a later atom with the same predicate key (and so
         // the same elements) narrows an earlier row by degree instead of
         // testing again.
-        let degree = |q: usize| query.neighbors(q).len() as u32;
         rank.clear();
-        for q in 0..n {
+        for (q, &degree) in degree.iter().enumerate() {
             rank.push(
                 u128::from(target.atoms_of(query.atom_elements(q))) << 64
-                    | u128::from(degree(q)) << 32
+                    | u128::from(degree) << 32
                     | q as u128,
             );
         }
@@ -396,7 +486,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         }
         for i in 0..n {
             let q = rows[i] as usize;
-            let min_degree = degree(q);
+            let min_degree = degree[q];
             let key = query.atom_key(q);
             let same = key.and_then(|k| {
                 rows[..i]
@@ -404,7 +494,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     .find(|&&p| query.atom_key(p as usize) == Some(k))
             });
             let mut count = 0;
-            if let Some(&p) = same.filter(|&&p| degree(p as usize) == min_degree) {
+            if let Some(&p) = same.filter(|&&p| degree[p as usize] == min_degree) {
                 // Rows sharing a key come lowest degree first, so an equal
                 // degree means an equal row (benzene's six atoms).
                 let from = p as usize * words;
@@ -479,7 +569,8 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     fn run(&mut self, ws: &mut Workspace) -> Result<bool, BudgetExceeded> {
         let (query, target) = (self.query, self.target);
         let Workspace {
-            plan,
+            plans: [plan, _],
+            degree,
             domain,
             mapping,
             used,
@@ -488,7 +579,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             key,
             ..
         } = ws;
-        let plan = &*plan;
+        let (plan, degree) = (&*plan, &degree[..]);
         let n = plan.order.len();
         let t_n = target.atom_count();
         let words = self.words;
@@ -501,7 +592,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         // A rooted search has no rows: its predicates are tested as met.
         let in_domain = |q: usize, t: usize| {
             if domain.is_empty() {
-                passes(query, target, plan, q, t)
+                passes(query, target, degree, q, t)
             } else {
                 domain[q * words + t / 64] >> (t % 64) & 1 == 1
             }
@@ -634,7 +725,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 Some(Ok(self
                     .ws
                     .as_deref()
-                    .map_or(&[], |ws| &ws.mapping[..ws.plan.order.len()])))
+                    .map_or(&[], |ws| &ws.mapping[..ws.degree.len()])))
             }
             Ok(false) => {
                 self.phase = Phase::Done;
@@ -670,14 +761,26 @@ mod tests {
     use crate::matcher::MolQuery;
     use crate::smiles::parse;
 
+    fn keys_of(q: &MolQuery, candidates: &[u32]) -> Vec<u128> {
+        let (mut degree, mut keys) = (Vec::new(), Vec::new());
+        count_degrees(q, &mut degree);
+        order_keys(candidates, &degree, &mut keys);
+        keys
+    }
+
+    fn plan_for(q: &MolQuery, candidates: &[u32], first: Option<usize>) -> Plan {
+        let mut plan = Plan::default();
+        plan.build(q, &keys_of(q, candidates), first, &mut Vec::new());
+        plan
+    }
+
     #[test]
     fn plan_starts_rarest_and_stays_connected() {
         // Acetamide-like chain C-C(=O)-N-C.C: atom 3 (N) is given the fewest
         // candidates, the dot-separated carbon forms its own component.
         let q = MolQuery::new(&parse("CC(=O)NC.C").unwrap());
         let candidates = [9, 9, 4, 1, 9, 9];
-        let mut plan = Plan::default();
-        plan.fill(&q, &candidates, None, &mut Vec::new(), &mut Vec::new());
+        let plan = plan_for(&q, &candidates, None);
         assert_eq!(plan.order[0], 3);
         // N's neighbours next: C1 (degree 3) before C4 (degree 1); then the
         // O, with fewer candidates than the carbons also bonded to placed atoms.
@@ -692,17 +795,34 @@ mod tests {
             }
         }
         // A forced first atom is honoured.
-        plan.fill(&q, &candidates, Some(0), &mut Vec::new(), &mut Vec::new());
+        let plan = plan_for(&q, &candidates, Some(0));
         assert_eq!(&plan.order[..2], &[0, 1]);
     }
 
     #[test]
     fn ring_closure_becomes_a_back_bond() {
         let q = MolQuery::new(&parse("C1CC1").unwrap());
-        let mut plan = Plan::default();
-        plan.fill(&q, &[1, 1, 1], None, &mut Vec::new(), &mut Vec::new());
+        let plan = plan_for(&q, &[1, 1, 1], None);
         // The last atom of the triangle has its parent and one more bond back.
         assert_eq!(plan.back_start, [0, 0, 0, 1]);
         assert_eq!(plan.back.len(), 1);
+    }
+
+    #[test]
+    fn a_plan_fits_only_what_it_was_built_from() {
+        let q = MolQuery::new(&parse("CC(=O)N").unwrap());
+        let plan = plan_for(&q, &[5, 5, 2, 1], None);
+        // Other counts with the same least atom: the same plan, whatever
+        // the order of the others.
+        assert!(plan.fits(&q, &keys_of(&q, &[9, 7, 4, 3]), None));
+        assert!(plan.fits(&q, &keys_of(&q, &[6, 2, 4, 1]), None));
+        // O before N, or the first atom forced: not.
+        assert!(!plan.fits(&q, &keys_of(&q, &[5, 5, 1, 2]), None));
+        assert!(!plan.fits(&q, &keys_of(&q, &[5, 5, 2, 1]), Some(0)));
+        // Bond orders are not the plan's business; which atoms are bonded is.
+        let other = MolQuery::new(&parse("CC(N)=O").unwrap());
+        assert!(plan.fits(&other, &keys_of(&other, &[5, 5, 2, 1]), None));
+        let other = MolQuery::new(&parse("C1CC1N").unwrap());
+        assert!(!plan.fits(&other, &keys_of(&other, &[5, 5, 2, 1]), None));
     }
 }
