@@ -21,6 +21,11 @@ enum Phase {
 
 /// The visiting order and, for each depth, the bonds back to atoms placed
 /// before it.
+///
+/// A plan depends on nothing but the query's bonds, the order of the
+/// atoms' keys ([`order_keys`]) and the forced first atom, so it is kept
+/// with what it was built from: a run of searches for one query, the usual
+/// case, builds it once.
 #[derive(Debug, Default)]
 struct Plan {
     /// Depth -> query atom.
@@ -32,88 +37,248 @@ struct Plan {
     /// Other bonds to placed atoms: `back[back_start[d]..back_start[d + 1]]`.
     back_start: Vec<u32>,
     back: Vec<(u32, u32)>,
-    /// Query atom -> number of query neighbours (a target atom needs as many).
-    degree: Vec<u32>,
+    /// What the plan was built from: the query's rows of neighbours, one
+    /// after the other, each after a `(length, NONE)` entry; the forced
+    /// first atom; and the comparisons of keys that chose the order, as
+    /// (winner, loser) pairs. `built` is false until it is.
+    rows: Vec<(u32, u32)>,
+    first: Option<usize>,
+    duels: Vec<(u32, u32)>,
+    built: bool,
+}
+
+/// Query atom -> number of query neighbours (a target atom needs as many).
+fn count_degrees<Q: Query + ?Sized>(query: &Q, degree: &mut Vec<u32>) {
+    degree.clear();
+    for q in 0..query.atom_count() {
+        degree.push(query.neighbors(q).len() as u32);
+    }
+}
+
+/// The last three criteria of [`Plan::build`]'s order packed in one key per
+/// atom: fewest candidates, then highest degree, then lowest index.
+fn order_keys(candidates: &[u32], degree: &[u32], keys: &mut Vec<u128>) {
+    keys.clear();
+    for (q, (&count, &degree)) in candidates.iter().zip(degree).enumerate() {
+        keys.push(u128::from(count) << 64 | u128::from(!degree) << 32 | q as u128);
+    }
 }
 
 impl Plan {
+    /// Whether [`Plan::build`] would make this plan from these.
+    fn fits<Q: Query + ?Sized>(&self, query: &Q, keys: &[u128], first: Option<usize>) -> bool {
+        // The build looks at keys only to pick the least among atoms tied
+        // on placed neighbours: the same picks make the same plan.
+        self.built
+            && self.first == first
+            && self.order.len() == keys.len()
+            && self
+                .duels
+                .iter()
+                .all(|&(winner, loser)| keys.get(winner as usize) < keys.get(loser as usize))
+            && self.built_for(query)
+    }
+
+    /// Whether the plan was built for the bonds of `query`.
+    fn built_for<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+        let mut at = 0;
+        (0..query.atom_count()).all(|q| {
+            let row = query.neighbors(q);
+            let end = at + 1 + row.len();
+            let same = matches!(
+                self.rows.get(at..end),
+                Some([(len, NONE), rest @ ..]) if *len as usize == row.len() && rest == row
+            );
+            at = end;
+            same
+        }) && at == self.rows.len()
+    }
+
     /// Greedy VF2++-style order: next comes the atom with the most bonds to
-    /// atoms already placed, then the fewest candidates, then the highest
-    /// degree. A new component starts at its rarest atom. `first` forces the
-    /// first atom. `scratch` is working space.
-    fn fill<Q: Query + ?Sized>(
+    /// atoms already placed, then the least key. A new component starts at
+    /// its least key, the rarest atom. `first` forces the first atom.
+    /// `scratch` is working space.
+    fn build<Q: Query + ?Sized>(
         &mut self,
         query: &Q,
-        candidates: &[u32],
+        keys: &[u128],
         first: Option<usize>,
         scratch: &mut Vec<u32>,
     ) {
-        let n = query.atom_count();
-        self.degree.clear();
-        self.degree
-            .extend((0..n).map(|q| query.neighbors(q).len() as u32));
-        scratch.clear();
-        scratch.resize(2 * n, 0);
-        let (depth_of, placed_neighbors) = scratch.split_at_mut(n);
+        let n = keys.len();
+        self.built = true;
+        self.first = first;
+        self.rows.clear();
+        for q in 0..n {
+            let row = query.neighbors(q);
+            self.rows.push((row.len() as u32, NONE));
+            self.rows.extend_from_slice(row);
+        }
+        self.duels.clear();
+        // Each step scans the atoms not yet placed for the most placed
+        // neighbours, then the least key.
+        let (rest, tail) = prefix(scratch, 3 * n, 0).split_at_mut(n);
+        let (depth_of, placed_neighbors) = tail.split_at_mut(n);
+        for (q, r) in rest.iter_mut().enumerate() {
+            *r = q as u32;
+        }
         depth_of.fill(NONE);
         self.order.clear();
-        for d in 0..n {
-            let next = match first {
-                Some(q) if d == 0 => q,
-                // One packed key per atom (the lowest index wins ties, as
-                // with a first-minimum search over the three criteria).
-                _ => (0..n)
-                    .filter(|&q| depth_of[q] == NONE)
-                    .map(|q| {
-                        u128::from(!placed_neighbors[q]) << 96
-                            | u128::from(candidates[q]) << 64
-                            | u128::from(!self.degree[q]) << 32
-                            | q as u128
-                    })
-                    .min()
-                    .map(|key| key as u32 as usize)
-                    .expect("an unplaced atom remains"),
-            };
-            depth_of[next] = d as u32;
-            self.order.push(next as u32);
-            for &(nb, _) in query.neighbors(next) {
-                placed_neighbors[nb as usize] += 1;
-            }
-        }
         self.parent.clear();
         self.back_start.clear();
         self.back.clear();
-        for (d, &q) in self.order.iter().enumerate() {
-            self.back_start.push(self.back.len() as u32);
-            let earlier = || {
-                query
-                    .neighbors(q as usize)
-                    .iter()
-                    .filter(|&&(nb, _)| depth_of[nb as usize] < d as u32)
+        for d in 0..n {
+            let live = &mut rest[..n - d];
+            let pick = match first {
+                Some(q) if d == 0 => q.min(n - 1),
+                _ => {
+                    let mut pick = 0;
+                    let mut most = placed_neighbors[live[0] as usize];
+                    let mut least = keys[live[0] as usize];
+                    for (i, &r) in live.iter().enumerate().skip(1) {
+                        let placed = placed_neighbors[r as usize];
+                        if placed > most || placed == most && keys[r as usize] < least {
+                            (pick, most, least) = (i, placed, keys[r as usize]);
+                        }
+                    }
+                    let winner = live[pick];
+                    for &r in live.iter() {
+                        if r != winner && placed_neighbors[r as usize] == most {
+                            self.duels.push((winner, r));
+                        }
+                    }
+                    pick
+                }
             };
-            let parent = earlier()
-                .min_by_key(|&&(nb, _)| depth_of[nb as usize])
-                .copied()
-                .unwrap_or((NONE, NONE));
+            let next = live[pick] as usize;
+            live.swap(pick, n - d - 1);
+            depth_of[next] = d as u32;
+            self.order.push(next as u32);
+            self.back_start.push(self.back.len() as u32);
+            // Of the bonds to atoms placed before, the one to the earliest
+            // (the first bond to it if several) leads to the candidates;
+            // any others are checked once a candidate is found.
+            let neighbors = query.neighbors(next);
+            let mut parent = (NONE, NONE);
+            let mut parent_depth = NONE;
+            let mut earlier = 0;
+            for &(nb, bond) in neighbors {
+                let depth = depth_of[nb as usize];
+                if depth < d as u32 {
+                    earlier += 1;
+                    if depth < parent_depth {
+                        parent_depth = depth;
+                        parent = (nb, bond);
+                    }
+                } else {
+                    placed_neighbors[nb as usize] += 1;
+                }
+            }
             self.parent.push(parent);
-            self.back
-                .extend(earlier().filter(|&&(nb, _)| nb != parent.0));
+            if earlier > 1 {
+                for &(nb, bond) in neighbors {
+                    if depth_of[nb as usize] < d as u32 && nb != parent.0 {
+                        self.back.push((nb, bond));
+                    }
+                }
+            }
         }
         self.back_start.push(self.back.len() as u32);
     }
 }
 
+/// The first `len` elements of `v`, all set to `value`. Workspace vectors
+/// only grow: once long enough, they are reset by a fill, with no call to
+/// resize them.
+#[inline]
+fn prefix<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
+    if v.len() < len {
+        v.resize(len, value);
+    }
+    let part = &mut v[..len];
+    part.fill(value);
+    part
+}
+
+/// Whether target atom `t` can take query atom `q`, in a search without
+/// domain rows. Out of line: the rows spare the common free search the call.
+#[inline(never)]
+fn passes<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    degree: &[u32],
+    q: usize,
+    t: usize,
+) -> bool {
+    target.element_in(t, query.atom_elements(q))
+        && target.degree(t) >= degree[q]
+        && query.atom_matches(target, q, t)
+}
+
+/// Every bond from the atom at `depth` back to an earlier atom other than
+/// its parent exists on `t` and matches.
+#[inline]
+fn back_bonds_match<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    plan: &Plan,
+    mapping: &[u32],
+    depth: usize,
+    t: usize,
+) -> bool {
+    let range = plan.back_start[depth] as usize..plan.back_start[depth + 1] as usize;
+    plan.back[range].iter().all(|&(p, q_bond)| {
+        let image = mapping[p as usize];
+        target
+            .neighbors(t)
+            .iter()
+            .find(|&&(nb, _)| nb == image)
+            .is_some_and(|&(_, t_bond)| {
+                query.bond_matches(target, q_bond as usize, t_bond as usize)
+            })
+    })
+}
+
+/// In unique mode, whether `mapping` covers a new atom set (and remembers
+/// it); `key` is working space.
+fn is_new(
+    unique: bool,
+    mapping: &[u32],
+    key: &mut Vec<u32>,
+    seen: &mut HashSet<Box<[u32]>, BuildHasherDefault<DefaultHasher>>,
+) -> bool {
+    if !unique {
+        return true;
+    }
+    key.clear();
+    key.extend_from_slice(mapping);
+    key.sort_unstable();
+    if seen.contains(&key[..]) {
+        return false;
+    }
+    seen.insert(key.clone().into_boxed_slice());
+    true
+}
+
 /// Everything a search allocates. Finished searches hand theirs back to a
 /// small per-thread pool, so a run of searches allocates nothing once the
-/// buffers have grown to size.
+/// buffers have grown to size. The pool holds them boxed: taking one and
+/// giving it back moves a pointer, not two dozen vector headers. The
+/// vectors sized by the query or the target are used through [`prefix`]:
+/// only their first atom-count elements belong to the current search.
 #[derive(Debug, Default)]
 struct Workspace {
-    plan: Plan,
+    /// The plan of this search first, then the one before, kept should the
+    /// search after be for that other query (as the two subpatterns of
+    /// `[N;!$(N-C=O);!$(N-S(=O)=O)]` take turns).
+    plans: [Plan; 2],
+    /// Query atom -> degree ([`count_degrees`]).
+    degree: Vec<u32>,
     candidates: Vec<u32>,
     scratch: Vec<u32>,
     /// Free search only: bit `t` of row `q` says target atom `t` passes
-    /// query atom `q`'s predicate and has enough neighbours. Empty when the
-    /// search is rooted.
+    /// query atom `q`'s predicate and has enough neighbours. Rows are
+    /// `Matches::words` long, none when the search is rooted.
     domain: Vec<u64>,
     /// Query atom -> target atom, `NONE` while unmapped.
     mapping: Vec<u32>,
@@ -122,7 +287,8 @@ struct Workspace {
     cursor: Vec<u32>,
     seen: HashSet<Box<[u32]>, BuildHasherDefault<DefaultHasher>>,
     key: Vec<u32>,
-    /// Query atoms packed with their sort key, to fill domain rows in order.
+    /// Query atoms packed with their sort key, to fill domain rows in order,
+    /// then their [`order_keys`].
     rank: Vec<u128>,
 }
 
@@ -132,11 +298,13 @@ const SPARE_WORKSPACES: usize = 4;
 const KEEP_ATOMS: usize = 1 << 16;
 
 thread_local! {
-    static SPARE: RefCell<Vec<Workspace>> = const { RefCell::new(Vec::new()) };
+    // Boxed on purpose: a search moves its workspace in and out of here.
+    #[allow(clippy::vec_box)]
+    static SPARE: RefCell<Vec<Box<Workspace>>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Workspace {
-    fn take() -> Workspace {
+    fn take() -> Box<Workspace> {
         SPARE
             .try_with(|spare| spare.borrow_mut().pop())
             .ok()
@@ -144,7 +312,7 @@ impl Workspace {
             .unwrap_or_default()
     }
 
-    fn give_back(mut self) {
+    fn give_back(mut self: Box<Self>) {
         let grown = self.candidates.capacity() > 0;
         if !grown || self.used.capacity() > KEEP_ATOMS || self.domain.capacity() > KEEP_ATOMS {
             return;
@@ -188,7 +356,8 @@ pub struct Matches<'a, Q: Query + ?Sized> {
     depth: usize,
     /// The last match is still in `ws.mapping`; undo it before going on.
     at_match: bool,
-    ws: Workspace,
+    /// Taken from the pool once the search is known to be worth starting.
+    ws: Option<Box<Workspace>>,
 }
 
 impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
@@ -211,7 +380,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             words: 0,
             depth: 0,
             at_match: false,
-            ws: Workspace::default(),
+            ws: None,
         }
     }
 
@@ -219,16 +388,6 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     /// that order a free search.
     pub fn steps(&self) -> u64 {
         self.steps
-    }
-
-    #[inline]
-    fn charge(&mut self, steps: u64) -> Result<(), BudgetExceeded> {
-        self.steps += steps;
-        if self.steps > self.options.budget {
-            Err(BudgetExceeded)
-        } else {
-            Ok(())
-        }
     }
 
     /// Builds the plan and the state. `Ok(false)` when no match can exist.
@@ -262,27 +421,31 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             }
         }
         let mut ws = Workspace::take();
-        ws.candidates.clear();
-        ws.candidates.resize(n, 0);
-        ws.domain.clear();
+        count_degrees(query, &mut ws.degree);
+        prefix(&mut ws.candidates, n, 0);
         if !(rooted || self.fill_domain(&mut ws) && self.drop_skipped(&mut ws)) {
             ws.give_back();
             return Ok(false);
         }
         let Workspace {
-            plan,
+            plans,
+            degree,
             candidates,
             scratch,
+            rank,
             ..
-        } = &mut ws;
-        plan.fill(query, candidates, first, scratch);
-        ws.mapping.clear();
-        ws.mapping.resize(n, NONE);
-        ws.used.clear();
-        ws.used.resize(t_n, false);
-        ws.cursor.clear();
-        ws.cursor.resize(n, 0);
-        self.ws = ws;
+        } = &mut *ws;
+        order_keys(candidates, degree, rank);
+        if !plans[0].fits(query, rank, first) {
+            plans.swap(0, 1);
+            if !plans[0].fits(query, rank, first) {
+                plans[0].build(query, rank, first, scratch);
+            }
+        }
+        prefix(&mut ws.mapping, n, NONE);
+        prefix(&mut ws.used, t_n, false);
+        prefix(&mut ws.cursor, n, 0);
+        self.ws = Some(ws);
         Ok(true)
     }
 
@@ -293,41 +456,53 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let (n, t_n) = (query.atom_count(), target.atom_count());
         let words = t_n.div_ceil(64);
         self.words = words;
-        ws.domain.resize(n * words, 0);
+        let Workspace {
+            degree,
+            domain,
+            candidates,
+            scratch,
+            rank,
+            ..
+        } = ws;
+        let degree = &degree[..];
+        let domain = prefix(domain, n * words, 0);
         // Atoms of rare elements first, so that a row left empty ends the
         // search before the common ones are tested; then lowest degree
         // first, so that a later atom with the same predicate key (and so
         // the same elements) narrows an earlier row by degree instead of
         // testing again.
-        let degree = |q: usize| query.neighbors(q).len() as u32;
-        ws.rank.clear();
-        ws.rank.extend((0..n).map(|q| {
-            u128::from(target.atoms_of(query.atom_elements(q))) << 64
-                | u128::from(degree(q)) << 32
-                | q as u128
-        }));
-        ws.rank.sort_unstable();
-        ws.scratch.clear();
-        ws.scratch.extend(ws.rank.iter().map(|&r| r as u32));
+        rank.clear();
+        for (q, &degree) in degree.iter().enumerate() {
+            rank.push(
+                u128::from(target.atoms_of(query.atom_elements(q))) << 64
+                    | u128::from(degree) << 32
+                    | q as u128,
+            );
+        }
+        rank.sort_unstable();
+        let rows = prefix(scratch, n, 0);
+        for (row, &r) in rows.iter_mut().zip(rank.iter()) {
+            *row = r as u32;
+        }
         for i in 0..n {
-            let q = ws.scratch[i] as usize;
-            let min_degree = degree(q);
+            let q = rows[i] as usize;
+            let min_degree = degree[q];
             let key = query.atom_key(q);
             let same = key.and_then(|k| {
-                ws.scratch[..i]
+                rows[..i]
                     .iter()
                     .find(|&&p| query.atom_key(p as usize) == Some(k))
             });
             let mut count = 0;
-            if let Some(&p) = same.filter(|&&p| degree(p as usize) == min_degree) {
+            if let Some(&p) = same.filter(|&&p| degree[p as usize] == min_degree) {
                 // Rows sharing a key come lowest degree first, so an equal
                 // degree means an equal row (benzene's six atoms).
                 let from = p as usize * words;
-                ws.domain.copy_within(from..from + words, q * words);
-                count = ws.candidates[p as usize];
+                domain.copy_within(from..from + words, q * words);
+                count = candidates[p as usize];
             } else if let Some(&p) = same {
                 for w in 0..words {
-                    let mut bits = ws.domain[p as usize * words + w];
+                    let mut bits = domain[p as usize * words + w];
                     let mut row = 0u64;
                     while bits != 0 {
                         let b = bits.trailing_zeros();
@@ -336,12 +511,12 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                             row |= 1 << b;
                         }
                     }
-                    ws.domain[q * words + w] = row;
+                    domain[q * words + w] = row;
                     count += row.count_ones();
                 }
             } else {
                 self.steps += t_n as u64;
-                let row = &mut ws.domain[q * words..(q + 1) * words];
+                let row = &mut domain[q * words..(q + 1) * words];
                 // The element test first, inline (the predicate relies on
                 // it): most atoms fail it, and it spares them a call.
                 let elements = query.atom_elements(q);
@@ -358,7 +533,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             if count == 0 {
                 return false;
             }
-            ws.candidates[q] = count;
+            candidates[q] = count;
         }
         true
     }
@@ -378,152 +553,151 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         row.iter().any(|&w| w != 0)
     }
 
-    #[inline]
-    fn in_domain(&self, q: usize, t: usize) -> bool {
-        if self.ws.domain.is_empty() {
-            self.target.element_in(t, self.query.atom_elements(q))
-                && self.target.degree(t) >= self.ws.plan.degree[q]
-                && self.query.atom_matches(self.target, q, t)
-        } else {
-            self.ws.domain[q * self.words + t / 64] >> (t % 64) & 1 == 1
-        }
-    }
-
-    /// Every bond from the atom at `depth` back to an earlier atom other
-    /// than its parent exists on `t` and matches.
-    #[inline]
-    fn back_bonds_match(&self, depth: usize, t: usize) -> bool {
-        let plan = &self.ws.plan;
-        let range = plan.back_start[depth] as usize..plan.back_start[depth + 1] as usize;
-        plan.back[range].iter().all(|&(p, q_bond)| {
-            let image = self.ws.mapping[p as usize];
-            self.target
-                .neighbors(t)
-                .iter()
-                .find(|&&(nb, _)| nb == image)
-                .is_some_and(|&(_, t_bond)| {
-                    self.query
-                        .bond_matches(self.target, q_bond as usize, t_bond as usize)
-                })
-        })
-    }
-
-    /// The next target atom for the query atom at the current depth, moving
-    /// that depth's cursor past it.
-    fn next_candidate(&mut self) -> Result<Option<usize>, BudgetExceeded> {
-        let d = self.depth;
-        let q = self.ws.plan.order[d] as usize;
-        let (parent, parent_bond) = self.ws.plan.parent[d];
-        if parent != NONE {
-            let neighbors = self
-                .target
-                .neighbors(self.ws.mapping[parent as usize] as usize);
-            while let Some(&(t, t_bond)) = neighbors.get(self.ws.cursor[d] as usize) {
-                self.ws.cursor[d] += 1;
-                self.charge(1)?;
-                let t = t as usize;
-                if !self.ws.used[t]
-                    && self.in_domain(q, t)
-                    && self
-                        .query
-                        .bond_matches(self.target, parent_bond as usize, t_bond as usize)
-                    && self.back_bonds_match(d, t)
-                {
-                    return Ok(Some(t));
-                }
-            }
-            return Ok(None);
-        }
-        if let (0, Root::At(_, t)) = (d, self.root) {
-            if self.ws.cursor[0] > 0 {
-                return Ok(None);
-            }
-            self.ws.cursor[0] = 1;
-            self.charge(1)?;
-            return Ok(self.in_domain(q, t).then_some(t));
-        }
-        let t_n = self.target.atom_count();
-        let mut t = self.ws.cursor[d] as usize;
-        while t < t_n {
-            if !self.ws.domain.is_empty() {
-                // Skip straight to the next candidate bit of the row.
-                let word = self.ws.domain[q * self.words + t / 64] >> (t % 64);
-                if word == 0 {
-                    t = (t / 64 + 1) * 64;
-                    continue;
-                }
-                t += word.trailing_zeros() as usize;
-            }
-            self.ws.cursor[d] = t as u32 + 1;
-            self.charge(1)?;
-            if !self.ws.used[t] && self.in_domain(q, t) {
-                return Ok(Some(t));
-            }
-            t += 1;
-        }
-        self.ws.cursor[d] = t_n as u32;
-        Ok(None)
-    }
-
-    fn backtrack(&mut self) {
-        self.depth -= 1;
-        let q = self.ws.plan.order[self.depth] as usize;
-        self.ws.used[self.ws.mapping[q] as usize] = false;
-        self.ws.mapping[q] = NONE;
-    }
-
-    /// In unique mode, whether the current mapping covers a new atom set
-    /// (and remembers it).
-    fn is_new(&mut self) -> bool {
-        if !self.options.unique {
-            return true;
-        }
-        let ws = &mut self.ws;
-        ws.key.clear();
-        ws.key.extend_from_slice(&ws.mapping);
-        ws.key.sort_unstable();
-        if ws.seen.contains(&ws.key[..]) {
-            return false;
-        }
-        ws.seen.insert(ws.key.clone().into_boxed_slice());
-        true
-    }
-
     /// Runs the search to the next complete, accepted, new mapping and
     /// leaves it in `ws.mapping`. `Ok(false)` when there is none.
     fn search(&mut self) -> Result<bool, BudgetExceeded> {
-        let n = self.ws.plan.order.len();
+        let Some(mut ws) = self.ws.take() else {
+            return Ok(false);
+        };
+        let found = self.run(&mut ws);
+        self.ws = Some(ws);
+        found
+    }
+
+    /// [`Matches::search`] on the workspace taken out of `self`: the state
+    /// the loop touches lives in locals, not behind `self`.
+    fn run(&mut self, ws: &mut Workspace) -> Result<bool, BudgetExceeded> {
+        let (query, target) = (self.query, self.target);
+        let Workspace {
+            plans: [plan, _],
+            degree,
+            domain,
+            mapping,
+            used,
+            cursor,
+            seen,
+            key,
+            ..
+        } = ws;
+        let (plan, degree) = (&*plan, &degree[..]);
+        let n = plan.order.len();
+        let t_n = target.atom_count();
+        let words = self.words;
+        // Slices, not vectors: their bounds stay in registers across calls.
+        let domain = &domain[..n * words];
+        let (mapping, used, cursor) = (&mut mapping[..n], &mut used[..t_n], &mut cursor[..n]);
+        let budget = self.options.budget;
+        let mut steps = self.steps;
+        let mut depth = self.depth;
+        // A rooted search has no rows: its predicates are tested as met.
+        let in_domain = |q: usize, t: usize| {
+            if domain.is_empty() {
+                passes(query, target, degree, q, t)
+            } else {
+                domain[q * words + t / 64] >> (t % 64) & 1 == 1
+            }
+        };
+        let backtrack = |depth: &mut usize, mapping: &mut [u32], used: &mut [bool]| {
+            *depth -= 1;
+            let q = plan.order[*depth] as usize;
+            used[mapping[q] as usize] = false;
+            mapping[q] = NONE;
+        };
         if std::mem::take(&mut self.at_match) {
-            self.backtrack();
+            backtrack(&mut depth, mapping, used);
             if let Root::Images(_) = self.root {
-                while self.depth > 0 {
-                    self.backtrack();
+                while depth > 0 {
+                    backtrack(&mut depth, mapping, used);
                 }
             }
         }
-        loop {
-            if self.depth == n {
-                if self.query.accept(self.target, &self.ws.mapping) && self.is_new() {
+        let found = 'search: loop {
+            if depth == n {
+                if query.accept(target, mapping) && is_new(self.options.unique, mapping, key, seen)
+                {
                     self.at_match = true;
-                    return Ok(true);
+                    break Ok(true);
                 }
-                self.backtrack();
+                backtrack(&mut depth, mapping, used);
                 continue;
             }
-            match self.next_candidate()? {
-                Some(t) => {
-                    let q = self.ws.plan.order[self.depth] as usize;
-                    self.ws.mapping[q] = t as u32;
-                    self.ws.used[t] = true;
-                    self.depth += 1;
-                    if self.depth < n {
-                        self.ws.cursor[self.depth] = 0;
+            // The next candidate for the query atom at `depth`, moving that
+            // depth's cursor past it; every pair tried costs a step.
+            let q = plan.order[depth] as usize;
+            let (parent, parent_bond) = plan.parent[depth];
+            let mut next = None;
+            if parent != NONE {
+                let neighbors = target.neighbors(mapping[parent as usize] as usize);
+                let mut i = cursor[depth] as usize;
+                while let Some(&(t, t_bond)) = neighbors.get(i) {
+                    i += 1;
+                    steps += 1;
+                    if steps > budget {
+                        break 'search Err(BudgetExceeded);
+                    }
+                    let t = t as usize;
+                    if !used[t]
+                        && in_domain(q, t)
+                        && query.bond_matches(target, parent_bond as usize, t_bond as usize)
+                        && back_bonds_match(query, target, plan, mapping, depth, t)
+                    {
+                        next = Some(t);
+                        break;
                     }
                 }
-                None if self.depth == 0 => return Ok(false),
-                None => self.backtrack(),
+                cursor[depth] = i as u32;
+            } else if let (0, Root::At(_, t)) = (depth, self.root) {
+                if cursor[0] == 0 {
+                    cursor[0] = 1;
+                    steps += 1;
+                    if steps > budget {
+                        break 'search Err(BudgetExceeded);
+                    }
+                    next = in_domain(q, t).then_some(t);
+                }
+            } else {
+                let mut t = cursor[depth] as usize;
+                while t < t_n {
+                    if !domain.is_empty() {
+                        // Skip straight to the next candidate bit of the row.
+                        let word = domain[q * words + t / 64] >> (t % 64);
+                        if word == 0 {
+                            t = (t / 64 + 1) * 64;
+                            continue;
+                        }
+                        t += word.trailing_zeros() as usize;
+                    }
+                    cursor[depth] = t as u32 + 1;
+                    steps += 1;
+                    if steps > budget {
+                        break 'search Err(BudgetExceeded);
+                    }
+                    if !used[t] && in_domain(q, t) {
+                        next = Some(t);
+                        break;
+                    }
+                    t += 1;
+                }
+                if next.is_none() {
+                    cursor[depth] = t_n as u32;
+                }
             }
-        }
+            match next {
+                Some(t) => {
+                    mapping[q] = t as u32;
+                    used[t] = true;
+                    depth += 1;
+                    if depth < n {
+                        cursor[depth] = 0;
+                    }
+                }
+                None if depth == 0 => break Ok(false),
+                None => backtrack(&mut depth, mapping, used),
+            }
+        };
+        self.steps = steps;
+        self.depth = depth;
+        found
     }
 
     /// The next match as a borrowed mapping: what [`Iterator::next`]
@@ -548,7 +722,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 if Some(self.found) == self.options.max_matches {
                     self.phase = Phase::Done;
                 }
-                Some(Ok(&self.ws.mapping))
+                Some(Ok(self
+                    .ws
+                    .as_deref()
+                    .map_or(&[], |ws| &ws.mapping[..ws.degree.len()])))
             }
             Ok(false) => {
                 self.phase = Phase::Done;
@@ -572,7 +749,9 @@ impl<Q: Query + ?Sized> Iterator for Matches<'_, Q> {
 
 impl<Q: Query + ?Sized> Drop for Matches<'_, Q> {
     fn drop(&mut self) {
-        std::mem::take(&mut self.ws).give_back();
+        if let Some(ws) = self.ws.take() {
+            ws.give_back();
+        }
     }
 }
 
@@ -582,14 +761,26 @@ mod tests {
     use crate::matcher::MolQuery;
     use crate::smiles::parse;
 
+    fn keys_of(q: &MolQuery, candidates: &[u32]) -> Vec<u128> {
+        let (mut degree, mut keys) = (Vec::new(), Vec::new());
+        count_degrees(q, &mut degree);
+        order_keys(candidates, &degree, &mut keys);
+        keys
+    }
+
+    fn plan_for(q: &MolQuery, candidates: &[u32], first: Option<usize>) -> Plan {
+        let mut plan = Plan::default();
+        plan.build(q, &keys_of(q, candidates), first, &mut Vec::new());
+        plan
+    }
+
     #[test]
     fn plan_starts_rarest_and_stays_connected() {
         // Acetamide-like chain C-C(=O)-N-C.C: atom 3 (N) is given the fewest
         // candidates, the dot-separated carbon forms its own component.
         let q = MolQuery::new(&parse("CC(=O)NC.C").unwrap());
         let candidates = [9, 9, 4, 1, 9, 9];
-        let mut plan = Plan::default();
-        plan.fill(&q, &candidates, None, &mut Vec::new());
+        let plan = plan_for(&q, &candidates, None);
         assert_eq!(plan.order[0], 3);
         // N's neighbours next: C1 (degree 3) before C4 (degree 1); then the
         // O, with fewer candidates than the carbons also bonded to placed atoms.
@@ -604,17 +795,34 @@ mod tests {
             }
         }
         // A forced first atom is honoured.
-        plan.fill(&q, &candidates, Some(0), &mut Vec::new());
+        let plan = plan_for(&q, &candidates, Some(0));
         assert_eq!(&plan.order[..2], &[0, 1]);
     }
 
     #[test]
     fn ring_closure_becomes_a_back_bond() {
         let q = MolQuery::new(&parse("C1CC1").unwrap());
-        let mut plan = Plan::default();
-        plan.fill(&q, &[1, 1, 1], None, &mut Vec::new());
+        let plan = plan_for(&q, &[1, 1, 1], None);
         // The last atom of the triangle has its parent and one more bond back.
         assert_eq!(plan.back_start, [0, 0, 0, 1]);
         assert_eq!(plan.back.len(), 1);
+    }
+
+    #[test]
+    fn a_plan_fits_only_what_it_was_built_from() {
+        let q = MolQuery::new(&parse("CC(=O)N").unwrap());
+        let plan = plan_for(&q, &[5, 5, 2, 1], None);
+        // Other counts with the same least atom: the same plan, whatever
+        // the order of the others.
+        assert!(plan.fits(&q, &keys_of(&q, &[9, 7, 4, 3]), None));
+        assert!(plan.fits(&q, &keys_of(&q, &[6, 2, 4, 1]), None));
+        // O before N, or the first atom forced: not.
+        assert!(!plan.fits(&q, &keys_of(&q, &[5, 5, 1, 2]), None));
+        assert!(!plan.fits(&q, &keys_of(&q, &[5, 5, 2, 1]), Some(0)));
+        // Bond orders are not the plan's business; which atoms are bonded is.
+        let other = MolQuery::new(&parse("CC(N)=O").unwrap());
+        assert!(plan.fits(&other, &keys_of(&other, &[5, 5, 2, 1]), None));
+        let other = MolQuery::new(&parse("C1CC1N").unwrap());
+        assert!(!plan.fits(&other, &keys_of(&other, &[5, 5, 2, 1]), None));
     }
 }

@@ -35,16 +35,22 @@ impl<'m> Target<'m> {
     pub fn new(mol: &'m Mol) -> Self {
         let element: Vec<u8> = mol.atoms().map(|a| a.element.min(127)).collect();
         let mut per_element = [0u32; 128];
-        let mut elements = 0;
+        // The mask in two words: a 128-bit shift per atom costs twice the
+        // rest of the loop.
+        let (mut low, mut high) = (0u64, 0u64);
         for &z in &element {
-            per_element[z as usize] += 1;
-            elements |= 1 << z;
+            per_element[usize::from(z & 127)] += 1;
+            if z < 64 {
+                low |= 1 << z;
+            } else {
+                high |= 1 << (z - 64);
+            }
         }
         Target {
             mol,
             adjacency: mol.adjacency(),
             facts: OnceLock::new(),
-            elements,
+            elements: u128::from(high) << 64 | u128::from(low),
             element,
             per_element,
         }

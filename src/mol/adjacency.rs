@@ -5,8 +5,8 @@
 
 use super::Mol;
 
-/// The neighbours of atom `i` are `pairs[offsets[i]..offsets[i + 1]]`, each
-/// `(neighbour, bond)`, in bond index order.
+/// The neighbours of atom `i`, each `(neighbour, bond)`, in bond index
+/// order.
 ///
 /// ```
 /// let mol = markush::smiles::parse("CC(C)O").unwrap();
@@ -17,46 +17,53 @@ use super::Mol;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Adjacency {
-    offsets: Vec<u32>,
-    pairs: Vec<(u32, u32)>,
+    /// One allocation for the whole table, as every molecule a search
+    /// reads builds one: entry `i <= n` holds in `.0` where atom `i`'s row
+    /// starts, counted from the front of this same vector (the row ends
+    /// where the next starts); the rows follow those `n + 1` entries.
+    table: Vec<(u32, u32)>,
 }
 
 impl Adjacency {
     pub(super) fn of(mol: &Mol) -> Adjacency {
-        let n = mol.atom_count();
-        // offsets[i] counts up to the end of atom i's row, then each pair is
-        // placed by counting down, which leaves offsets[i] at the row's start.
-        let mut offsets = vec![0u32; n + 1];
+        let head = mol.atom_count() + 1;
+        let mut table = vec![(0u32, 0u32); head + 2 * mol.bond_count()];
+        // Entry i counts up to the end of atom i's row, then each pair is
+        // placed by counting down, which leaves it at the row's start.
         for (a, b, _) in mol.bonds() {
-            offsets[a] += 1;
-            offsets[b] += 1;
+            table[a].0 += 1;
+            table[b].0 += 1;
         }
-        let mut total = 0;
-        for o in &mut offsets {
-            total += *o;
-            *o = total;
+        let mut end = head as u32;
+        for entry in &mut table[..head] {
+            end += entry.0;
+            entry.0 = end;
         }
-        let mut pairs = vec![(0u32, 0u32); total as usize];
         // Backwards, so that each row ends up in bond index order.
         for (e, (a, b, _)) in mol.bonds().enumerate().rev() {
-            offsets[a] -= 1;
-            pairs[offsets[a] as usize] = (b as u32, e as u32);
-            offsets[b] -= 1;
-            pairs[offsets[b] as usize] = (a as u32, e as u32);
+            table[a].0 -= 1;
+            let slot = table[a].0 as usize;
+            table[slot] = (b as u32, e as u32);
+            table[b].0 -= 1;
+            let slot = table[b].0 as usize;
+            table[slot] = (a as u32, e as u32);
         }
-        Adjacency { offsets, pairs }
+        Adjacency { table }
     }
 
     /// `(neighbour, bond)` pairs of `atom`, in bond index order.
     #[inline]
     pub fn neighbors(&self, atom: usize) -> &[(u32, u32)] {
-        &self.pairs[self.offsets[atom] as usize..self.offsets[atom + 1] as usize]
+        // Row 0 starts right after the header: past its atoms, the header
+        // would be read on into the rows.
+        debug_assert!(atom < self.table[0].0 as usize - 1);
+        &self.table[self.table[atom].0 as usize..self.table[atom + 1].0 as usize]
     }
 
     /// Explicit connections of `atom` (hydrogen atoms included).
     #[inline]
     pub fn degree(&self, atom: usize) -> u32 {
-        self.offsets[atom + 1] - self.offsets[atom]
+        self.table[atom + 1].0 - self.table[atom].0
     }
 
     /// The bond between `a` and `b`, found by scanning `a`'s (short) row.

@@ -170,6 +170,18 @@ impl<'a> Bound<'a> {
         }
     }
 
+    #[inline(never)]
+    fn atom_expr_matches(&self, target: &Target, q: usize, t: usize) -> bool {
+        self.smarts.atoms[q]
+            .expr
+            .eval(|p| self.primitive(target, p, t))
+    }
+
+    #[inline(never)]
+    fn bond_expr_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool {
+        bond_satisfies(&self.smarts.bonds[q_bond].expr, target, t_bond)
+    }
+
     /// Neighbours other than carbon and hydrogen (RDKit's `z`, and `Z`
     /// when only aliphatic ones count).
     fn hetero_neighbors(&self, target: &Target, t: usize, aliphatic_only: bool) -> u32 {
@@ -194,12 +206,13 @@ impl Query for Bound<'_> {
         self.smarts.neighbors(q)
     }
 
+    // The one-primitive cases inline into the search loop; whole
+    // expressions, rarer, stay out of line so as not to crowd it.
+    #[inline]
     fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool {
         match self.smarts.facts[q].plain {
             Some(aromatic) => target.mol().atom(t).aromatic == aromatic,
-            None => self.smarts.atoms[q]
-                .expr
-                .eval(|p| self.primitive(target, p, t)),
+            None => self.atom_expr_matches(target, q, t),
         }
     }
 
@@ -211,13 +224,14 @@ impl Query for Bound<'_> {
         Some(u64::from(self.smarts.facts[q].key))
     }
 
+    #[inline]
     fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool {
         match self.smarts.bond_plain[q_bond] {
             Some(p) => {
                 let bond = target.mol().bond(t_bond);
                 primitive_allows(p, bond.order, bond.aromatic, || target.is_ring_bond(t_bond))
             }
-            None => bond_satisfies(&self.smarts.bonds[q_bond].expr, target, t_bond),
+            None => self.bond_expr_matches(target, q_bond, t_bond),
         }
     }
 }
