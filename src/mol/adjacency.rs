@@ -54,16 +54,29 @@ impl Adjacency {
     /// `(neighbour, bond)` pairs of `atom`, in bond index order.
     #[inline]
     pub fn neighbors(&self, atom: usize) -> &[(u32, u32)] {
-        // Row 0 starts right after the header: past its atoms, the header
-        // would be read on into the rows.
-        debug_assert!(atom < self.table[0].0 as usize - 1);
-        &self.table[self.table[atom].0 as usize..self.table[atom + 1].0 as usize]
+        let (start, end) = self.row(atom);
+        &self.table[start as usize..end as usize]
     }
 
     /// Explicit connections of `atom` (hydrogen atoms included).
     #[inline]
     pub fn degree(&self, atom: usize) -> u32 {
-        self.table[atom + 1].0 - self.table[atom].0
+        let (start, end) = self.row(atom);
+        end - start
+    }
+
+    /// Where `atom`'s row starts and ends. Past the last atom the header
+    /// would be read on into the rows, so that is refused here, as an index
+    /// out of bounds always was.
+    #[inline]
+    fn row(&self, atom: usize) -> (u32, u32) {
+        // Row 0 starts right after the header of `atom_count + 1` entries.
+        let atoms = self.table.first().map_or(0, |h| h.0 as usize - 1);
+        assert!(
+            atom < atoms,
+            "atom {atom} out of range (molecule has {atoms})"
+        );
+        (self.table[atom].0, self.table[atom + 1].0)
     }
 
     /// The bond between `a` and `b`, found by scanning `a`'s (short) row.
@@ -99,5 +112,14 @@ mod tests {
         let e = mol.add_bond(0, 6, crate::mol::Bond::default());
         assert_eq!(mol.adjacency().bond_between(6, 0), Some(e));
         assert_eq!(mol.adjacency().degree(0), 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "atom 3 out of range (molecule has 3)")]
+    fn an_atom_past_the_end_is_refused_not_read_from_the_rows() {
+        // Past the header lie the rows: without the check atom 3 of propane
+        // would get a "row" made of its neighbour entries.
+        let mol = parse("CCC").unwrap();
+        mol.adjacency().neighbors(3);
     }
 }
