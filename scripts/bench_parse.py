@@ -8,7 +8,13 @@ aromaticity, valence) over the same N SMILES, and prints both rates and their
 ratio, by wall clock and by CPU time of the timing thread (the steadier figure when
 other jobs share the machine). Both sides report the best of --repeat passes.
 
-    python3 scripts/bench_parse.py [--n 200000] [--repeat 3]
+    python3 scripts/bench_parse.py [--n 200000] [--repeat 3] [--rounds 1]
+
+With --rounds R > 1 the two sides take turns R times (markush, RDKit,
+markush, RDKit, ...) and the script also prints each round's CPU-time ratio
+and their median: on a shared machine whose speed drifts by tens of
+percent within minutes, a ratio of two runs seconds apart is steadier than
+one of two runs a minute apart.
 
 Needs RDKit (pip install rdkit). The data directory is $MARKUSH_SHARED_DATA,
 else ../shared/data next to the crate.
@@ -18,6 +24,7 @@ import argparse
 import gzip
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -83,6 +90,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200_000, help="molecules (default 200000)")
     ap.add_argument("--repeat", type=int, default=3, help="timed passes, best is kept")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="turns each side takes, alternating (default 1)")
     args = ap.parse_args()
 
     data = data_dir()
@@ -91,9 +100,15 @@ def main():
         sys.exit(f"{corpus} not found (set MARKUSH_SHARED_DATA)")
     smiles = first_smiles(corpus, args.n)
 
-    ours = markush_rate(args.n, args.repeat, data)
-    theirs = rdkit_rate(smiles, args.repeat)
+    rounds = []
+    for _ in range(max(args.rounds, 1)):
+        ours = markush_rate(args.n, args.repeat, data)
+        theirs = rdkit_rate(smiles, args.repeat)
+        rounds.append(ours[1] / theirs[1])
     print()
+    if len(rounds) > 1:
+        print("CPU-time ratio per round: " + ", ".join(f"{r:.1f}x" for r in rounds))
+        print(f"median {statistics.median(rounds):.1f}x  (goal >= 50x); the table is the last round")
     print(f"{'molecules/s':12} {'wall clock':>12} {'CPU time':>12}")
     print(f"{'markush':12} {ours[0]:12,.0f} {ours[1]:12,.0f}")
     print(f"{'RDKit':12} {theirs[0]:12,.0f} {theirs[1]:12,.0f}")
