@@ -231,7 +231,12 @@ fn kekulize_with(
     let mut mate = std::mem::take(&mut s.mate);
     mate.clear();
     mate.resize(total, NONE);
-    let mut matching = Matching::new(graph, total, mate, &mut s.blossom);
+    let mut matching = Matching {
+        graph,
+        n: total,
+        mate,
+        s: &mut s.blossom,
+    };
     let matched = matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
     s.unmatched.clear();
     let mut optional = s.optional.iter().peekable();
@@ -345,42 +350,16 @@ struct BlossomScratch {
     queue: Vec<u32>,
 }
 
-/// Maximum-cardinality matching state on a small general graph.
+/// Maximum-cardinality matching state on a small general graph; the
+/// blossom search's buffers are lent by the caller's workspace.
 struct Matching<'a> {
     graph: Csr<'a>,
     n: usize,
     mate: Vec<u32>,
-    parent: &'a mut Vec<u32>,
-    base: &'a mut Vec<u32>,
-    in_tree: &'a mut Vec<bool>,
-    in_blossom: &'a mut Vec<bool>,
-    seen: &'a mut Vec<bool>,
-    queue: &'a mut Vec<u32>,
+    s: &'a mut BlossomScratch,
 }
 
 impl<'a> Matching<'a> {
-    fn new(graph: Csr<'a>, n: usize, mate: Vec<u32>, scratch: &'a mut BlossomScratch) -> Self {
-        let BlossomScratch {
-            parent,
-            base,
-            in_tree,
-            in_blossom,
-            seen,
-            queue,
-        } = scratch;
-        Matching {
-            graph,
-            n,
-            mate,
-            parent,
-            base,
-            in_tree,
-            in_blossom,
-            seen,
-            queue,
-        }
-    }
-
     /// Matches vertices with the fewest free neighbours first (`order`, with
     /// `free_deg` their counts of free neighbours among the first `real`):
     /// chains and pendant atoms are forced, and rings rarely need repair
@@ -451,33 +430,33 @@ impl<'a> Matching<'a> {
     }
 
     fn lca(&mut self, mut a: u32, mut b: u32) -> u32 {
-        self.seen.clear();
-        self.seen.resize(self.n, false);
+        self.s.seen.clear();
+        self.s.seen.resize(self.n, false);
         loop {
-            a = self.base[a as usize];
-            self.seen[a as usize] = true;
+            a = self.s.base[a as usize];
+            self.s.seen[a as usize] = true;
             if self.mate[a as usize] == NONE {
                 break;
             }
-            a = self.parent[self.mate[a as usize] as usize];
+            a = self.s.parent[self.mate[a as usize] as usize];
         }
         loop {
-            b = self.base[b as usize];
-            if self.seen[b as usize] {
+            b = self.s.base[b as usize];
+            if self.s.seen[b as usize] {
                 return b;
             }
-            b = self.parent[self.mate[b as usize] as usize];
+            b = self.s.parent[self.mate[b as usize] as usize];
         }
     }
 
     fn mark_path(&mut self, mut v: u32, b: u32, mut child: u32) {
-        while self.base[v as usize] != b {
+        while self.s.base[v as usize] != b {
             let m = self.mate[v as usize];
-            self.in_blossom[self.base[v as usize] as usize] = true;
-            self.in_blossom[self.base[m as usize] as usize] = true;
-            self.parent[v as usize] = child;
+            self.s.in_blossom[self.s.base[v as usize] as usize] = true;
+            self.s.in_blossom[self.s.base[m as usize] as usize] = true;
+            self.s.parent[v as usize] = child;
             child = m;
-            v = self.parent[m as usize];
+            v = self.s.parent[m as usize];
         }
     }
 
@@ -485,50 +464,52 @@ impl<'a> Matching<'a> {
     /// flips it and returns true when one exists.
     fn augment_from(&mut self, root: usize) -> bool {
         let n = self.n;
-        self.parent.clear();
-        self.parent.resize(n, NONE);
-        self.in_tree.clear();
-        self.in_tree.resize(n, false);
-        self.in_blossom.resize(n, false);
-        self.base.clear();
-        self.base.extend(0..n as u32);
-        self.queue.clear();
-        self.queue.push(root as u32);
-        self.in_tree[root] = true;
+        self.s.parent.clear();
+        self.s.parent.resize(n, NONE);
+        self.s.in_tree.clear();
+        self.s.in_tree.resize(n, false);
+        self.s.in_blossom.resize(n, false);
+        self.s.base.clear();
+        self.s.base.extend(0..n as u32);
+        self.s.queue.clear();
+        self.s.queue.push(root as u32);
+        self.s.in_tree[root] = true;
         let mut head = 0;
-        while head < self.queue.len() {
-            let v = self.queue[head];
+        while head < self.s.queue.len() {
+            let v = self.s.queue[head];
             head += 1;
             for &to in self.graph.neighbors(v) {
-                if self.base[v as usize] == self.base[to as usize] || self.mate[v as usize] == to {
+                if self.s.base[v as usize] == self.s.base[to as usize]
+                    || self.mate[v as usize] == to
+                {
                     continue;
                 }
                 let to_is_outer = to as usize == root
                     || (self.mate[to as usize] != NONE
-                        && self.parent[self.mate[to as usize] as usize] != NONE);
+                        && self.s.parent[self.mate[to as usize] as usize] != NONE);
                 if to_is_outer {
                     let cur = self.lca(v, to);
-                    self.in_blossom.fill(false);
+                    self.s.in_blossom.fill(false);
                     self.mark_path(v, cur, to);
                     self.mark_path(to, cur, v);
                     for i in 0..n {
-                        if self.in_blossom[self.base[i] as usize] {
-                            self.base[i] = cur;
-                            if !self.in_tree[i] {
-                                self.in_tree[i] = true;
-                                self.queue.push(i as u32);
+                        if self.s.in_blossom[self.s.base[i] as usize] {
+                            self.s.base[i] = cur;
+                            if !self.s.in_tree[i] {
+                                self.s.in_tree[i] = true;
+                                self.s.queue.push(i as u32);
                             }
                         }
                     }
-                } else if self.parent[to as usize] == NONE {
-                    self.parent[to as usize] = v;
+                } else if self.s.parent[to as usize] == NONE {
+                    self.s.parent[to as usize] = v;
                     if self.mate[to as usize] == NONE {
                         self.flip(to);
                         return true;
                     }
                     let m = self.mate[to as usize];
-                    self.in_tree[m as usize] = true;
-                    self.queue.push(m);
+                    self.s.in_tree[m as usize] = true;
+                    self.s.queue.push(m);
                 }
             }
         }
@@ -537,7 +518,7 @@ impl<'a> Matching<'a> {
 
     fn flip(&mut self, mut v: u32) {
         while v != NONE {
-            let pv = self.parent[v as usize];
+            let pv = self.s.parent[v as usize];
             let ppv = self.mate[pv as usize];
             self.mate[v as usize] = pv;
             self.mate[pv as usize] = v;
