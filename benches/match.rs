@@ -3,7 +3,9 @@
 //! `scripts/bench_match.py` runs this and RDKit on the same file and prints
 //! the ratio.
 //!
-//! `cargo bench --bench match [-- N]` (default N = 20000;
+//! `cargo bench --bench match [-- N] [--query NAME]` (default N = 20000;
+//! `--query` runs only the query of that name, so that a script can let
+//! this side and RDKit take turns query by query;
 //! `MARKUSH_BENCH_REPEAT` timed passes of each job, default 3, the best is
 //! reported, since one pass of a fraction of a second is at the mercy of
 //! the scheduler on a shared machine). The corpus is
@@ -92,10 +94,22 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn main() {
-    let n: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(20_000);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(20_000);
+    let only = args
+        .iter()
+        .position(|a| a == "--query")
+        .map(|i| args.get(i + 1).map(String::as_str).unwrap_or_default());
+    let queries: Vec<(&str, &str)> = QUERIES
+        .iter()
+        .copied()
+        .filter(|(name, _)| only.map_or(true, |o| o == *name))
+        .collect();
+    if queries.is_empty() {
+        let names: Vec<&str> = QUERIES.iter().map(|(name, _)| *name).collect();
+        eprintln!("match bench: no query named {only:?}; the queries are {names:?}");
+        std::process::exit(2);
+    }
     let repeat = std::env::var("MARKUSH_BENCH_REPEAT")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -139,7 +153,7 @@ fn main() {
         atoms as f64 / mols.len() as f64
     );
 
-    for &(name, smarts) in QUERIES {
+    for (name, smarts) in queries {
         let query = Smarts::parse(smarts).expect("bench SMARTS");
         let found =
             |m: &markush::mol::Mol| query.has_match_in(&Target::new(m), DEFAULT_BUDGET) == Ok(true);
