@@ -66,6 +66,8 @@ pub struct RingInfo {
     facts_at: usize,
     sssr_count: usize,
     atom_count: usize,
+    /// No two rings share an atom (so no bond either).
+    disjoint: bool,
     nested: OnceLock<Vec<Vec<u32>>>,
     systems: OnceLock<Vec<Vec<usize>>>,
 }
@@ -133,6 +135,20 @@ impl RingInfo {
     #[inline]
     pub(crate) fn ring_atoms(&self, ring: usize) -> &[u32] {
         &self.data[self.range(ring)]
+    }
+    /// Atoms and bonds of `rings()[ring]` (see `ring_bonds`), the range
+    /// looked up once.
+    #[inline]
+    pub(crate) fn ring(&self, ring: usize) -> (&[u32], &[u32]) {
+        let r = self.range(ring);
+        let (atoms, rest) = self.data.split_at(self.bonds_at);
+        (&atoms[r.clone()], &rest[r])
+    }
+    /// Whether no two rings share an atom, as known from how they were
+    /// found: `false` may still have them disjoint.
+    #[inline]
+    pub(crate) fn known_disjoint(&self) -> bool {
+        self.disjoint
     }
 
     #[inline]
@@ -206,6 +222,7 @@ impl RingInfo {
             facts_at,
             sssr_count,
             atom_count: n,
+            disjoint,
             nested: OnceLock::new(),
             systems: OnceLock::new(),
         }
