@@ -737,6 +737,14 @@ struct Scratch {
     /// Scratch for `two_rings`.
     atoms_two: Vec<u32>,
     bonds_two: Vec<u32>,
+    /// Scratch for `fused_rings`: per atom on more than two cycle bonds,
+    /// its place in the tree of such atoms (valid where `on_ring` holds the
+    /// stamp); the rings built, and each one's first atom with its index
+    /// and position; a tree path.
+    inner: Vec<Inner>,
+    fused: RingList,
+    firsts: Vec<(u32, u32, u32)>,
+    path: Vec<(u32, u32)>,
     store: RingList,
     /// Whether the buffers below are sized and cleared for this molecule;
     /// only fused systems need them.
@@ -885,6 +893,7 @@ impl Scratch {
             self.on_ring.resize(n, 0);
             self.shared.resize(n, 0);
             self.owner.resize(n, 0);
+            self.inner.resize(n, Inner::default());
         }
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
@@ -1254,6 +1263,9 @@ impl<'g> Finder<'g> {
             if expected == 2 && self.two_rings(&atoms) {
                 continue;
             }
+            if expected > 2 && self.fused_rings(&atoms, expected) {
+                continue;
+            }
             atoms.sort_unstable();
             if let Err(stop) = self.component(&atoms, expected) {
                 self.s.atoms = atoms;
@@ -1409,6 +1421,177 @@ impl<'g> Finder<'g> {
         for (base, end, low, at) in ends {
             let (cycle, cycle_bonds) = (&ring[base..end], &bonds[base..end]);
             let len = cycle.len();
+            let first_live = live(low).next().map(|(b, _)| b);
+            let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
+            s.store.emit(cycle, cycle_bonds, at, forward);
+        }
+        true
+    }
+
+    /// A ring system of three or more rings fused as a tree (neighbouring
+    /// rings share one bond, no atom is on three rings, none has fewer than
+    /// four atoms or more than `MACROCYCLE`) whose every ring has one chain
+    /// of two-bond atoms: stores its rings as the search would find them,
+    /// and `true`; `false` for any other system.
+    ///
+    /// Each ring is its chain closed by the path between the chain's ends
+    /// through three-bond atoms, which form a tree. The search picks the
+    /// lowest atom of every chain, in atom order, and finds from it its own
+    /// ring alone: any other ring through it takes a detour of at least two
+    /// more bonds around a neighbouring ring. The ring comes out of the
+    /// breadth-first search as in `two_rings`.
+    fn fused_rings(&mut self, atoms: &[u32], expected: usize) -> bool {
+        let (g, s) = (self.g, &mut *self.s);
+        let stamp = s.next_stamp(g.n);
+        let active = &s.active;
+        let live = |a: u32| g.live_bonds(active, a);
+        // The tree of three-bond atoms, depth-first from any of them.
+        let Some(&root) = atoms.iter().find(|&&a| s.deg[a as usize] == 3) else {
+            return false;
+        };
+        let (on_ring, inner) = (&mut s.on_ring, &mut s.inner);
+        let mut branch = 0;
+        for &a in atoms {
+            match s.deg[a as usize] {
+                2 => {}
+                3 => branch += 1,
+                _ => return false,
+            }
+        }
+        on_ring[root as usize] = stamp;
+        inner[root as usize] = Inner {
+            up: NONE,
+            ..Inner::default()
+        };
+        let stack = &mut s.stack;
+        stack.clear();
+        stack.push(root);
+        let mut reached = 1;
+        while let Some(a) = stack.pop() {
+            let depth = inner[a as usize].depth + 1;
+            for (b, e) in live(a) {
+                if s.deg[b as usize] == 3 && on_ring[b as usize] != stamp {
+                    on_ring[b as usize] = stamp;
+                    inner[b as usize] = Inner {
+                        up: a,
+                        up_bond: e,
+                        depth,
+                        ..Inner::default()
+                    };
+                    reached += 1;
+                    stack.push(b);
+                }
+            }
+        }
+        // Connected, with one bond fewer than atoms (rank `expected`, all
+        // other atoms on chains): a tree.
+        if reached != branch {
+            return false;
+        }
+        // Every chain, walked from one end to the other, closed by the
+        // tree path back: one ring each.
+        let (rings, firsts, path) = (&mut s.fused, &mut s.firsts, &mut s.path);
+        rings.clear();
+        firsts.clear();
+        for &x in atoms {
+            if s.deg[x as usize] != 3 {
+                continue;
+            }
+            for (first, e) in live(x) {
+                if s.deg[first as usize] != 2 || on_ring[first as usize] == stamp {
+                    continue;
+                }
+                if firsts.len() == expected {
+                    return false;
+                }
+                rings.step(x, e);
+                let (mut prev, mut cur) = (x, first);
+                let mut low = (NONE, 0);
+                while s.deg[cur as usize] == 2 {
+                    if on_ring[cur as usize] == stamp {
+                        return false;
+                    }
+                    on_ring[cur as usize] = stamp;
+                    low = low.min((cur, rings.rings.atoms.len() as u32));
+                    let Some((next, e)) = live(cur).find(|&(b, _)| b != prev) else {
+                        return false;
+                    };
+                    rings.step(cur, e);
+                    (prev, cur) = (cur, next);
+                }
+                let y = cur;
+                if y == x {
+                    return false;
+                }
+                // Up from both ends to where they meet; the part up from
+                // `x` is walked back down after.
+                path.clear();
+                let (mut u, mut v) = (y, x);
+                while u != v {
+                    let (iu, iv) = (inner[u as usize], inner[v as usize]);
+                    if iu.depth >= iv.depth {
+                        rings.step(u, iu.up_bond);
+                        inner[u as usize].uses += 1;
+                        inner[u as usize].up_uses += 1;
+                        u = iu.up;
+                    } else {
+                        path.push((v, iv.up_bond));
+                        inner[v as usize].uses += 1;
+                        inner[v as usize].up_uses += 1;
+                        v = iv.up;
+                    }
+                }
+                inner[u as usize].uses += 1;
+                // The meeting atom, then down to `x`'s parent: `x` opened the ring.
+                if u != x {
+                    for i in (0..path.len()).rev() {
+                        let bond = path[i].1;
+                        let atom = if i + 1 < path.len() { path[i + 1].0 } else { u };
+                        rings.step(atom, bond);
+                    }
+                }
+                let start = *rings.rings.start.last().unwrap_or(&0);
+                let len = rings.rings.atoms.len() as u32 - start;
+                if !(4..=MACROCYCLE as u32).contains(&len) {
+                    return false;
+                }
+                rings.rings.close();
+                firsts.push((low.0, firsts.len() as u32, low.1 - start));
+            }
+        }
+        if firsts.len() != expected {
+            return false;
+        }
+        // Each three-bond atom on two rings and one bond shared by two;
+        // every tree bond on a ring, `expected - 1` of them on two.
+        let mut shared = 0;
+        for &a in atoms {
+            if s.deg[a as usize] != 3 {
+                continue;
+            }
+            let i = inner[a as usize];
+            if i.uses != 2 || (i.up != NONE && !(1..=2).contains(&i.up_uses)) {
+                return false;
+            }
+            if i.up_uses == 2 {
+                shared += 1;
+                inner[a as usize].fused += 1;
+                inner[i.up as usize].fused += 1;
+            }
+        }
+        if shared + 1 != expected
+            || atoms
+                .iter()
+                .any(|&a| s.deg[a as usize] == 3 && inner[a as usize].fused != 1)
+        {
+            return false;
+        }
+        firsts.sort_unstable();
+        for &(low, r, at) in firsts.iter() {
+            let r = r as usize;
+            let range = rings.rings.start[r] as usize..rings.rings.start[r + 1] as usize;
+            let (cycle, cycle_bonds) = (&rings.rings.atoms[range.clone()], &rings.bonds[range]);
+            let (len, at) = (cycle.len(), at as usize);
             let first_live = live(low).next().map(|(b, _)| b);
             let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
             s.store.emit(cycle, cycle_bonds, at, forward);
@@ -2107,6 +2290,20 @@ fn trim_bonds(g: &Graph, a: u32, deg: &mut [u32], active: &mut [bool], changed: 
         deg[b as usize] -= 1;
         deg[a as usize] -= 1;
     }
+}
+
+/// An atom on more than two cycle bonds, in `Finder::fused_rings`' tree of
+/// them: its parent (`NONE` at the root) and the bond to it, its depth, and
+/// how many rings hold it, its bond up and how many of that bond's atoms
+/// are on a bond shared by two rings.
+#[derive(Clone, Copy, Default)]
+struct Inner {
+    up: u32,
+    up_bond: u32,
+    depth: u32,
+    uses: u32,
+    up_uses: u32,
+    fused: u32,
 }
 
 /// Breadth-first search for the smallest rings through one atom, with
