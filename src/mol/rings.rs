@@ -737,14 +737,13 @@ struct Scratch {
     /// Scratch for `two_rings`.
     atoms_two: Vec<u32>,
     bonds_two: Vec<u32>,
-    /// Scratch for `fused_rings`: per atom on more than two cycle bonds,
-    /// its place in the tree of such atoms (valid where `on_ring` holds the
-    /// stamp); the rings built, and each one's first atom with its index
-    /// and position; a tree path.
+    /// Scratch for `fused_rings`: per atom its counts, the rings peeled,
+    /// each one's lowest chain atom with its index and position, and per
+    /// bond the rings on it (with the stamp it was counted under).
     inner: Vec<Inner>,
     fused: RingList,
     firsts: Vec<(u32, u32, u32)>,
-    path: Vec<(u32, u32)>,
+    bond_uses: Vec<(u32, u32)>,
     store: RingList,
     /// Whether the buffers below are sized and cleared for this molecule;
     /// only fused systems need them.
@@ -899,6 +898,7 @@ impl Scratch {
         if self.stamp == 0 {
             self.on_ring.fill(0);
             self.shared.fill(0);
+            self.bond_uses.fill((0, 0));
             self.stamp = 1;
         }
         self.stamp
@@ -1430,161 +1430,162 @@ impl<'g> Finder<'g> {
 
     /// A ring system of three or more rings fused as a tree (neighbouring
     /// rings share one bond, no atom is on three rings, none has fewer than
-    /// four atoms or more than `MACROCYCLE`) whose every ring has one chain
-    /// of two-bond atoms: stores its rings as the search would find them,
-    /// and `true`; `false` for any other system.
+    /// four atoms or more than `MACROCYCLE`) whose every ring has a chain of
+    /// two-bond atoms: stores its rings as the search would find them, and
+    /// `true`; `false` for any other system.
     ///
-    /// Each ring is its chain closed by the path between the chain's ends
-    /// through three-bond atoms, which form a tree. The search picks the
+    /// The rings are peeled off one by one: a chain whose ends are bonded
+    /// closes a ring at the edge of the tree, and once its atoms are gone
+    /// its ends join the chain of the ring next to it. The search picks the
     /// lowest atom of every chain, in atom order, and finds from it its own
-    /// ring alone: any other ring through it takes a detour of at least two
-    /// more bonds around a neighbouring ring. The ring comes out of the
-    /// breadth-first search as in `two_rings`.
+    /// ring alone (a ring with several chains is found again from the
+    /// others, and nothing new turns up once they are cut): any other ring
+    /// through it takes a detour of at least two more bonds around a
+    /// neighbouring ring. A ring comes out of the breadth-first search from
+    /// its lowest chain atom as in `two_rings`.
     fn fused_rings(&mut self, atoms: &[u32], expected: usize) -> bool {
         let (g, s) = (self.g, &mut *self.s);
         let stamp = s.next_stamp(g.n);
+        if s.bond_uses.len() < g.m {
+            s.bond_uses.resize(g.m, (0, 0));
+        }
         let active = &s.active;
         let live = |a: u32| g.live_bonds(active, a);
-        // The tree of three-bond atoms, depth-first from any of them.
-        let Some(&root) = atoms.iter().find(|&&a| s.deg[a as usize] == 3) else {
-            return false;
-        };
-        let (on_ring, inner) = (&mut s.on_ring, &mut s.inner);
-        let mut branch = 0;
+        // `on_ring` holding the stamp marks an atom peeled off.
+        let (gone, inner, deg) = (&mut s.on_ring, &mut s.inner, &s.deg);
         for &a in atoms {
-            match s.deg[a as usize] {
-                2 => {}
-                3 => branch += 1,
-                _ => return false,
-            }
-        }
-        on_ring[root as usize] = stamp;
-        inner[root as usize] = Inner {
-            up: NONE,
-            ..Inner::default()
-        };
-        let stack = &mut s.stack;
-        stack.clear();
-        stack.push(root);
-        let mut reached = 1;
-        while let Some(a) = stack.pop() {
-            let depth = inner[a as usize].depth + 1;
-            for (b, e) in live(a) {
-                if s.deg[b as usize] == 3 && on_ring[b as usize] != stamp {
-                    on_ring[b as usize] = stamp;
-                    inner[b as usize] = Inner {
-                        up: a,
-                        up_bond: e,
-                        depth,
-                        ..Inner::default()
-                    };
-                    reached += 1;
-                    stack.push(b);
-                }
-            }
-        }
-        // Connected, with one bond fewer than atoms (rank `expected`, all
-        // other atoms on chains): a tree.
-        if reached != branch {
-            return false;
-        }
-        // Every chain, walked from one end to the other, closed by the
-        // tree path back: one ring each.
-        let (rings, firsts, path) = (&mut s.fused, &mut s.firsts, &mut s.path);
-        rings.clear();
-        firsts.clear();
-        for &x in atoms {
-            if s.deg[x as usize] != 3 {
-                continue;
-            }
-            for (first, e) in live(x) {
-                if s.deg[first as usize] != 2 || on_ring[first as usize] == stamp {
-                    continue;
-                }
-                if firsts.len() == expected {
-                    return false;
-                }
-                rings.step(x, e);
-                let (mut prev, mut cur) = (x, first);
-                let mut low = (NONE, 0);
-                while s.deg[cur as usize] == 2 {
-                    if on_ring[cur as usize] == stamp {
-                        return false;
-                    }
-                    on_ring[cur as usize] = stamp;
-                    low = low.min((cur, rings.rings.atoms.len() as u32));
-                    let Some((next, e)) = live(cur).find(|&(b, _)| b != prev) else {
-                        return false;
-                    };
-                    rings.step(cur, e);
-                    (prev, cur) = (cur, next);
-                }
-                let y = cur;
-                if y == x {
-                    return false;
-                }
-                // Up from both ends to where they meet; the part up from
-                // `x` is walked back down after.
-                path.clear();
-                let (mut u, mut v) = (y, x);
-                while u != v {
-                    let (iu, iv) = (inner[u as usize], inner[v as usize]);
-                    if iu.depth >= iv.depth {
-                        rings.step(u, iu.up_bond);
-                        inner[u as usize].uses += 1;
-                        inner[u as usize].up_uses += 1;
-                        u = iu.up;
-                    } else {
-                        path.push((v, iv.up_bond));
-                        inner[v as usize].uses += 1;
-                        inner[v as usize].up_uses += 1;
-                        v = iv.up;
-                    }
-                }
-                inner[u as usize].uses += 1;
-                // The meeting atom, then down to `x`'s parent: `x` opened the ring.
-                if u != x {
-                    for i in (0..path.len()).rev() {
-                        let bond = path[i].1;
-                        let atom = if i + 1 < path.len() { path[i + 1].0 } else { u };
-                        rings.step(atom, bond);
-                    }
-                }
-                let start = *rings.rings.start.last().unwrap_or(&0);
-                let len = rings.rings.atoms.len() as u32 - start;
-                if !(4..=MACROCYCLE as u32).contains(&len) {
-                    return false;
-                }
-                rings.rings.close();
-                firsts.push((low.0, firsts.len() as u32, low.1 - start));
-            }
-        }
-        if firsts.len() != expected {
-            return false;
-        }
-        // Each three-bond atom on two rings and one bond shared by two;
-        // every tree bond on a ring, `expected - 1` of them on two.
-        let mut shared = 0;
-        for &a in atoms {
-            if s.deg[a as usize] != 3 {
-                continue;
-            }
-            let i = inner[a as usize];
-            if i.uses != 2 || (i.up != NONE && !(1..=2).contains(&i.up_uses)) {
+            let d = deg[a as usize];
+            if !(2..=3).contains(&d) {
                 return false;
             }
-            if i.up_uses == 2 {
-                shared += 1;
-                inner[a as usize].fused += 1;
-                inner[i.up as usize].fused += 1;
+            inner[a as usize] = Inner {
+                deg: d,
+                uses: 0,
+                fused: 0,
+            };
+        }
+        let rings = &mut s.fused;
+        rings.clear();
+        let mut left = atoms.len();
+        for _ in 1..expected {
+            let mut peeled = false;
+            'find: for &x in atoms {
+                if gone[x as usize] == stamp || inner[x as usize].deg != 3 {
+                    continue;
+                }
+                for (first, e) in live(x) {
+                    if gone[first as usize] == stamp || inner[first as usize].deg != 2 {
+                        continue;
+                    }
+                    rings.step(x, e);
+                    let (mut prev, mut cur) = (x, first);
+                    while inner[cur as usize].deg == 2 && cur != x {
+                        let next = live(cur).find(|&(b, _)| b != prev && gone[b as usize] != stamp);
+                        let Some((next, e)) = next else {
+                            return false;
+                        };
+                        rings.step(cur, e);
+                        (prev, cur) = (cur, next);
+                    }
+                    let closing = live(cur).find(|&(b, _)| b == x && cur != x);
+                    let Some((_, e)) = closing else {
+                        rings.cancel();
+                        continue;
+                    };
+                    rings.step(cur, e);
+                    let from = *rings.rings.start.last().unwrap_or(&0) as usize;
+                    let ring = &rings.rings.atoms[from..];
+                    for &a in &ring[1..ring.len() - 1] {
+                        gone[a as usize] = stamp;
+                    }
+                    left -= ring.len() - 2;
+                    inner[x as usize].deg -= 1;
+                    inner[cur as usize].deg -= 1;
+                    rings.rings.close();
+                    peeled = true;
+                    break 'find;
+                }
+            }
+            if !peeled {
+                return false;
             }
         }
-        if shared + 1 != expected
-            || atoms
-                .iter()
-                .any(|&a| s.deg[a as usize] == 3 && inner[a as usize].fused != 1)
-        {
+        // The last ring: every atom left, each with two bonds left.
+        let Some(&x) = atoms.iter().find(|&&a| gone[a as usize] != stamp) else {
             return false;
+        };
+        let (mut prev, mut cur) = (NONE, x);
+        loop {
+            if inner[cur as usize].deg != 2 || rings.rings.atoms.len() > g.m {
+                return false;
+            }
+            let next = live(cur).find(|&(b, _)| b != prev && gone[b as usize] != stamp);
+            let Some((next, e)) = next else {
+                return false;
+            };
+            rings.step(cur, e);
+            if next == x {
+                break;
+            }
+            (prev, cur) = (cur, next);
+        }
+        let from = *rings.rings.start.last().unwrap_or(&0) as usize;
+        if rings.rings.atoms.len() - from != left {
+            return false;
+        }
+        rings.rings.close();
+        // A tree of rings: each three-bond atom on two of them and on one
+        // bond two share, `expected - 1` such bonds, none on three.
+        let bond_uses = &mut s.bond_uses;
+        let firsts = &mut s.firsts;
+        firsts.clear();
+        for r in 0..expected {
+            let at = rings.rings.start[r] as usize..rings.rings.start[r + 1] as usize;
+            if !(4..=MACROCYCLE).contains(&at.len()) {
+                return false;
+            }
+            let mut low = (NONE, 0);
+            for (i, &a) in rings.rings.atoms[at.clone()].iter().enumerate() {
+                inner[a as usize].uses += 1;
+                if deg[a as usize] == 2 {
+                    low = low.min((a, i as u32));
+                }
+            }
+            if low.0 == NONE {
+                return false;
+            }
+            firsts.push((low.0, r as u32, low.1));
+            for &e in &rings.bonds[at] {
+                let uses = &mut bond_uses[e as usize];
+                *uses = (stamp, if uses.0 == stamp { uses.1 + 1 } else { 1 });
+            }
+        }
+        let mut shared = 0;
+        for r in 0..expected {
+            let at = rings.rings.start[r] as usize..rings.rings.start[r + 1] as usize;
+            let (ring, ring_bonds) = (&rings.rings.atoms[at.clone()], &rings.bonds[at]);
+            for (i, &e) in ring_bonds.iter().enumerate() {
+                let uses = &mut bond_uses[e as usize].1;
+                if *uses > 2 {
+                    return false;
+                }
+                if *uses == 2 {
+                    // Counted once, from the first of its two rings.
+                    *uses = 0;
+                    shared += 1;
+                    inner[ring[i] as usize].fused += 1;
+                    inner[ring[(i + 1) % ring.len()] as usize].fused += 1;
+                }
+            }
+        }
+        if shared + 1 != expected {
+            return false;
+        }
+        for &a in atoms {
+            let (i, d) = (inner[a as usize], deg[a as usize]);
+            if i.uses != d - 1 || i.fused != d - 2 {
+                return false;
+            }
         }
         firsts.sort_unstable();
         for &(low, r, at) in firsts.iter() {
@@ -2292,17 +2293,13 @@ fn trim_bonds(g: &Graph, a: u32, deg: &mut [u32], active: &mut [bool], changed: 
     }
 }
 
-/// An atom on more than two cycle bonds, in `Finder::fused_rings`' tree of
-/// them: its parent (`NONE` at the root) and the bond to it, its depth, and
-/// how many rings hold it, its bond up and how many of that bond's atoms
-/// are on a bond shared by two rings.
+/// An atom of a ring system `Finder::fused_rings` looks at: its cycle
+/// bonds not yet peeled off, and how many of its rings hold it, and how
+/// many bonds shared by two of them.
 #[derive(Clone, Copy, Default)]
 struct Inner {
-    up: u32,
-    up_bond: u32,
-    depth: u32,
+    deg: u32,
     uses: u32,
-    up_uses: u32,
     fused: u32,
 }
 
