@@ -186,14 +186,13 @@ const ORDER_COUNTS: [[u128; 2]; 6] = {
     table
 };
 
-/// Sums every atom's bonds in one pass over the bonds; `multiple` is
-/// scratch for the bonds of order two or more, as (atom, atom, bond).
-/// Returns whether every bond is single or double.
-fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<(u32, u32, u32)>) -> bool {
+/// Sums every atom's bonds in one pass over the bonds. Returns whether
+/// every bond is single or double.
+fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>) -> bool {
     facts.clear();
     facts.resize(mol.atom_count(), BondFacts::EMPTY);
     let facts = &mut facts[..];
-    multiple.clear();
+    let ring_facts = mol.rings().bond_ring_facts();
     let mut plain = true;
     for (e, (a, b, bond)) in mol.bonds().enumerate() {
         let [first, second] = ORDER_COUNTS[bond.order as usize];
@@ -205,20 +204,14 @@ fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<(u32, u3
                 bond.order,
                 BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
             ) {
-                multiple.push((a as u32, b as u32, e as u32));
+                if ring_facts.get(2 * e).is_some_and(|&rings| rings > 0) {
+                    facts[a].cyclic_multiple = true;
+                    facts[b].cyclic_multiple = true;
+                } else {
+                    facts[a].exo[0] = e as u32 + 1;
+                    facts[b].exo[1] = e as u32 + 1;
+                }
             }
-        }
-    }
-    // Ring membership is looked up apart, for the few bonds that need it.
-    let rings = mol.rings();
-    for &(a, b, e) in multiple.iter() {
-        let (a, b) = (a as usize, b as usize);
-        if rings.is_ring_bond(e as usize) {
-            facts[a].cyclic_multiple = true;
-            facts[b].cyclic_multiple = true;
-        } else {
-            facts[a].exo[0] = e + 1;
-            facts[b].exo[1] = e + 1;
         }
     }
     plain
@@ -415,7 +408,6 @@ fn electrons(code: u8) -> u128 {
 #[derive(Default)]
 struct Work {
     bonds: Vec<BondFacts>,
-    multiple: Vec<(u32, u32, u32)>,
     candidates: Vec<usize>,
     /// Per candidate ring: its atoms' electrons, summed as [`electrons`]
     /// gives them.
@@ -452,7 +444,7 @@ pub fn perceive(mol: &mut Mol) {
 fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let n = mol.atom_count();
     let m = mol.bond_count();
-    w.marks.plain = bond_facts(mol, &mut w.bonds, &mut w.multiple);
+    w.marks.plain = bond_facts(mol, &mut w.bonds);
     w.candidates.clear();
     w.rims.clear();
     let info = mol.rings();

@@ -144,6 +144,12 @@ impl RingInfo {
         let (atoms, rest) = self.data.split_at(self.bonds_at);
         (&atoms[r.clone()], &rest[r])
     }
+    /// Per bond, the number of rings on it and the size of the smallest,
+    /// side by side: for passes over every bond.
+    #[inline]
+    pub(crate) fn bond_ring_facts(&self) -> &[u32] {
+        self.facts().get(2 * self.atom_count..).unwrap_or(&[])
+    }
     /// Whether no two rings share an atom, as known from how they were
     /// found: `false` may still have them disjoint.
     #[inline]
