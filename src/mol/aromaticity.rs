@@ -749,7 +749,7 @@ fn huckel_on_system(
     if system.len() > HUGE_SYSTEM {
         max_size = max_size.min(2);
     }
-    let mut subset = Vec::with_capacity(max_size);
+    let mut subset = Vec::new();
     for size in 1..=max_size {
         if all_marked(marks) {
             break;
@@ -758,6 +758,11 @@ fn huckel_on_system(
             for &r in system {
                 try_ring(mol, candidates[r], rims[r], marks);
             }
+            continue;
+        }
+        if system.len() == 2 {
+            // The one connected pair, without the enumeration's buffers.
+            try_rings(mol, candidates, system, facts, marks);
             continue;
         }
         for &start in system {
