@@ -1486,6 +1486,10 @@ impl<'g> Finder<'g> {
                     rings.step(x, e);
                     let (mut prev, mut cur) = (x, first);
                     while inner[cur as usize].deg == 2 && cur != x {
+                        // Bounded however the counts came out.
+                        if rings.rings.atoms.len() > g.m {
+                            return false;
+                        }
                         let next = live(cur).find(|&(b, _)| b != prev && gone[b as usize] != stamp);
                         let Some((next, e)) = next else {
                             return false;
