@@ -17,9 +17,10 @@
 //!
 //! Performance: the search's buffers live in a per-thread workspace, the
 //! adjacency holds only the cycle bonds (all bonds only on the rare paths
-//! that walk off the cycles), a ring system that is one ring, or two rings
+//! that walk off the cycles), a ring system that is one ring, two rings
 //! sharing a bond or an atom (most fused systems of drug-like molecules),
-//! is stored as the search would find it without running the search, and
+//! or a tree of rings fused by single bonds (tricyclic cores), is stored
+//! as the search would find it without running the search, and
 //! the result is stored flat with the bonds found along the way (the
 //! nested `sssr()` / `rings()` / `ring_systems()` views are built on first
 //! use). Molecules whose ring systems are all of one ring, or of two as
