@@ -186,36 +186,35 @@ const ORDER_COUNTS: [[u128; 2]; 6] = {
     table
 };
 
-/// Sums every atom's bonds in one pass over the bonds; `multiple` is
-/// scratch for the bonds of order two or more, as (atom, atom, bond).
-fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>, multiple: &mut Vec<(u32, u32, u32)>) {
+/// Sums every atom's bonds in one pass over the bonds. Returns whether
+/// every bond is single or double.
+fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>) -> bool {
     facts.clear();
     facts.resize(mol.atom_count(), BondFacts::EMPTY);
     let facts = &mut facts[..];
-    multiple.clear();
+    let ring_facts = mol.rings().bond_ring_facts();
+    let mut plain = true;
     for (e, (a, b, bond)) in mol.bonds().enumerate() {
         let [first, second] = ORDER_COUNTS[bond.order as usize];
         facts[a].counts += first;
         facts[b].counts += second;
-        if matches!(
-            bond.order,
-            BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
-        ) {
-            multiple.push((a as u32, b as u32, e as u32));
+        if bond.order != BondOrder::Single {
+            plain &= bond.order == BondOrder::Double;
+            if matches!(
+                bond.order,
+                BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
+            ) {
+                if ring_facts.get(2 * e).is_some_and(|&rings| rings > 0) {
+                    facts[a].cyclic_multiple = true;
+                    facts[b].cyclic_multiple = true;
+                } else {
+                    facts[a].exo[0] = e as u32 + 1;
+                    facts[b].exo[1] = e as u32 + 1;
+                }
+            }
         }
     }
-    // Ring membership is looked up apart, for the few bonds that need it.
-    let rings = mol.rings();
-    for &(a, b, e) in multiple.iter() {
-        let (a, b) = (a as usize, b as usize);
-        if rings.is_ring_bond(e as usize) {
-            facts[a].cyclic_multiple = true;
-            facts[b].cyclic_multiple = true;
-        } else {
-            facts[a].exo[0] = e + 1;
-            facts[b].exo[1] = e + 1;
-        }
-    }
+    plain
 }
 
 fn atom_facts(mol: &Mol, i: usize, b: &BondFacts) -> AtomFacts {
@@ -409,7 +408,6 @@ fn electrons(code: u8) -> u128 {
 #[derive(Default)]
 struct Work {
     bonds: Vec<BondFacts>,
-    multiple: Vec<(u32, u32, u32)>,
     candidates: Vec<usize>,
     /// Per candidate ring: its atoms' electrons, summed as [`electrons`]
     /// gives them.
@@ -446,7 +444,7 @@ pub fn perceive(mol: &mut Mol) {
 fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let n = mol.atom_count();
     let m = mol.bond_count();
-    bond_facts(mol, &mut w.bonds, &mut w.multiple);
+    w.marks.plain = bond_facts(mol, &mut w.bonds);
     w.candidates.clear();
     w.rims.clear();
     let info = mol.rings();
@@ -482,7 +480,7 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     marks.reset(n, m);
     // Without two fusable candidate rings on one bond every ring is a system
     // of its own, and only the ring itself can pass the 4n+2 rule.
-    let fused = w.candidates.len() > 1 && {
+    let fused = w.candidates.len() > 1 && !info.known_disjoint() && {
         // A bond already stamped for this molecule lies in two fusable
         // candidate rings.
         let stamp = w.stamps.next(m);
@@ -663,6 +661,9 @@ struct Marks {
     atoms: Vec<bool>,
     atom_uses: Vec<u8>,
     bond_uses: Vec<u8>,
+    /// Every bond of the molecule is single or double, so every aromatic
+    /// bond makes its atoms aromatic.
+    plain: bool,
 }
 
 impl Marks {
@@ -682,8 +683,7 @@ impl Marks {
     /// the ring's own atom list, so that no pass over all bonds needs to
     /// find them afterwards.
     fn mark_ring(&mut self, mol: &Mol, ring: usize, keep: impl Fn(&Self, usize) -> bool) {
-        let info = mol.rings();
-        let (atoms, bonds) = (info.ring_atoms(ring), info.ring_bonds(ring));
+        let (atoms, bonds) = mol.rings().ring(ring);
         // Bond `i` joins atoms `i` and `i + 1`, the last one closes the
         // ring: so the bond before atom `i` joins the atom before and it.
         let (Some(&last_atom), Some(&last_bond)) = (atoms.last(), bonds.last()) else {
@@ -700,6 +700,19 @@ impl Marks {
                 }
             }
             (a, e) = (b, next as usize);
+        }
+    }
+
+    /// Marks every bond of ring `ring` aromatic, with their atoms when
+    /// single or double.
+    fn mark_whole_ring(&mut self, mol: &Mol, ring: usize) {
+        if !self.plain {
+            return self.mark_ring(mol, ring, |_, _| true);
+        }
+        let (atoms, bonds) = mol.rings().ring(ring);
+        for (&a, &e) in atoms.iter().zip(bonds) {
+            self.atoms[a as usize] = true;
+            self.bonds[e as usize] = true;
         }
     }
 
@@ -736,7 +749,7 @@ fn huckel_on_system(
     if system.len() > HUGE_SYSTEM {
         max_size = max_size.min(2);
     }
-    let mut subset = Vec::with_capacity(max_size);
+    let mut subset = Vec::new();
     for size in 1..=max_size {
         if all_marked(marks) {
             break;
@@ -745,6 +758,11 @@ fn huckel_on_system(
             for &r in system {
                 try_ring(mol, candidates[r], rims[r], marks);
             }
+            continue;
+        }
+        if system.len() == 2 {
+            // The one connected pair, without the enumeration's buffers.
+            try_rings(mol, candidates, system, facts, marks);
             continue;
         }
         for &start in system {
@@ -823,7 +841,7 @@ fn huckel(rim: u128) -> bool {
 /// gives them.
 fn try_ring(mol: &Mol, ring: usize, rim: u128, marks: &mut Marks) {
     if huckel(rim) {
-        marks.mark_ring(mol, ring, |_, _| true);
+        marks.mark_whole_ring(mol, ring);
     }
 }
 

@@ -17,9 +17,10 @@
 //!
 //! Performance: the search's buffers live in a per-thread workspace, the
 //! adjacency holds only the cycle bonds (all bonds only on the rare paths
-//! that walk off the cycles), a ring system that is one ring, or two rings
+//! that walk off the cycles), a ring system that is one ring, two rings
 //! sharing a bond or an atom (most fused systems of drug-like molecules),
-//! is stored as the search would find it without running the search, and
+//! or a tree of rings fused by single bonds (tricyclic cores), is stored
+//! as the search would find it without running the search, and
 //! the result is stored flat with the bonds found along the way (the
 //! nested `sssr()` / `rings()` / `ring_systems()` views are built on first
 //! use). Molecules whose ring systems are all of one ring, or of two as
@@ -66,6 +67,8 @@ pub struct RingInfo {
     facts_at: usize,
     sssr_count: usize,
     atom_count: usize,
+    /// No two rings share an atom (so no bond either).
+    disjoint: bool,
     nested: OnceLock<Vec<Vec<u32>>>,
     systems: OnceLock<Vec<Vec<usize>>>,
 }
@@ -133,6 +136,26 @@ impl RingInfo {
     #[inline]
     pub(crate) fn ring_atoms(&self, ring: usize) -> &[u32] {
         &self.data[self.range(ring)]
+    }
+    /// Atoms and bonds of `rings()[ring]` (see `ring_bonds`), the range
+    /// looked up once.
+    #[inline]
+    pub(crate) fn ring(&self, ring: usize) -> (&[u32], &[u32]) {
+        let r = self.range(ring);
+        let (atoms, rest) = self.data.split_at(self.bonds_at);
+        (&atoms[r.clone()], &rest[r])
+    }
+    /// Per bond, the number of rings on it and the size of the smallest,
+    /// side by side: for passes over every bond.
+    #[inline]
+    pub(crate) fn bond_ring_facts(&self) -> &[u32] {
+        self.facts().get(2 * self.atom_count..).unwrap_or(&[])
+    }
+    /// Whether no two rings share an atom, as known from how they were
+    /// found: `false` may still have them disjoint.
+    #[inline]
+    pub(crate) fn known_disjoint(&self) -> bool {
+        self.disjoint
     }
 
     #[inline]
@@ -206,6 +229,7 @@ impl RingInfo {
             facts_at,
             sssr_count,
             atom_count: n,
+            disjoint,
             nested: OnceLock::new(),
             systems: OnceLock::new(),
         }
@@ -720,6 +744,13 @@ struct Scratch {
     /// Scratch for `two_rings`.
     atoms_two: Vec<u32>,
     bonds_two: Vec<u32>,
+    /// Scratch for `fused_rings`: per atom its counts, the rings peeled,
+    /// each one's lowest chain atom with its index and position, and per
+    /// bond the rings on it (with the stamp it was counted under).
+    inner: Vec<Inner>,
+    fused: RingList,
+    firsts: Vec<(u32, u32, u32)>,
+    bond_uses: Vec<(u32, u32)>,
     store: RingList,
     /// Whether the buffers below are sized and cleared for this molecule;
     /// only fused systems need them.
@@ -868,11 +899,13 @@ impl Scratch {
             self.on_ring.resize(n, 0);
             self.shared.resize(n, 0);
             self.owner.resize(n, 0);
+            self.inner.resize(n, Inner::default());
         }
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.on_ring.fill(0);
             self.shared.fill(0);
+            self.bond_uses.fill((0, 0));
             self.stamp = 1;
         }
         self.stamp
@@ -1237,6 +1270,9 @@ impl<'g> Finder<'g> {
             if expected == 2 && self.two_rings(&atoms) {
                 continue;
             }
+            if expected > 2 && self.fused_rings(&atoms, expected) {
+                continue;
+            }
             atoms.sort_unstable();
             if let Err(stop) = self.component(&atoms, expected) {
                 self.s.atoms = atoms;
@@ -1392,6 +1428,182 @@ impl<'g> Finder<'g> {
         for (base, end, low, at) in ends {
             let (cycle, cycle_bonds) = (&ring[base..end], &bonds[base..end]);
             let len = cycle.len();
+            let first_live = live(low).next().map(|(b, _)| b);
+            let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
+            s.store.emit(cycle, cycle_bonds, at, forward);
+        }
+        true
+    }
+
+    /// A ring system of three or more rings fused as a tree (neighbouring
+    /// rings share one bond, no atom is on three rings, none has fewer than
+    /// four atoms or more than `MACROCYCLE`) whose every ring has a chain of
+    /// two-bond atoms: stores its rings as the search would find them, and
+    /// `true`; `false` for any other system.
+    ///
+    /// The rings are peeled off one by one: a chain whose ends are bonded
+    /// closes a ring at the edge of the tree, and once its atoms are gone
+    /// its ends join the chain of the ring next to it. The search picks the
+    /// lowest atom of every chain, in atom order, and finds from it its own
+    /// ring alone (a ring with several chains is found again from the
+    /// others, and nothing new turns up once they are cut): any other ring
+    /// through it takes a detour of at least two more bonds around a
+    /// neighbouring ring. A ring comes out of the breadth-first search from
+    /// its lowest chain atom as in `two_rings`.
+    fn fused_rings(&mut self, atoms: &[u32], expected: usize) -> bool {
+        let (g, s) = (self.g, &mut *self.s);
+        let stamp = s.next_stamp(g.n);
+        if s.bond_uses.len() < g.m {
+            s.bond_uses.resize(g.m, (0, 0));
+        }
+        let active = &s.active;
+        let live = |a: u32| g.live_bonds(active, a);
+        // `on_ring` holding the stamp marks an atom peeled off.
+        let (gone, inner, deg) = (&mut s.on_ring, &mut s.inner, &s.deg);
+        for &a in atoms {
+            let d = deg[a as usize];
+            if !(2..=3).contains(&d) {
+                return false;
+            }
+            inner[a as usize] = Inner {
+                deg: d,
+                uses: 0,
+                fused: 0,
+            };
+        }
+        let rings = &mut s.fused;
+        rings.clear();
+        let mut left = atoms.len();
+        for _ in 1..expected {
+            let mut peeled = false;
+            'find: for &x in atoms {
+                if gone[x as usize] == stamp || inner[x as usize].deg != 3 {
+                    continue;
+                }
+                for (first, e) in live(x) {
+                    if gone[first as usize] == stamp || inner[first as usize].deg != 2 {
+                        continue;
+                    }
+                    rings.step(x, e);
+                    let (mut prev, mut cur) = (x, first);
+                    while inner[cur as usize].deg == 2 && cur != x {
+                        // Bounded however the counts came out.
+                        if rings.rings.atoms.len() > g.m {
+                            return false;
+                        }
+                        let next = live(cur).find(|&(b, _)| b != prev && gone[b as usize] != stamp);
+                        let Some((next, e)) = next else {
+                            return false;
+                        };
+                        rings.step(cur, e);
+                        (prev, cur) = (cur, next);
+                    }
+                    let closing = live(cur).find(|&(b, _)| b == x && cur != x);
+                    let Some((_, e)) = closing else {
+                        rings.cancel();
+                        continue;
+                    };
+                    rings.step(cur, e);
+                    let from = *rings.rings.start.last().unwrap_or(&0) as usize;
+                    let ring = &rings.rings.atoms[from..];
+                    for &a in &ring[1..ring.len() - 1] {
+                        gone[a as usize] = stamp;
+                    }
+                    left -= ring.len() - 2;
+                    inner[x as usize].deg -= 1;
+                    inner[cur as usize].deg -= 1;
+                    rings.rings.close();
+                    peeled = true;
+                    break 'find;
+                }
+            }
+            if !peeled {
+                return false;
+            }
+        }
+        // The last ring: every atom left, each with two bonds left.
+        let Some(&x) = atoms.iter().find(|&&a| gone[a as usize] != stamp) else {
+            return false;
+        };
+        let (mut prev, mut cur) = (NONE, x);
+        loop {
+            if inner[cur as usize].deg != 2 || rings.rings.atoms.len() > g.m {
+                return false;
+            }
+            let next = live(cur).find(|&(b, _)| b != prev && gone[b as usize] != stamp);
+            let Some((next, e)) = next else {
+                return false;
+            };
+            rings.step(cur, e);
+            if next == x {
+                break;
+            }
+            (prev, cur) = (cur, next);
+        }
+        let from = *rings.rings.start.last().unwrap_or(&0) as usize;
+        if rings.rings.atoms.len() - from != left {
+            return false;
+        }
+        rings.rings.close();
+        // A tree of rings: each three-bond atom on two of them and on one
+        // bond two share, `expected - 1` such bonds, none on three.
+        let bond_uses = &mut s.bond_uses;
+        let firsts = &mut s.firsts;
+        firsts.clear();
+        for r in 0..expected {
+            let at = rings.rings.start[r] as usize..rings.rings.start[r + 1] as usize;
+            if !(4..=MACROCYCLE).contains(&at.len()) {
+                return false;
+            }
+            let mut low = (NONE, 0);
+            for (i, &a) in rings.rings.atoms[at.clone()].iter().enumerate() {
+                inner[a as usize].uses += 1;
+                if deg[a as usize] == 2 {
+                    low = low.min((a, i as u32));
+                }
+            }
+            if low.0 == NONE {
+                return false;
+            }
+            firsts.push((low.0, r as u32, low.1));
+            for &e in &rings.bonds[at] {
+                let uses = &mut bond_uses[e as usize];
+                *uses = (stamp, if uses.0 == stamp { uses.1 + 1 } else { 1 });
+            }
+        }
+        let mut shared = 0;
+        for r in 0..expected {
+            let at = rings.rings.start[r] as usize..rings.rings.start[r + 1] as usize;
+            let (ring, ring_bonds) = (&rings.rings.atoms[at.clone()], &rings.bonds[at]);
+            for (i, &e) in ring_bonds.iter().enumerate() {
+                let uses = &mut bond_uses[e as usize].1;
+                if *uses > 2 {
+                    return false;
+                }
+                if *uses == 2 {
+                    // Counted once, from the first of its two rings.
+                    *uses = 0;
+                    shared += 1;
+                    inner[ring[i] as usize].fused += 1;
+                    inner[ring[(i + 1) % ring.len()] as usize].fused += 1;
+                }
+            }
+        }
+        if shared + 1 != expected {
+            return false;
+        }
+        for &a in atoms {
+            let (i, d) = (inner[a as usize], deg[a as usize]);
+            if i.uses != d - 1 || i.fused != d - 2 {
+                return false;
+            }
+        }
+        firsts.sort_unstable();
+        for &(low, r, at) in firsts.iter() {
+            let r = r as usize;
+            let range = rings.rings.start[r] as usize..rings.rings.start[r + 1] as usize;
+            let (cycle, cycle_bonds) = (&rings.rings.atoms[range.clone()], &rings.bonds[range]);
+            let (len, at) = (cycle.len(), at as usize);
             let first_live = live(low).next().map(|(b, _)| b);
             let forward = (first_live == Some(cycle[(at + 1) % len])) == (len % 2 == 1);
             s.store.emit(cycle, cycle_bonds, at, forward);
@@ -2090,6 +2302,16 @@ fn trim_bonds(g: &Graph, a: u32, deg: &mut [u32], active: &mut [bool], changed: 
         deg[b as usize] -= 1;
         deg[a as usize] -= 1;
     }
+}
+
+/// An atom of a ring system `Finder::fused_rings` looks at: its cycle
+/// bonds not yet peeled off, and how many of its rings hold it, and how
+/// many bonds shared by two of them.
+#[derive(Clone, Copy, Default)]
+struct Inner {
+    deg: u32,
+    uses: u32,
+    fused: u32,
 }
 
 /// Breadth-first search for the smallest rings through one atom, with
