@@ -28,7 +28,8 @@ use crate::mol::{
 /// assert!(mol.atoms().all(|a| a.aromatic));
 /// ```
 pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
-    let mut mol = parse_unperceived(smiles)?;
+    let mut mol = sized_for(smiles);
+    read(smiles, true, &mut mol)?;
     mol.perceive();
     Ok(mol)
 }
@@ -44,13 +45,26 @@ pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
 /// assert!(mol.rings().sssr().is_empty());
 /// ```
 pub fn parse_unperceived(smiles: &str) -> Result<Mol, SmilesError> {
-    read(smiles, true)
+    let mut mol = sized_for(smiles);
+    read(smiles, true, &mut mol)?;
+    Ok(mol)
 }
 
 /// Reads the graph as written and kekulizes it, without ring or aromaticity
 /// perception and without implicit hydrogens.
 pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
-    read(smiles, false)
+    let mut mol = sized_for(smiles);
+    read(smiles, false, &mut mol)?;
+    Ok(mol)
+}
+
+/// An empty molecule with room for the graph `smiles` spells (see
+/// [`size_hint`]). The reader fills a molecule its caller owns, as the
+/// molecule is large enough that handing it back by value through each
+/// layer cost a `memcpy` per layer.
+fn sized_for(smiles: &str) -> Mol {
+    let (atoms, bonds) = size_hint(smiles.as_bytes());
+    Mol::with_capacity(atoms, bonds)
 }
 
 /// The reader's buffers, kept per thread: a molecule of typical size is read
@@ -119,25 +133,29 @@ thread_local! {
     static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
 }
 
-fn read(smiles: &str, hydrogens: bool) -> Result<Mol, SmilesError> {
+/// Reads `smiles` into the empty `mol`.
+fn read(smiles: &str, hydrogens: bool, mol: &mut Mol) -> Result<(), SmilesError> {
     WORKSPACE.with(|ws| match ws.try_borrow_mut() {
         Ok(mut ws) => {
-            let result = read_with(smiles, hydrogens, &mut ws);
+            let result = read_with(smiles, hydrogens, &mut ws, mol);
             ws.trim();
             result
         }
         // Only reachable if the reader were re-entered on this thread.
-        Err(_) => read_with(smiles, hydrogens, &mut Workspace::default()),
+        Err(_) => read_with(smiles, hydrogens, &mut Workspace::default(), mol),
     })
 }
 
-fn read_with(smiles: &str, hydrogens: bool, ws: &mut Workspace) -> Result<Mol, SmilesError> {
+fn read_with(
+    smiles: &str,
+    hydrogens: bool,
+    ws: &mut Workspace,
+    mol: &mut Mol,
+) -> Result<(), SmilesError> {
     ws.clear();
-    let mut reader = Reader::new(smiles, ws);
-    reader.run()?;
-    let mut mol = reader.mol;
+    Reader::new(smiles, ws, mol).run()?;
     if !ws.star_bonds.is_empty() {
-        aromatize_ring_bonds_to_stars(&mut mol, &ws.star_bonds);
+        aromatize_ring_bonds_to_stars(mol, &ws.star_bonds);
         ws.odd_aromatic_bond = true;
         ws.aromatic_bonds.clear();
         ws.aromatic_bonds.extend(
@@ -148,23 +166,20 @@ fn read_with(smiles: &str, hydrogens: bool, ws: &mut Workspace) -> Result<Mol, S
         );
     }
     if ws.odd_aromatic_bond {
-        candidates(&mol, &ws.aromatic_bonds, &mut ws.kekule_atoms);
+        candidates(mol, &ws.aromatic_bonds, &mut ws.kekule_atoms);
     }
     if !ws.kekule_atoms.is_empty() {
-        if let Err(KekulizeError { atoms }) = kekulize_prepared(
-            &mut mol,
-            &mut ws.shown,
-            &ws.aromatic_bonds,
-            &ws.kekule_atoms,
-        ) {
+        if let Err(KekulizeError { atoms }) =
+            kekulize_prepared(mol, &mut ws.shown, &ws.aromatic_bonds, &ws.kekule_atoms)
+        {
             let offset = atom_offset(smiles.as_bytes(), atoms[0]);
             return Err(SmilesError::Kekulize { offset, atoms });
         }
     }
     if hydrogens {
-        clean_up_and_assign_hydrogens(&mut mol, &mut ws.shown);
+        clean_up_and_assign_hydrogens(mol, &mut ws.shown);
     }
-    Ok(mol)
+    Ok(())
 }
 
 /// RDKit reads an unwritten bond between an aromatic atom and `*` as
@@ -329,20 +344,19 @@ struct Reader<'a, 'w> {
     input: &'a [u8],
     text: &'a str,
     pos: usize,
-    mol: Mol,
+    mol: &'w mut Mol,
     ws: &'w mut Workspace,
 }
 
 const NO_STEREO: u32 = u32::MAX;
 
 impl<'a, 'w> Reader<'a, 'w> {
-    fn new(text: &'a str, ws: &'w mut Workspace) -> Self {
-        let (atoms, bonds) = size_hint(text.as_bytes());
+    fn new(text: &'a str, ws: &'w mut Workspace, mol: &'w mut Mol) -> Self {
         Reader {
             input: text.as_bytes(),
             text,
             pos: 0,
-            mol: Mol::with_capacity(atoms, bonds),
+            mol,
             ws,
         }
     }
