@@ -82,8 +82,6 @@ struct Workspace {
     star_bonds: Vec<u32>,
     /// Per atom: the valence its bonds show (see `mol::bond_valences`).
     shown: Vec<u32>,
-    /// Per atom: [`AROMATIC`] and [`STAR`] flags.
-    flags: Vec<u8>,
     /// Aromatic bonds as (atom, atom, bond), in bond order.
     aromatic_bonds: Vec<(u32, u32, u32)>,
     /// The atoms kekulization looks at: the aromatic atoms, ascending, and
@@ -96,6 +94,20 @@ struct Workspace {
 const AROMATIC: u8 = 1;
 const STAR: u8 = 2;
 
+/// The [`AROMATIC`] and [`STAR`] flags of an atom: what bonding it to
+/// another atom looks at. Read from the atom, which costs no more than a
+/// table of them would, and spares a push per atom.
+#[inline(always)]
+fn flags_of(atom: &Atom) -> u8 {
+    if atom.aromatic {
+        AROMATIC
+    } else if atom.element == 0 {
+        STAR
+    } else {
+        0
+    }
+}
+
 impl Workspace {
     fn clear(&mut self) {
         self.chain.clear();
@@ -103,7 +115,6 @@ impl Workspace {
         self.stereo_of.clear();
         self.star_bonds.clear();
         self.shown.clear();
-        self.flags.clear();
         self.aromatic_bonds.clear();
         self.kekule_atoms.clear();
         self.odd_aromatic_bond = false;
@@ -123,7 +134,6 @@ impl Workspace {
         trim(&mut self.stereo_of);
         trim(&mut self.star_bonds);
         trim(&mut self.shown);
-        trim(&mut self.flags);
         trim(&mut self.aromatic_bonds);
         trim(&mut self.kekule_atoms);
     }
@@ -511,18 +521,11 @@ impl<'a, 'w> Reader<'a, 'w> {
     #[inline(always)]
     fn add_atom(&mut self, atom: Atom, chiral_h: bool) {
         let chiral = atom.chirality != Chirality::None;
-        let flags = if atom.aromatic {
-            AROMATIC
-        } else if atom.element == 0 {
-            STAR
-        } else {
-            0
-        };
+        let flags = flags_of(&atom);
         let idx = self.mol.build_atom(atom) as u32;
         if flags == AROMATIC {
             self.ws.kekule_atoms.push(idx);
         }
-        self.ws.flags.push(flags);
         if chiral {
             self.ws.stereo_of.resize(idx as usize, NO_STEREO);
             self.ws.stereo_of.push(self.ws.stereo.len() as u32);
@@ -536,7 +539,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         self.ws.chain.atom_read();
         if let Some(prev) = self.ws.chain.prev {
             let spec = self.ws.chain.bond.take().map(|(s, _)| s);
-            let prev_flags = self.ws.flags[prev as usize];
+            let prev_flags = flags_of(self.mol.atom(prev as usize));
             let (to_prev, to_new) = self.add_bond(prev, idx, (prev_flags, flags), spec);
             self.ws.shown[prev as usize] += to_prev;
             shown = to_new;
@@ -671,8 +674,8 @@ impl<'a, 'w> Reader<'a, 'w> {
                 // The ring partner takes the neighbour slot at the closing
                 // digit, so add the bond's stereo entries by hand.
                 let flags = (
-                    self.ws.flags[open.atom as usize],
-                    self.ws.flags[prev as usize],
+                    flags_of(self.mol.atom(open.atom as usize)),
+                    flags_of(self.mol.atom(prev as usize)),
                 );
                 let (to_open, to_prev) = self.add_bond(open.atom, prev, flags, spec);
                 self.ws.shown[open.atom as usize] += to_open;
