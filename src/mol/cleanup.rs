@@ -10,6 +10,7 @@
 //!
 //! Runs on the Kekulé structure, before hydrogens are assigned.
 
+use super::element::neutral_implicit_h;
 use super::valence::{bond_valences, set_implicit_h};
 use super::{Atom, BondOrder, Mol};
 
@@ -57,12 +58,22 @@ fn clean_up_with(mol: &mut Mol, shown: &mut [u32]) {
 /// first and again after a clean-up gives the same result.
 ///
 /// [`assign_implicit_hydrogens_with`]: super::valence::assign_implicit_hydrogens_with
+///
+/// Only the reader calls it, on atoms as read: an organic-subset atom has
+/// no explicit hydrogens, and a `*` none of any kind.
 #[inline]
 pub(crate) fn clean_up_and_assign_hydrogens(mol: &mut Mol, shown: &mut [u32]) {
     let mut candidates = false;
     for (atom, &shown) in mol.atoms_mut().zip(shown.iter()) {
-        candidates |= hypervalent(atom, shown).is_some();
-        set_implicit_h(atom, shown);
+        if atom.bracket || atom.charge != 0 {
+            candidates |= hypervalent(atom, shown).is_some();
+            set_implicit_h(atom, shown);
+            continue;
+        }
+        // A neutral organic-subset atom, nearly every atom: two table
+        // look-ups and no branch. The table gives `*` no hydrogens.
+        candidates |= shown == u32::from(HYPERVALENT[atom.element as usize]);
+        atom.implicit_h = neutral_implicit_h(atom.element, shown);
     }
     if candidates {
         clean_up_with(mol, shown);
@@ -80,6 +91,19 @@ fn next_candidate(mol: &Mol, shown: &[u32], from: usize) -> Option<(usize, u32)>
         .skip(from)
         .find_map(|(i, (atom, &shown))| Some((i, hypervalent(atom, shown)?)))
 }
+
+/// Per element, the valence at which a neutral atom of it is one that
+/// [`hypervalent`] picks; `u8::MAX` for the other elements (an atom that
+/// shows that much only sends the molecule through [`clean_up_with`],
+/// which finds nothing to do).
+static HYPERVALENT: [u8; 256] = {
+    let mut table = [u8::MAX; 256];
+    table[7] = 5;
+    table[17] = 7;
+    table[35] = 7;
+    table[53] = 7;
+    table
+};
 
 /// The valence of a neutral N that shows 5, or of a neutral Cl, Br or I
 /// that shows 7: the atoms the clean-up rewrites around.

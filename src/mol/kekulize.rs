@@ -289,14 +289,22 @@ fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
         // A counting sort is stable too, and cheaper for these few vertices
         // and their small degrees (no more than 19 without parallel bonds).
         let mut first = [0u8; 33];
-        let (mut highest, mut small) = (0, true);
+        let (mut highest, mut small, mut sorted) = (0, true, true);
         for &d in degree {
             let Some(slot) = first.get_mut(d as usize + 1) else {
                 small = false;
                 break;
             };
             *slot += 1;
+            // Degrees come in order when every vertex has the same, as in
+            // the single rings most molecules have: then the order is the
+            // vertex order.
+            sorted &= d as usize + 1 >= highest;
             highest = highest.max(d as usize + 1);
+        }
+        if small && sorted {
+            order.extend(0..degree.len() as u32);
+            return;
         }
         if small {
             for d in 1..=highest {

@@ -86,6 +86,7 @@ impl<B, X> Chain<B, X> {
     }
 
     /// A `(` at byte `at` of `text`.
+    #[inline]
     pub fn open_branch(&mut self, text: &str, at: usize) -> Result<(), ReadError> {
         let Some(atom) = self.prev else {
             return Err(unexpected_at(text, at, "an atom before '('"));
@@ -132,6 +133,7 @@ impl<B, X> Chain<B, X> {
     }
 
     /// A bond symbol starts at byte `at` of `text`.
+    #[inline]
     pub fn bond_may_start(&self, text: &str, at: usize) -> Result<(), ReadError> {
         if self.prev.is_none() {
             return Err(unexpected_at(text, at, "an atom before the bond"));

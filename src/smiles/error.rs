@@ -66,6 +66,9 @@ pub enum ReadError {
 pub type SmilesError = ReadError;
 
 /// `expected` was wanted at byte `pos` of `text`; says what stands there.
+/// Cold, so that the readers' checks that may fail with it stay small
+/// enough to inline.
+#[cold]
 pub(crate) fn unexpected_at(text: &str, pos: usize, expected: &'static str) -> ReadError {
     let found = text[pos..].chars().next().map_or(Found::End, Found::Char);
     ReadError::Unexpected {

@@ -28,7 +28,8 @@ use crate::mol::{
 /// assert!(mol.atoms().all(|a| a.aromatic));
 /// ```
 pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
-    let mut mol = parse_unperceived(smiles)?;
+    let mut mol = sized_for(smiles);
+    read(smiles, true, &mut mol)?;
     mol.perceive();
     Ok(mol)
 }
@@ -44,13 +45,26 @@ pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
 /// assert!(mol.rings().sssr().is_empty());
 /// ```
 pub fn parse_unperceived(smiles: &str) -> Result<Mol, SmilesError> {
-    read(smiles, true)
+    let mut mol = sized_for(smiles);
+    read(smiles, true, &mut mol)?;
+    Ok(mol)
 }
 
 /// Reads the graph as written and kekulizes it, without ring or aromaticity
 /// perception and without implicit hydrogens.
 pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
-    read(smiles, false)
+    let mut mol = sized_for(smiles);
+    read(smiles, false, &mut mol)?;
+    Ok(mol)
+}
+
+/// An empty molecule with room for the graph `smiles` spells (see
+/// [`size_hint`]). The reader fills a molecule its caller owns, as the
+/// molecule is large enough that handing it back by value through each
+/// layer cost a `memcpy` per layer.
+fn sized_for(smiles: &str) -> Mol {
+    let (atoms, bonds) = size_hint(smiles.as_bytes());
+    Mol::with_capacity(atoms, bonds)
 }
 
 /// The reader's buffers, kept per thread: a molecule of typical size is read
@@ -68,8 +82,6 @@ struct Workspace {
     star_bonds: Vec<u32>,
     /// Per atom: the valence its bonds show (see `mol::bond_valences`).
     shown: Vec<u32>,
-    /// Per atom: [`AROMATIC`] and [`STAR`] flags.
-    flags: Vec<u8>,
     /// Aromatic bonds as (atom, atom, bond), in bond order.
     aromatic_bonds: Vec<(u32, u32, u32)>,
     /// The atoms kekulization looks at: the aromatic atoms, ascending, and
@@ -82,6 +94,16 @@ struct Workspace {
 const AROMATIC: u8 = 1;
 const STAR: u8 = 2;
 
+/// The [`AROMATIC`] and [`STAR`] flags of an atom: what bonding it to
+/// another atom looks at. Read from the atom, which costs no more than a
+/// table of them would, and spares a push per atom. Without branches: the
+/// reader never makes a `*` aromatic, so the two never meet.
+#[inline(always)]
+fn flags_of(atom: &Atom) -> u8 {
+    debug_assert!(!(atom.aromatic && atom.element == 0));
+    (u8::from(atom.aromatic) * AROMATIC) | (u8::from(atom.element == 0) * STAR)
+}
+
 impl Workspace {
     fn clear(&mut self) {
         self.chain.clear();
@@ -89,7 +111,6 @@ impl Workspace {
         self.stereo_of.clear();
         self.star_bonds.clear();
         self.shown.clear();
-        self.flags.clear();
         self.aromatic_bonds.clear();
         self.kekule_atoms.clear();
         self.odd_aromatic_bond = false;
@@ -109,7 +130,6 @@ impl Workspace {
         trim(&mut self.stereo_of);
         trim(&mut self.star_bonds);
         trim(&mut self.shown);
-        trim(&mut self.flags);
         trim(&mut self.aromatic_bonds);
         trim(&mut self.kekule_atoms);
     }
@@ -119,25 +139,29 @@ thread_local! {
     static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
 }
 
-fn read(smiles: &str, hydrogens: bool) -> Result<Mol, SmilesError> {
+/// Reads `smiles` into the empty `mol`.
+fn read(smiles: &str, hydrogens: bool, mol: &mut Mol) -> Result<(), SmilesError> {
     WORKSPACE.with(|ws| match ws.try_borrow_mut() {
         Ok(mut ws) => {
-            let result = read_with(smiles, hydrogens, &mut ws);
+            let result = read_with(smiles, hydrogens, &mut ws, mol);
             ws.trim();
             result
         }
         // Only reachable if the reader were re-entered on this thread.
-        Err(_) => read_with(smiles, hydrogens, &mut Workspace::default()),
+        Err(_) => read_with(smiles, hydrogens, &mut Workspace::default(), mol),
     })
 }
 
-fn read_with(smiles: &str, hydrogens: bool, ws: &mut Workspace) -> Result<Mol, SmilesError> {
+fn read_with(
+    smiles: &str,
+    hydrogens: bool,
+    ws: &mut Workspace,
+    mol: &mut Mol,
+) -> Result<(), SmilesError> {
     ws.clear();
-    let mut reader = Reader::new(smiles, ws);
-    reader.run()?;
-    let mut mol = reader.mol;
+    Reader::new(smiles, ws, mol).run()?;
     if !ws.star_bonds.is_empty() {
-        aromatize_ring_bonds_to_stars(&mut mol, &ws.star_bonds);
+        aromatize_ring_bonds_to_stars(mol, &ws.star_bonds);
         ws.odd_aromatic_bond = true;
         ws.aromatic_bonds.clear();
         ws.aromatic_bonds.extend(
@@ -148,23 +172,20 @@ fn read_with(smiles: &str, hydrogens: bool, ws: &mut Workspace) -> Result<Mol, S
         );
     }
     if ws.odd_aromatic_bond {
-        candidates(&mol, &ws.aromatic_bonds, &mut ws.kekule_atoms);
+        candidates(mol, &ws.aromatic_bonds, &mut ws.kekule_atoms);
     }
     if !ws.kekule_atoms.is_empty() {
-        if let Err(KekulizeError { atoms }) = kekulize_prepared(
-            &mut mol,
-            &mut ws.shown,
-            &ws.aromatic_bonds,
-            &ws.kekule_atoms,
-        ) {
+        if let Err(KekulizeError { atoms }) =
+            kekulize_prepared(mol, &mut ws.shown, &ws.aromatic_bonds, &ws.kekule_atoms)
+        {
             let offset = atom_offset(smiles.as_bytes(), atoms[0]);
             return Err(SmilesError::Kekulize { offset, atoms });
         }
     }
     if hydrogens {
-        clean_up_and_assign_hydrogens(&mut mol, &mut ws.shown);
+        clean_up_and_assign_hydrogens(mol, &mut ws.shown);
     }
-    Ok(mol)
+    Ok(())
 }
 
 /// RDKit reads an unwritten bond between an aromatic atom and `*` as
@@ -329,20 +350,19 @@ struct Reader<'a, 'w> {
     input: &'a [u8],
     text: &'a str,
     pos: usize,
-    mol: Mol,
+    mol: &'w mut Mol,
     ws: &'w mut Workspace,
 }
 
 const NO_STEREO: u32 = u32::MAX;
 
 impl<'a, 'w> Reader<'a, 'w> {
-    fn new(text: &'a str, ws: &'w mut Workspace) -> Self {
-        let (atoms, bonds) = size_hint(text.as_bytes());
+    fn new(text: &'a str, ws: &'w mut Workspace, mol: &'w mut Mol) -> Self {
         Reader {
             input: text.as_bytes(),
             text,
             pos: 0,
-            mol: Mol::with_capacity(atoms, bonds),
+            mol,
             ws,
         }
     }
@@ -497,18 +517,11 @@ impl<'a, 'w> Reader<'a, 'w> {
     #[inline(always)]
     fn add_atom(&mut self, atom: Atom, chiral_h: bool) {
         let chiral = atom.chirality != Chirality::None;
-        let flags = if atom.aromatic {
-            AROMATIC
-        } else if atom.element == 0 {
-            STAR
-        } else {
-            0
-        };
+        let flags = flags_of(&atom);
         let idx = self.mol.build_atom(atom) as u32;
         if flags == AROMATIC {
             self.ws.kekule_atoms.push(idx);
         }
-        self.ws.flags.push(flags);
         if chiral {
             self.ws.stereo_of.resize(idx as usize, NO_STEREO);
             self.ws.stereo_of.push(self.ws.stereo.len() as u32);
@@ -522,7 +535,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         self.ws.chain.atom_read();
         if let Some(prev) = self.ws.chain.prev {
             let spec = self.ws.chain.bond.take().map(|(s, _)| s);
-            let prev_flags = self.ws.flags[prev as usize];
+            let prev_flags = flags_of(self.mol.atom(prev as usize));
             let (to_prev, to_new) = self.add_bond(prev, idx, (prev_flags, flags), spec);
             self.ws.shown[prev as usize] += to_prev;
             shown = to_new;
@@ -657,8 +670,8 @@ impl<'a, 'w> Reader<'a, 'w> {
                 // The ring partner takes the neighbour slot at the closing
                 // digit, so add the bond's stereo entries by hand.
                 let flags = (
-                    self.ws.flags[open.atom as usize],
-                    self.ws.flags[prev as usize],
+                    flags_of(self.mol.atom(open.atom as usize)),
+                    flags_of(self.mol.atom(prev as usize)),
                 );
                 let (to_open, to_prev) = self.add_bond(open.atom, prev, flags, spec);
                 self.ws.shown[open.atom as usize] += to_open;
