@@ -211,13 +211,17 @@ impl Query for Bound<'_> {
     #[inline]
     fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool {
         match self.smarts.facts[q].plain {
-            Some(aromatic) => target.mol().atom(t).aromatic == aromatic,
+            Some(aromatic) => target.is_aromatic(t) == aromatic,
             None => self.atom_expr_matches(target, q, t),
         }
     }
 
     fn atom_elements(&self, q: usize) -> u128 {
         self.smarts.facts[q].elements
+    }
+
+    fn atom_plain(&self, q: usize) -> Option<bool> {
+        self.smarts.facts[q].plain
     }
 
     fn atom_key(&self, q: usize) -> Option<u64> {
