@@ -214,16 +214,17 @@ fn prefix<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
     part
 }
 
-/// Clears in `row` the atoms with fewer than `min_degree` neighbours and
-/// counts the rest.
-fn keep_degree(target: &Target, row: &mut [u64], min_degree: u32) -> u32 {
+/// Clears in `row` (bit `t` for target atom `t`) the atoms that fail
+/// `pass`, asked in increasing order (an atom predicate may run a
+/// recursive search, so the order is kept), and counts the rest.
+fn keep(row: &mut [u64], mut pass: impl FnMut(usize) -> bool) -> u32 {
     let mut count = 0;
     for (w, word) in row.iter_mut().enumerate() {
         let mut bits = *word;
         while bits != 0 {
             let b = bits.trailing_zeros();
             bits &= bits - 1;
-            if target.degree(w * 64 + b as usize) < min_degree {
+            if !pass(w * 64 + b as usize) {
                 *word &= !(1 << b);
             }
         }
@@ -528,35 +529,37 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     .iter()
                     .find(|&&p| query.atom_key(p as usize) == Some(k))
             });
-            let mut count = 0;
-            if let Some(&p) = same.filter(|&&p| degree[p as usize] == min_degree) {
-                // Rows sharing a key come lowest degree first, so an equal
-                // degree means an equal row (benzene's six atoms).
-                let from = p as usize * words;
-                domain.copy_within(from..from + words, q * words);
-                count = candidates[p as usize];
-            } else if let Some(&p) = same {
-                let (from, to) = (p as usize * words, q * words);
-                domain.copy_within(from..from + words, to);
-                count = keep_degree(target, &mut domain[to..to + words], min_degree);
-            } else {
-                self.steps += t_n as u64;
-                let row = &mut domain[q * words..(q + 1) * words];
-                let elements = query.atom_elements(q);
-                if let Some(aromatic) = query.atom_plain(q) {
-                    target.mark_plain(elements, aromatic, row);
-                    count = keep_degree(target, row, min_degree);
-                } else {
-                    // The element test first, inline (the predicate relies
-                    // on it): most atoms fail it, and it spares them a call.
-                    for t in target.atoms_in(elements) {
-                        if target.degree(t) >= min_degree && query.atom_matches(target, q, t) {
-                            row[t / 64] |= 1 << (t % 64);
-                            count += 1;
-                        }
+            let count = match same {
+                Some(&p) => {
+                    // Rows sharing a key come lowest degree first: `p`'s row
+                    // holds `q`'s atoms, and perhaps some of too low a
+                    // degree, none when the degrees are equal (benzene's
+                    // six atoms).
+                    let (from, to) = (p as usize * words, q * words);
+                    domain.copy_within(from..from + words, to);
+                    if degree[p as usize] == min_degree {
+                        candidates[p as usize]
+                    } else {
+                        keep(&mut domain[to..to + words], |t| {
+                            target.degree(t) >= min_degree
+                        })
                     }
                 }
-            }
+                None => {
+                    self.steps += t_n as u64;
+                    let row = &mut domain[q * words..(q + 1) * words];
+                    let plain = query.atom_plain(q);
+                    target.mark(query.atom_elements(q), plain, row);
+                    // The elements are tested for every atom at once; the
+                    // degree and any predicate beyond them on the atoms left.
+                    match plain {
+                        Some(_) => keep(row, |t| target.degree(t) >= min_degree),
+                        None => keep(row, |t| {
+                            target.degree(t) >= min_degree && query.atom_matches(target, q, t)
+                        }),
+                    }
+                }
+            };
             if count == 0 {
                 return false;
             }

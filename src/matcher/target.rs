@@ -39,10 +39,12 @@ const AROMATIC: u8 = 0x80;
 
 impl<'m> Target<'m> {
     pub fn new(mol: &'m Mol) -> Self {
-        let atoms: Vec<u8> = mol
-            .atoms()
-            .map(|a| a.element.min(127) | if a.aromatic { AROMATIC } else { 0 })
-            .collect();
+        // Filled in place: collected, the graph's node iterator pushed
+        // one byte at a time.
+        let mut atoms = vec![0u8; mol.atom_count()];
+        for (code, a) in atoms.iter_mut().zip(mol.atoms()) {
+            *code = a.element.min(127) | if a.aromatic { AROMATIC } else { 0 };
+        }
         // The mask in two words: a 128-bit shift per atom costs twice the
         // rest of the loop.
         let (mut low, mut high) = (0u64, 0u64);
@@ -86,35 +88,19 @@ impl<'m> Target<'m> {
         word >> (z & 63) & 1 != 0
     }
 
-    /// The atoms whose element is in `mask`, in increasing order: the scan
-    /// that fills a search's candidate rows, without an index check per
-    /// atom.
-    #[inline]
-    pub(super) fn atoms_in(&self, mask: u128) -> impl Iterator<Item = usize> + '_ {
-        let (low, high) = (mask as u64, (mask >> 64) as u64);
-        self.atoms
-            .iter()
-            .enumerate()
-            .filter(move |&(_, &code)| {
-                let z = code & !AROMATIC;
-                let word = if z < 64 { low } else { high };
-                word >> (z & 63) & 1 != 0
-            })
-            .map(|(t, _)| t)
-    }
-
     /// Sets in `row` (bit `t` for atom `t`) the atoms whose element is in
-    /// `mask` and whose aromaticity is `aromatic`, clearing the others: a
-    /// plain atom predicate ([`super::Query::atom_plain`]) tested on every
-    /// atom without a branch per atom.
-    pub(super) fn mark_plain(&self, mask: u128, aromatic: bool, row: &mut [u64]) {
+    /// `mask` and, unless `aromatic` is `None`, whose aromaticity is as
+    /// told, clearing the others: the element test of every atom, and all
+    /// of a plain atom predicate ([`super::Query::atom_plain`]), without a
+    /// branch per atom.
+    pub(super) fn mark(&self, mask: u128, aromatic: Option<bool>, row: &mut [u64]) {
         // An atom's byte indexes this table of 256 bits: the element mask
-        // in the half of the aromaticity asked for, none in the other.
+        // in the half of each aromaticity allowed, none in the other.
         let (low, high) = (mask as u64, (mask >> 64) as u64);
-        let table = if aromatic {
-            [0, 0, low, high]
-        } else {
-            [low, high, 0, 0]
+        let table = match aromatic {
+            Some(true) => [0, 0, low, high],
+            Some(false) => [low, high, 0, 0],
+            None => [low, high, low, high],
         };
         for (chunk, word) in self.atoms.chunks(64).zip(row) {
             // Shifted in from the top, last atom first: a chain the
