@@ -45,10 +45,12 @@ struct Plan {
     /// many), kept with the rows it is counted from.
     degree: Vec<u32>,
     /// What the order was built from: the forced first atom and the
-    /// comparisons of keys that chose it, as (winner, loser) pairs.
-    /// `built` is false until it is.
+    /// comparisons of keys that chose it, as (winner, loser) pairs, but
+    /// for those between twins ([`Plan::twins`]), which are kept apart as
+    /// pairs that must stay twins. `built` is false until it is.
     first: Option<usize>,
     duels: Vec<(u32, u32)>,
+    ties: Vec<(u32, u32)>,
     built: bool,
 }
 
@@ -99,7 +101,7 @@ impl Plan {
     /// Whether [`Plan::build`] would make this order from these candidate
     /// counts (query atom -> count), for the query the plan is
     /// [`Plan::is_for`].
-    fn fits(&self, candidates: &[u32], first: Option<usize>) -> bool {
+    fn fits<Q: Query + ?Sized>(&self, query: &Q, candidates: &[u32], first: Option<usize>) -> bool {
         // The build looks at keys only to pick the least among atoms tied
         // on placed neighbours: the same picks make the same plan.
         let key = |q: u32| {
@@ -112,6 +114,16 @@ impl Plan {
                 .duels
                 .iter()
                 .all(|&(winner, loser)| key(winner) < key(loser))
+            && self.ties.iter().all(|&(a, b)| self.twins(query, a, b))
+    }
+
+    /// Whether atoms `a` and `b` of `query` always have as many
+    /// candidates: the same predicate and degree make the same row, so a
+    /// duel between them is decided on index, the same way every time.
+    fn twins<Q: Query + ?Sized>(&self, query: &Q, a: u32, b: u32) -> bool {
+        let (a, b) = (a as usize, b as usize);
+        let key = query.atom_key(a);
+        key.is_some() && key == query.atom_key(b) && self.degree.get(a) == self.degree.get(b)
     }
 
     /// Greedy VF2++-style order: next comes the atom with the most bonds to
@@ -129,6 +141,7 @@ impl Plan {
         self.built = true;
         self.first = first;
         self.duels.clear();
+        self.ties.clear();
         // Each step scans the atoms not yet placed for the most placed
         // neighbours, then the least key.
         let (rest, tail) = prefix(scratch, 3 * n, 0).split_at_mut(n);
@@ -158,7 +171,11 @@ impl Plan {
                     let winner = live[pick];
                     for &r in live.iter() {
                         if r != winner && placed_neighbors[r as usize] == most {
-                            self.duels.push((winner, r));
+                            if self.twins(query, winner, r) {
+                                self.ties.push((winner, r));
+                            } else {
+                                self.duels.push((winner, r));
+                            }
                         }
                     }
                     pick
@@ -471,7 +488,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             rank,
             ..
         } = &mut *ws;
-        if !plan.fits(candidates, first) {
+        if !plan.fits(query, candidates, first) {
             order_keys(candidates, &plan.degree, rank);
             plan.build(query, rank, first, scratch);
         }
@@ -839,11 +856,11 @@ mod tests {
         let plan = plan_for(&q, &[5, 5, 2, 1], None);
         // Other counts with the same least atom: the same plan, whatever
         // the order of the others.
-        assert!(plan.fits(&[9, 7, 4, 3], None));
-        assert!(plan.fits(&[6, 2, 4, 1], None));
+        assert!(plan.fits(&q, &[9, 7, 4, 3], None));
+        assert!(plan.fits(&q, &[6, 2, 4, 1], None));
         // O before N, or the first atom forced: not.
-        assert!(!plan.fits(&[5, 5, 1, 2], None));
-        assert!(!plan.fits(&[5, 5, 2, 1], Some(0)));
+        assert!(!plan.fits(&q, &[5, 5, 1, 2], None));
+        assert!(!plan.fits(&q, &[5, 5, 2, 1], Some(0)));
         // Bond orders are not the plan's business; which atoms are bonded is.
         assert!(plan.is_for(&q));
         assert!(plan.is_for(&MolQuery::new(&parse("CC(N)=O").unwrap())));
