@@ -114,16 +114,15 @@ impl Plan {
                 .duels
                 .iter()
                 .all(|&(winner, loser)| key(winner) < key(loser))
-            && self.ties.iter().all(|&(a, b)| self.twins(query, a, b))
+            // Degrees come with the bonds: only the keys can have changed.
+            && self.ties.iter().all(|&(a, b)| same_key(query, a, b))
     }
 
     /// Whether atoms `a` and `b` of `query` always have as many
     /// candidates: the same predicate and degree make the same row, so a
     /// duel between them is decided on index, the same way every time.
     fn twins<Q: Query + ?Sized>(&self, query: &Q, a: u32, b: u32) -> bool {
-        let (a, b) = (a as usize, b as usize);
-        let key = query.atom_key(a);
-        key.is_some() && key == query.atom_key(b) && self.degree.get(a) == self.degree.get(b)
+        same_key(query, a, b) && self.degree.get(a as usize) == self.degree.get(b as usize)
     }
 
     /// Greedy VF2++-style order: next comes the atom with the most bonds to
@@ -144,8 +143,9 @@ impl Plan {
         self.ties.clear();
         // Each step scans the atoms not yet placed for the most placed
         // neighbours, then the least key.
-        let (rest, tail) = prefix(scratch, 3 * n, 0).split_at_mut(n);
-        let (depth_of, placed_neighbors) = tail.split_at_mut(n);
+        let (rest, tail) = prefix(scratch, 4 * n, 0).split_at_mut(n);
+        let (depth_of, tail) = tail.split_at_mut(n);
+        let (placed_neighbors, tied) = tail.split_at_mut(n);
         for (q, r) in rest.iter_mut().enumerate() {
             *r = q as u32;
         }
@@ -172,7 +172,15 @@ impl Plan {
                     for &r in live.iter() {
                         if r != winner && placed_neighbors[r as usize] == most {
                             if self.twins(query, winner, r) {
-                                self.ties.push((winner, r));
+                                // Twins are a class: each member once, with
+                                // its first twin, stands for every pair.
+                                for x in [winner, r] {
+                                    if tied[x as usize] == 0 {
+                                        tied[x as usize] = 1;
+                                        let first = (0..x).find(|&p| self.twins(query, p, x));
+                                        self.ties.extend(first.map(|p| (p, x)));
+                                    }
+                                }
                             } else {
                                 self.duels.push((winner, r));
                             }
@@ -216,6 +224,12 @@ impl Plan {
         }
         self.back_start.push(self.back.len() as u32);
     }
+}
+
+/// Whether query atoms `a` and `b` have the same predicate key.
+fn same_key<Q: Query + ?Sized>(query: &Q, a: u32, b: u32) -> bool {
+    let key = query.atom_key(a as usize);
+    key.is_some() && key == query.atom_key(b as usize)
 }
 
 /// The first `len` elements of `v`, all set to `value`. Workspace vectors
