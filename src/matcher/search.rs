@@ -38,11 +38,10 @@ struct Plan {
     back_start: Vec<u32>,
     back: Vec<(u32, u32)>,
     /// The query bonds the plan is for ([`Plan::shape`]): its rows of
-    /// neighbours, one after the other, each after a `(length, NONE)`
-    /// entry.
+    /// neighbours, one after the other, each as long as `degree` says.
     rows: Vec<(u32, u32)>,
     /// Query atom -> number of query neighbours (a target atom needs as
-    /// many), kept with the rows it is counted from.
+    /// many), the lengths of the rows.
     degree: Vec<u32>,
     /// What the order was built from: the forced first atom and the
     /// comparisons of keys that chose it, as (winner, loser) pairs, but
@@ -72,14 +71,17 @@ fn order_keys(candidates: &[u32], degree: &[u32], keys: &mut Vec<u128>) {
 impl Plan {
     /// Whether the plan is for the bonds of `query`.
     fn is_for<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+        // The atom count first: subpatterns taking turns mostly differ
+        // there, and a row-by-row look would go some way before telling.
+        let n = query.atom_count();
+        if self.degree.len() != n {
+            return false;
+        }
         let mut at = 0;
-        (0..query.atom_count()).all(|q| {
+        self.degree.iter().enumerate().all(|(q, &len)| {
             let row = query.neighbors(q);
-            let end = at + 1 + row.len();
-            let same = matches!(
-                self.rows.get(at..end),
-                Some([(len, NONE), rest @ ..]) if *len as usize == row.len() && rest == row
-            );
+            let end = at + row.len();
+            let same = len as usize == row.len() && self.rows.get(at..end) == Some(row);
             at = end;
             same
         }) && at == self.rows.len()
@@ -92,7 +94,6 @@ impl Plan {
         self.degree.clear();
         for q in 0..query.atom_count() {
             let row = query.neighbors(q);
-            self.rows.push((row.len() as u32, NONE));
             self.rows.extend_from_slice(row);
             self.degree.push(row.len() as u32);
         }
