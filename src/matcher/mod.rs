@@ -54,6 +54,13 @@ pub trait Query {
     fn atom_elements(&self, _q: usize) -> u128 {
         ANY_ELEMENT
     }
+    /// Optional: `Some(aromatic)` when query atom `q` matches exactly the
+    /// atoms of its elements ([`Query::atom_elements`]) that are aromatic
+    /// (or not) as told, as `c` or `N` do; a search then finds them with no
+    /// call per atom. Default: `None`, ask [`Query::atom_matches`].
+    fn atom_plain(&self, _q: usize) -> Option<bool> {
+        None
+    }
 }
 
 /// Every element, as an element mask ([`Query::atom_elements`]).

@@ -7,7 +7,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
-use super::{BudgetExceeded, MatchOptions, Query, Target};
+use super::{element_bit, BudgetExceeded, MatchOptions, Query, Target};
 
 /// Marks an unmapped query atom, or a query atom without a parent.
 const NONE: u32 = u32::MAX;
@@ -23,7 +23,7 @@ enum Phase {
 /// before it.
 ///
 /// A plan depends on nothing but the query's bonds, the order of the
-/// atoms' keys ([`order_keys`]) and the forced first atom, so it is kept
+/// atoms' keys ([`order_key`]) and the forced first atom, so it is kept
 /// with what it was built from: a run of searches for one query, the usual
 /// case, builds it once.
 #[derive(Debug, Default)]
@@ -37,61 +37,93 @@ struct Plan {
     /// Other bonds to placed atoms: `back[back_start[d]..back_start[d + 1]]`.
     back_start: Vec<u32>,
     back: Vec<(u32, u32)>,
-    /// What the plan was built from: the query's rows of neighbours, one
-    /// after the other, each after a `(length, NONE)` entry; the forced
-    /// first atom; and the comparisons of keys that chose the order, as
-    /// (winner, loser) pairs. `built` is false until it is.
+    /// The query bonds the plan is for ([`Plan::shape`]): its rows of
+    /// neighbours, one after the other, each as long as `degree` says.
     rows: Vec<(u32, u32)>,
+    /// Query atom -> number of query neighbours (a target atom needs as
+    /// many), the lengths of the rows.
+    degree: Vec<u32>,
+    /// What the order was built from: the forced first atom and the
+    /// comparisons of keys that chose it, as (winner, loser) pairs, but
+    /// for those between twins ([`Plan::twins`]), which are kept apart as
+    /// pairs that must stay twins. `built` is false until it is.
     first: Option<usize>,
     duels: Vec<(u32, u32)>,
+    ties: Vec<(u32, u32)>,
     built: bool,
 }
 
-/// Query atom -> number of query neighbours (a target atom needs as many).
-fn count_degrees<Q: Query + ?Sized>(query: &Q, degree: &mut Vec<u32>) {
-    degree.clear();
-    for q in 0..query.atom_count() {
-        degree.push(query.neighbors(q).len() as u32);
-    }
+/// The last three criteria of [`Plan::build`]'s order packed in one key:
+/// fewest candidates, then highest degree, then lowest index.
+#[inline]
+fn order_key(count: u32, degree: u32, q: u32) -> u128 {
+    u128::from(count) << 64 | u128::from(!degree) << 32 | u128::from(q)
 }
 
-/// The last three criteria of [`Plan::build`]'s order packed in one key per
-/// atom: fewest candidates, then highest degree, then lowest index.
+/// [`order_key`] of every atom.
 fn order_keys(candidates: &[u32], degree: &[u32], keys: &mut Vec<u128>) {
     keys.clear();
     for (q, (&count, &degree)) in candidates.iter().zip(degree).enumerate() {
-        keys.push(u128::from(count) << 64 | u128::from(!degree) << 32 | q as u128);
+        keys.push(order_key(count, degree, q as u32));
     }
 }
 
 impl Plan {
-    /// Whether [`Plan::build`] would make this plan from these.
-    fn fits<Q: Query + ?Sized>(&self, query: &Q, keys: &[u128], first: Option<usize>) -> bool {
-        // The build looks at keys only to pick the least among atoms tied
-        // on placed neighbours: the same picks make the same plan.
-        self.built
-            && self.first == first
-            && self.order.len() == keys.len()
-            && self
-                .duels
-                .iter()
-                .all(|&(winner, loser)| keys.get(winner as usize) < keys.get(loser as usize))
-            && self.built_for(query)
-    }
-
-    /// Whether the plan was built for the bonds of `query`.
-    fn built_for<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+    /// Whether the plan is for the bonds of `query`.
+    fn is_for<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+        // The atom count first: subpatterns taking turns mostly differ
+        // there, and a row-by-row look would go some way before telling.
+        let n = query.atom_count();
+        if self.degree.len() != n {
+            return false;
+        }
         let mut at = 0;
-        (0..query.atom_count()).all(|q| {
+        self.degree.iter().enumerate().all(|(q, &len)| {
             let row = query.neighbors(q);
-            let end = at + 1 + row.len();
-            let same = matches!(
-                self.rows.get(at..end),
-                Some([(len, NONE), rest @ ..]) if *len as usize == row.len() && rest == row
-            );
+            let end = at + row.len();
+            let same = len as usize == row.len() && self.rows.get(at..end) == Some(row);
             at = end;
             same
         }) && at == self.rows.len()
+    }
+
+    /// Makes the plan one for the bonds of `query`, its order not built.
+    fn shape<Q: Query + ?Sized>(&mut self, query: &Q) {
+        self.built = false;
+        self.rows.clear();
+        self.degree.clear();
+        for q in 0..query.atom_count() {
+            let row = query.neighbors(q);
+            self.rows.extend_from_slice(row);
+            self.degree.push(row.len() as u32);
+        }
+    }
+
+    /// Whether [`Plan::build`] would make this order from these candidate
+    /// counts (query atom -> count), for the query the plan is
+    /// [`Plan::is_for`].
+    fn fits<Q: Query + ?Sized>(&self, query: &Q, candidates: &[u32], first: Option<usize>) -> bool {
+        // The build looks at keys only to pick the least among atoms tied
+        // on placed neighbours: the same picks make the same plan.
+        let key = |q: u32| {
+            let i = q as usize;
+            Some(order_key(*candidates.get(i)?, *self.degree.get(i)?, q))
+        };
+        self.built
+            && self.first == first
+            && self
+                .duels
+                .iter()
+                .all(|&(winner, loser)| key(winner) < key(loser))
+            // Degrees come with the bonds: only the keys can have changed.
+            && self.ties.iter().all(|&(a, b)| same_key(query, a, b))
+    }
+
+    /// Whether atoms `a` and `b` of `query` always have as many
+    /// candidates: the same predicate and degree make the same row, so a
+    /// duel between them is decided on index, the same way every time.
+    fn twins<Q: Query + ?Sized>(&self, query: &Q, a: u32, b: u32) -> bool {
+        same_key(query, a, b) && self.degree.get(a as usize) == self.degree.get(b as usize)
     }
 
     /// Greedy VF2++-style order: next comes the atom with the most bonds to
@@ -108,17 +140,13 @@ impl Plan {
         let n = keys.len();
         self.built = true;
         self.first = first;
-        self.rows.clear();
-        for q in 0..n {
-            let row = query.neighbors(q);
-            self.rows.push((row.len() as u32, NONE));
-            self.rows.extend_from_slice(row);
-        }
         self.duels.clear();
+        self.ties.clear();
         // Each step scans the atoms not yet placed for the most placed
         // neighbours, then the least key.
-        let (rest, tail) = prefix(scratch, 3 * n, 0).split_at_mut(n);
-        let (depth_of, placed_neighbors) = tail.split_at_mut(n);
+        let (rest, tail) = prefix(scratch, 4 * n, 0).split_at_mut(n);
+        let (depth_of, tail) = tail.split_at_mut(n);
+        let (placed_neighbors, tied) = tail.split_at_mut(n);
         for (q, r) in rest.iter_mut().enumerate() {
             *r = q as u32;
         }
@@ -144,7 +172,19 @@ impl Plan {
                     let winner = live[pick];
                     for &r in live.iter() {
                         if r != winner && placed_neighbors[r as usize] == most {
-                            self.duels.push((winner, r));
+                            if self.twins(query, winner, r) {
+                                // Twins are a class: each member once, with
+                                // its first twin, stands for every pair.
+                                for x in [winner, r] {
+                                    if tied[x as usize] == 0 {
+                                        tied[x as usize] = 1;
+                                        let first = (0..x).find(|&p| self.twins(query, p, x));
+                                        self.ties.extend(first.map(|p| (p, x)));
+                                    }
+                                }
+                            } else {
+                                self.duels.push((winner, r));
+                            }
                         }
                     }
                     pick
@@ -187,6 +227,12 @@ impl Plan {
     }
 }
 
+/// Whether query atoms `a` and `b` have the same predicate key.
+fn same_key<Q: Query + ?Sized>(query: &Q, a: u32, b: u32) -> bool {
+    let key = query.atom_key(a as usize);
+    key.is_some() && key == query.atom_key(b as usize)
+}
+
 /// The first `len` elements of `v`, all set to `value`. Workspace vectors
 /// only grow: once long enough, they are reset by a fill, with no call to
 /// resize them.
@@ -198,6 +244,25 @@ fn prefix<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
     let part = &mut v[..len];
     part.fill(value);
     part
+}
+
+/// Clears in `row` (bit `t` for target atom `t`) the atoms that fail
+/// `pass`, asked in increasing order (an atom predicate may run a
+/// recursive search, so the order is kept), and counts the rest.
+fn keep(row: &mut [u64], mut pass: impl FnMut(usize) -> bool) -> u32 {
+    let mut count = 0;
+    for (w, word) in row.iter_mut().enumerate() {
+        let mut bits = *word;
+        while bits != 0 {
+            let b = bits.trailing_zeros();
+            bits &= bits - 1;
+            if !pass(w * 64 + b as usize) {
+                *word &= !(1 << b);
+            }
+        }
+        count += word.count_ones();
+    }
+    count
 }
 
 /// Whether target atom `t` can take query atom `q`, in a search without
@@ -272,8 +337,6 @@ struct Workspace {
     /// search after be for that other query (as the two subpatterns of
     /// `[N;!$(N-C=O);!$(N-S(=O)=O)]` take turns).
     plans: [Plan; 2],
-    /// Query atom -> degree ([`count_degrees`]).
-    degree: Vec<u32>,
     candidates: Vec<u32>,
     scratch: Vec<u32>,
     /// Free search only: bit `t` of row `q` says target atom `t` passes
@@ -421,26 +484,28 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             }
         }
         let mut ws = Workspace::take();
-        count_degrees(query, &mut ws.degree);
+        let plans = &mut ws.plans;
+        if !plans[0].is_for(query) {
+            plans.swap(0, 1);
+            if !plans[0].is_for(query) {
+                plans[0].shape(query);
+            }
+        }
         prefix(&mut ws.candidates, n, 0);
         if !(rooted || self.fill_domain(&mut ws) && self.drop_skipped(&mut ws)) {
             ws.give_back();
             return Ok(false);
         }
         let Workspace {
-            plans,
-            degree,
+            plans: [plan, _],
             candidates,
             scratch,
             rank,
             ..
         } = &mut *ws;
-        order_keys(candidates, degree, rank);
-        if !plans[0].fits(query, rank, first) {
-            plans.swap(0, 1);
-            if !plans[0].fits(query, rank, first) {
-                plans[0].build(query, rank, first, scratch);
-            }
+        if !plan.fits(query, candidates, first) {
+            order_keys(candidates, &plan.degree, rank);
+            plan.build(query, rank, first, scratch);
         }
         prefix(&mut ws.mapping, n, NONE);
         prefix(&mut ws.used, t_n, false);
@@ -457,24 +522,27 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let words = t_n.div_ceil(64);
         self.words = words;
         let Workspace {
-            degree,
+            plans: [plan, _],
             domain,
             candidates,
             scratch,
             rank,
             ..
         } = ws;
-        let degree = &degree[..];
+        let degree = &plan.degree[..n];
         let domain = prefix(domain, n * words, 0);
-        // Atoms of rare elements first, so that a row left empty ends the
-        // search before the common ones are tested; then lowest degree
-        // first, so that a later atom with the same predicate key (and so
-        // the same elements) narrows an earlier row by degree instead of
-        // testing again.
+        // Atoms that may be carbon last, so that a row of rarer elements
+        // left empty ends the search before the common ones are tested;
+        // then lowest degree first, so that a later atom with the same
+        // predicate key (and so the same elements) narrows an earlier row
+        // by degree instead of testing again. Every key is tested once
+        // whatever the order, so the order changes no row, only how soon an
+        // empty row is met (and the steps of a search that one ends).
+        let carbon = element_bit(6);
         rank.clear();
         for (q, &degree) in degree.iter().enumerate() {
             rank.push(
-                u128::from(target.atoms_of(query.atom_elements(q))) << 64
+                u128::from(query.atom_elements(q) & carbon != 0) << 64
                     | u128::from(degree) << 32
                     | q as u128,
             );
@@ -493,43 +561,37 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     .iter()
                     .find(|&&p| query.atom_key(p as usize) == Some(k))
             });
-            let mut count = 0;
-            if let Some(&p) = same.filter(|&&p| degree[p as usize] == min_degree) {
-                // Rows sharing a key come lowest degree first, so an equal
-                // degree means an equal row (benzene's six atoms).
-                let from = p as usize * words;
-                domain.copy_within(from..from + words, q * words);
-                count = candidates[p as usize];
-            } else if let Some(&p) = same {
-                for w in 0..words {
-                    let mut bits = domain[p as usize * words + w];
-                    let mut row = 0u64;
-                    while bits != 0 {
-                        let b = bits.trailing_zeros();
-                        bits &= bits - 1;
-                        if target.degree(w * 64 + b as usize) >= min_degree {
-                            row |= 1 << b;
-                        }
-                    }
-                    domain[q * words + w] = row;
-                    count += row.count_ones();
-                }
-            } else {
-                self.steps += t_n as u64;
-                let row = &mut domain[q * words..(q + 1) * words];
-                // The element test first, inline (the predicate relies on
-                // it): most atoms fail it, and it spares them a call.
-                let elements = query.atom_elements(q);
-                for t in 0..t_n {
-                    if target.element_in(t, elements)
-                        && target.degree(t) >= min_degree
-                        && query.atom_matches(target, q, t)
-                    {
-                        row[t / 64] |= 1 << (t % 64);
-                        count += 1;
+            let count = match same {
+                Some(&p) => {
+                    // Rows sharing a key come lowest degree first: `p`'s row
+                    // holds `q`'s atoms, and perhaps some of too low a
+                    // degree, none when the degrees are equal (benzene's
+                    // six atoms).
+                    let (from, to) = (p as usize * words, q * words);
+                    domain.copy_within(from..from + words, to);
+                    if degree[p as usize] == min_degree {
+                        candidates[p as usize]
+                    } else {
+                        keep(&mut domain[to..to + words], |t| {
+                            target.degree(t) >= min_degree
+                        })
                     }
                 }
-            }
+                None => {
+                    self.steps += t_n as u64;
+                    let row = &mut domain[q * words..(q + 1) * words];
+                    let plain = query.atom_plain(q);
+                    target.mark(query.atom_elements(q), plain, row);
+                    // The elements are tested for every atom at once; the
+                    // degree and any predicate beyond them on the atoms left.
+                    match plain {
+                        Some(_) => keep(row, |t| target.degree(t) >= min_degree),
+                        None => keep(row, |t| {
+                            target.degree(t) >= min_degree && query.atom_matches(target, q, t)
+                        }),
+                    }
+                }
+            };
             if count == 0 {
                 return false;
             }
@@ -570,7 +632,6 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let (query, target) = (self.query, self.target);
         let Workspace {
             plans: [plan, _],
-            degree,
             domain,
             mapping,
             used,
@@ -579,7 +640,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             key,
             ..
         } = ws;
-        let (plan, degree) = (&*plan, &degree[..]);
+        let (plan, degree) = (&*plan, &plan.degree[..]);
         let n = plan.order.len();
         let t_n = target.atom_count();
         let words = self.words;
@@ -725,7 +786,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 Some(Ok(self
                     .ws
                     .as_deref()
-                    .map_or(&[], |ws| &ws.mapping[..ws.degree.len()])))
+                    .map_or(&[], |ws| &ws.mapping[..ws.plans[0].order.len()])))
             }
             Ok(false) => {
                 self.phase = Phase::Done;
@@ -761,16 +822,12 @@ mod tests {
     use crate::matcher::MolQuery;
     use crate::smiles::parse;
 
-    fn keys_of(q: &MolQuery, candidates: &[u32]) -> Vec<u128> {
-        let (mut degree, mut keys) = (Vec::new(), Vec::new());
-        count_degrees(q, &mut degree);
-        order_keys(candidates, &degree, &mut keys);
-        keys
-    }
-
     fn plan_for(q: &MolQuery, candidates: &[u32], first: Option<usize>) -> Plan {
         let mut plan = Plan::default();
-        plan.build(q, &keys_of(q, candidates), first, &mut Vec::new());
+        plan.shape(q);
+        let mut keys = Vec::new();
+        order_keys(candidates, &plan.degree, &mut keys);
+        plan.build(q, &keys, first, &mut Vec::new());
         plan
     }
 
@@ -814,15 +871,14 @@ mod tests {
         let plan = plan_for(&q, &[5, 5, 2, 1], None);
         // Other counts with the same least atom: the same plan, whatever
         // the order of the others.
-        assert!(plan.fits(&q, &keys_of(&q, &[9, 7, 4, 3]), None));
-        assert!(plan.fits(&q, &keys_of(&q, &[6, 2, 4, 1]), None));
+        assert!(plan.fits(&q, &[9, 7, 4, 3], None));
+        assert!(plan.fits(&q, &[6, 2, 4, 1], None));
         // O before N, or the first atom forced: not.
-        assert!(!plan.fits(&q, &keys_of(&q, &[5, 5, 1, 2]), None));
-        assert!(!plan.fits(&q, &keys_of(&q, &[5, 5, 2, 1]), Some(0)));
+        assert!(!plan.fits(&q, &[5, 5, 1, 2], None));
+        assert!(!plan.fits(&q, &[5, 5, 2, 1], Some(0)));
         // Bond orders are not the plan's business; which atoms are bonded is.
-        let other = MolQuery::new(&parse("CC(N)=O").unwrap());
-        assert!(plan.fits(&other, &keys_of(&other, &[5, 5, 2, 1]), None));
-        let other = MolQuery::new(&parse("C1CC1N").unwrap());
-        assert!(!plan.fits(&other, &keys_of(&other, &[5, 5, 2, 1]), None));
+        assert!(plan.is_for(&q));
+        assert!(plan.is_for(&MolQuery::new(&parse("CC(N)=O").unwrap())));
+        assert!(!plan.is_for(&MolQuery::new(&parse("C1CC1N").unwrap())));
     }
 }

@@ -23,23 +23,33 @@ pub struct Target<'m> {
     /// element and bond queries never ask.
     facts: OnceLock<Vec<AtomFacts>>,
     /// Atom -> bit position of its element in element masks (the atomic
-    /// number, capped as [`super::element_bit`] caps it): the first test
-    /// of every atom predicate reads it.
-    element: Vec<u8>,
+    /// number, capped as [`super::element_bit`] caps it), with
+    /// [`AROMATIC`] set for an aromatic atom: the first tests of every atom
+    /// predicate read one byte, not the atom in the graph.
+    atoms: Vec<u8>,
     elements: u128,
-    /// Atoms per element bit position.
-    per_element: [u32; 128],
+    /// Atoms per element bit position, counted on the first
+    /// [`Target::atoms_of`]: the search does not ask, and a table per
+    /// molecule cost more to clear than the searches that used it.
+    per_element: OnceLock<Box<[u32; 128]>>,
 }
+
+/// The aromatic flag in [`Target`]'s per-atom byte.
+const AROMATIC: u8 = 0x80;
 
 impl<'m> Target<'m> {
     pub fn new(mol: &'m Mol) -> Self {
-        let element: Vec<u8> = mol.atoms().map(|a| a.element.min(127)).collect();
-        let mut per_element = [0u32; 128];
+        // Filled in place: collected, the graph's node iterator pushed
+        // one byte at a time.
+        let mut atoms = vec![0u8; mol.atom_count()];
+        for (code, a) in atoms.iter_mut().zip(mol.atoms()) {
+            *code = a.element.min(127) | if a.aromatic { AROMATIC } else { 0 };
+        }
         // The mask in two words: a 128-bit shift per atom costs twice the
         // rest of the loop.
         let (mut low, mut high) = (0u64, 0u64);
-        for &z in &element {
-            per_element[usize::from(z & 127)] += 1;
+        for &code in &atoms {
+            let z = code & !AROMATIC;
             if z < 64 {
                 low |= 1 << z;
             } else {
@@ -51,8 +61,8 @@ impl<'m> Target<'m> {
             adjacency: mol.adjacency(),
             facts: OnceLock::new(),
             elements: u128::from(high) << 64 | u128::from(low),
-            element,
-            per_element,
+            atoms,
+            per_element: OnceLock::new(),
         }
     }
 
@@ -69,7 +79,7 @@ impl<'m> Target<'m> {
     /// per target atom per query atom.
     #[inline]
     pub fn element_in(&self, t: usize, mask: u128) -> bool {
-        let z = self.element[t];
+        let z = self.atoms[t] & !AROMATIC;
         let word = if z < 64 {
             mask as u64
         } else {
@@ -78,15 +88,54 @@ impl<'m> Target<'m> {
         word >> (z & 63) & 1 != 0
     }
 
+    /// Sets in `row` (bit `t` for atom `t`) the atoms whose element is in
+    /// `mask` and, unless `aromatic` is `None`, whose aromaticity is as
+    /// told, clearing the others: the element test of every atom, and all
+    /// of a plain atom predicate ([`super::Query::atom_plain`]), without a
+    /// branch per atom.
+    pub(super) fn mark(&self, mask: u128, aromatic: Option<bool>, row: &mut [u64]) {
+        // An atom's byte indexes this table of 256 bits: the element mask
+        // in the half of each aromaticity allowed, none in the other.
+        let (low, high) = (mask as u64, (mask >> 64) as u64);
+        let table = match aromatic {
+            Some(true) => [0, 0, low, high],
+            Some(false) => [low, high, 0, 0],
+            None => [low, high, low, high],
+        };
+        for (chunk, word) in self.atoms.chunks(64).zip(row) {
+            // Shifted in from the top, last atom first: a chain the
+            // compiler leaves scalar, where bits set by position were
+            // turned into slower vector shifts.
+            let mut bits = 0u64;
+            for &code in chunk.iter().rev() {
+                bits = bits << 1 | table[usize::from(code >> 6)] >> (code & 63) & 1;
+            }
+            *word = bits;
+        }
+    }
+
+    /// Whether atom `t` is aromatic.
+    #[inline]
+    pub fn is_aromatic(&self, t: usize) -> bool {
+        self.atoms[t] & AROMATIC != 0
+    }
+
     /// How many atoms have an element of `mask` ([`super::element_bit`]s).
     pub fn atoms_of(&self, mask: u128) -> u32 {
         let mut present = mask & self.elements;
         if present == self.elements {
-            return self.element.len() as u32;
+            return self.atoms.len() as u32;
         }
+        let per_element = self.per_element.get_or_init(|| {
+            let mut counts = Box::new([0u32; 128]);
+            for &code in &self.atoms {
+                counts[usize::from(code & !AROMATIC)] += 1;
+            }
+            counts
+        });
         let mut atoms = 0;
         while present != 0 {
-            atoms += self.per_element[present.trailing_zeros() as usize];
+            atoms += per_element[present.trailing_zeros() as usize];
             present &= present - 1;
         }
         atoms

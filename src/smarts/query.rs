@@ -88,8 +88,10 @@ const YES: u8 = 2;
 pub(super) struct Bound<'a> {
     smarts: &'a Smarts,
     budget: &'a Budget,
-    /// `memo[i][t]`: does recursive subpattern `i` match at target atom `t`?
-    memo: Vec<Vec<Cell<u8>>>,
+    /// `memo[i * atoms + t]`: does recursive subpattern `i` match at target
+    /// atom `t`? One allocation for all subpatterns.
+    memo: Vec<Cell<u8>>,
+    atoms: usize,
     subs: Vec<Bound<'a>>,
 }
 
@@ -98,11 +100,8 @@ impl<'a> Bound<'a> {
         Bound {
             smarts,
             budget,
-            memo: smarts
-                .recursive
-                .iter()
-                .map(|_| vec![Cell::new(UNKNOWN); target_atoms])
-                .collect(),
+            memo: vec![Cell::new(UNKNOWN); smarts.recursive.len() * target_atoms],
+            atoms: target_atoms,
             subs: smarts
                 .recursive
                 .iter()
@@ -112,7 +111,8 @@ impl<'a> Bound<'a> {
     }
 
     fn recursive_matches(&self, target: &Target, i: usize, t: usize) -> bool {
-        let known = self.memo[i][t].get();
+        let memo = &self.memo[i * self.atoms + t];
+        let known = memo.get();
         if known != UNKNOWN {
             return known == YES;
         }
@@ -137,7 +137,7 @@ impl<'a> Bound<'a> {
         self.budget
             .remaining
             .set(self.budget.remaining.get().saturating_sub(spent));
-        self.memo[i][t].set(if found { YES } else { NO });
+        memo.set(if found { YES } else { NO });
         found
     }
 
@@ -211,7 +211,7 @@ impl Query for Bound<'_> {
     #[inline]
     fn atom_matches(&self, target: &Target, q: usize, t: usize) -> bool {
         match self.smarts.facts[q].plain {
-            Some(aromatic) => target.mol().atom(t).aromatic == aromatic,
+            Some(aromatic) => target.is_aromatic(t) == aromatic,
             None => self.atom_expr_matches(target, q, t),
         }
     }
@@ -220,11 +220,15 @@ impl Query for Bound<'_> {
         self.smarts.facts[q].elements
     }
 
+    fn atom_plain(&self, q: usize) -> Option<bool> {
+        self.smarts.facts[q].plain
+    }
+
     fn atom_key(&self, q: usize) -> Option<u64> {
         Some(u64::from(self.smarts.facts[q].key))
     }
 
-    #[inline]
+    #[inline(always)]
     fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool {
         match self.smarts.bond_plain[q_bond] {
             Some(p) => {
