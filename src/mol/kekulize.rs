@@ -54,13 +54,8 @@ fn need(atom: &Atom, shown: u32) -> Need {
 struct Scratch {
     /// Per molecule atom: its vertex, [`NONE`] when it takes no double bond.
     local: Vec<u32>,
-    /// Per vertex: its molecule atom.
-    atoms: Vec<u32>,
     /// Vertices of `*` atoms, which may stay without a double bond.
     optional: Vec<u32>,
-    /// Per aromatic bond, its two vertices, `(NONE, NONE)` when it cannot
-    /// be double.
-    pairs: Vec<(u32, u32)>,
     /// The candidate graph.
     rows: RowStore,
     unmatched: Vec<usize>,
@@ -153,26 +148,25 @@ fn kekulize_with(
     if s.local.len() < n {
         s.local.resize(n, NONE);
     }
-    // Local numbering of the atoms that may take a double bond.
-    s.atoms.clear();
+    // Local numbering of the atoms that may take a double bond, in atom
+    // order.
     s.optional.clear();
+    let mut real = 0;
     for &i in candidates {
         s.local[i as usize] = match need(mol.atom(i as usize), shown[i as usize]) {
             Need::None => NONE,
             nd => {
-                let v = s.atoms.len() as u32;
                 if nd == Need::Optional {
-                    s.optional.push(v);
+                    s.optional.push(real);
                 }
-                s.atoms.push(i);
-                v
+                real += 1;
+                real - 1
             }
         };
     }
-    let real = s.atoms.len();
-    let simple = s
-        .rows
-        .build(&s.local, bonds, real, &s.optional, &mut s.pairs);
+    let local = &s.local;
+    let real = real as usize;
+    let simple = s.rows.build(local, bonds, real, &s.optional);
     let graph = s.rows.graph();
     let mut mate = std::mem::take(&mut s.mate);
     mate.clear();
@@ -213,19 +207,33 @@ fn kekulize_with(
                 continue;
             }
             if !matching.augment_from(v) {
-                s.unmatched.push(s.atoms[v] as usize);
+                s.unmatched.push(v);
             }
         }
         mate = matching.mate;
         if !s.unmatched.is_empty() {
             s.mate = mate;
-            return Err(KekulizeError {
-                atoms: s.unmatched.clone(),
-            });
+            // The vertices are numbered in atom order: one pass over the
+            // candidates finds the atoms of the unmatched ones (ascending).
+            let mut vertex_atoms = candidates.iter().filter(|&&i| local[i as usize] != NONE);
+            let mut next = 0;
+            let atoms = s
+                .unmatched
+                .iter()
+                .map(|&v| {
+                    let atom = vertex_atoms
+                        .nth(v - next)
+                        .expect("every vertex has an atom");
+                    next = v + 1;
+                    *atom as usize
+                })
+                .collect();
+            return Err(KekulizeError { atoms });
         }
     }
-    for (&(a, b, e), &(la, lb)) in bonds.iter().zip(&s.pairs) {
-        if la != NONE && mate[la as usize] == lb {
+    for &(a, b, e) in bonds {
+        let (la, lb) = (local[a as usize], local[b as usize]);
+        if la != NONE && lb != NONE && mate[la as usize] == lb {
             mol.bond_mut(e as usize).order = BondOrder::Double;
             shown[a as usize] += 1;
             shown[b as usize] += 1;
@@ -249,25 +257,32 @@ fn kekulize_with(
 /// alone, so the order across components does not matter.
 fn forced_walk(graph: Graph, mate: &mut [u32]) -> bool {
     let real = mate.len();
-    // The first free neighbour of `v`, in row order.
-    let free = |mate: &[u32], v: u32| {
-        graph
-            .neighbors(v)
-            .iter()
-            .copied()
-            .find(|&w| mate[w as usize] == NONE)
+    // The neighbour of `v` other than its neighbour `from`; NONE when `v`
+    // has no other.
+    let other = |v: u32, from: u32| match *graph.neighbors(v) {
+        [a, b] => a ^ b ^ from,
+        _ => NONE,
     };
-    let walk = |mate: &mut [u32], mut x: u32| -> bool {
+    // Matches the free vertex `v`, whose neighbours are all free, to the
+    // first of them, and what that forces after it.
+    let walk = |mate: &mut [u32], v: u32| -> bool {
+        let Some(&first) = graph.neighbors(v).first() else {
+            return false;
+        };
+        let (mut x, mut w) = (v, first);
         loop {
-            let Some(w) = free(mate, x) else {
-                return false;
-            };
             mate[x as usize] = w;
             mate[w as usize] = x;
-            match free(mate, w) {
-                Some(y) => x = y,
-                None => return true,
+            let y = other(w, x);
+            if y == NONE || mate[y as usize] != NONE {
+                return true;
             }
+            // `y` has lost a partner: it is forced onto its other one.
+            let z = other(y, w);
+            if z == NONE || mate[z as usize] != NONE {
+                return false;
+            }
+            (x, w) = (y, z);
         }
     };
     for v in 0..real {
@@ -356,17 +371,15 @@ struct RowStore {
 
 impl RowStore {
     /// Fills the graph of the `real` vertices that `local` numbers, over the
-    /// aromatic `bonds` (writing each bond's vertices to `pairs`), with a
-    /// pendant vertex after them for each `optional` one. Returns whether
-    /// the graph is only paths and cycles: no optional vertex, no loop, no
-    /// vertex of degree three or more.
+    /// aromatic `bonds`, with a pendant vertex after them for each
+    /// `optional` one. Returns whether the graph is only paths and cycles:
+    /// no optional vertex, no loop, no vertex of degree three or more.
     fn build(
         &mut self,
         local: &[u32],
         bonds: &[(u32, u32, u32)],
         real: usize,
         optional: &[u32],
-        pairs: &mut Vec<(u32, u32)>,
     ) -> bool {
         let total = real + optional.len();
         self.width = WIDTH;
@@ -379,31 +392,20 @@ impl RowStore {
                 self.adj.resize(total * self.width, 0);
             }
             let (width, deg, adj) = (self.width, &mut self.deg[..], &mut self.adj[..]);
-            let (mut widest, mut loops) = (0, false);
-            let mut link = |v: u32, w: u32| {
-                let d = deg[v as usize];
-                if (d as usize) < width {
-                    adj[v as usize * width + d as usize] = w;
-                }
-                deg[v as usize] = d + 1;
-                widest = widest.max(d + 1);
-            };
-            pairs.clear();
-            pairs.extend(bonds.iter().map(|&(a, b, _)| {
+            let mut loops = false;
+            for &(a, b, _) in bonds {
                 let (la, lb) = (local[a as usize], local[b as usize]);
                 if la != NONE && lb != NONE {
                     loops |= la == lb;
-                    link(la, lb);
-                    link(lb, la);
-                    (la, lb)
-                } else {
-                    (NONE, NONE)
+                    link(deg, adj, width, la, lb);
+                    link(deg, adj, width, lb, la);
                 }
-            }));
-            for (k, &v) in optional.iter().enumerate() {
-                link(v, (real + k) as u32);
-                link((real + k) as u32, v);
             }
+            for (k, &v) in optional.iter().enumerate() {
+                link(deg, adj, width, v, (real + k) as u32);
+                link(deg, adj, width, (real + k) as u32, v);
+            }
+            let widest = deg.iter().copied().max().unwrap_or(0);
             if widest as usize <= width {
                 return widest <= 2 && !loops && optional.is_empty();
             }
@@ -419,6 +421,17 @@ impl RowStore {
             deg: &self.deg,
             adj: &self.adj,
         }
+    }
+}
+
+/// Adds `w` to the row of `v` when it has room (rows of `width`), and counts
+/// it in any case.
+#[inline(always)]
+fn link(deg: &mut [u32], adj: &mut [u32], width: usize, v: u32, w: u32) {
+    let d = deg[v as usize];
+    deg[v as usize] = d + 1;
+    if (d as usize) < width {
+        adj[v as usize * width + d as usize] = w;
     }
 }
 
