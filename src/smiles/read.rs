@@ -547,8 +547,11 @@ impl<'a, 'w> Reader<'a, 'w> {
             let (to_prev, to_new) = self.add_bond(prev, idx, (self.prev_flags, flags), spec);
             self.ws.shown[prev as usize] += to_prev;
             shown = to_new;
-            self.stereo_push(prev, idx);
-            self.stereo_push(idx, prev);
+            // Only a molecule with a chiral atom read so far has lists.
+            if !self.ws.stereo.is_empty() {
+                self.stereo_push(prev, idx);
+                self.stereo_push(idx, prev);
+            }
         }
         self.ws.shown.push(shown);
         if chiral_h {
