@@ -11,7 +11,7 @@
 //! Runs on the Kekulé structure, before hydrogens are assigned.
 
 use super::element::neutral_implicit_h;
-use super::valence::{bond_valences, set_implicit_h};
+use super::valence::bond_valences;
 use super::{Atom, BondOrder, Mol};
 
 pub fn clean_up(mol: &mut Mol) {
@@ -65,13 +65,15 @@ fn clean_up_with(mol: &mut Mol, shown: &mut [u32]) {
 pub(crate) fn clean_up_and_assign_hydrogens(mol: &mut Mol, shown: &mut [u32]) {
     let mut candidates = false;
     for (atom, &shown) in mol.atoms_mut().zip(shown.iter()) {
-        if atom.bracket || atom.charge != 0 {
+        // A bracket atom keeps the hydrogens written.
+        if atom.bracket {
             candidates |= hypervalent(atom, shown).is_some();
-            set_implicit_h(atom, shown);
             continue;
         }
-        // A neutral organic-subset atom, nearly every atom: two table
-        // look-ups and no branch. The table gives `*` no hydrogens.
+        // An organic-subset atom, nearly every atom, is neutral as read:
+        // two table look-ups and no branch. The table gives `*` no
+        // hydrogens.
+        debug_assert_eq!(atom.charge, 0);
         candidates |= shown == u32::from(HYPERVALENT[atom.element as usize]);
         atom.implicit_h = neutral_implicit_h(atom.element, shown);
     }

@@ -54,16 +54,10 @@ fn need(atom: &Atom, shown: u32) -> Need {
 struct Scratch {
     /// Per molecule atom: its vertex, [`NONE`] when it takes no double bond.
     local: Vec<u32>,
-    /// Per vertex: its molecule atom.
-    atoms: Vec<u32>,
     /// Vertices of `*` atoms, which may stay without a double bond.
     optional: Vec<u32>,
-    /// Candidate graph in CSR form; `pairs` gives each aromatic bond's two
-    /// vertices, `(NONE, NONE)` when it cannot be double.
-    start: Vec<u32>,
-    adj: Vec<u32>,
-    pairs: Vec<(u32, u32)>,
-    fill: Vec<u32>,
+    /// The candidate graph.
+    rows: RowStore,
     unmatched: Vec<usize>,
     /// Matching state, lent to [`Matching`] for one molecule.
     mate: Vec<u32>,
@@ -93,7 +87,8 @@ pub fn kekulize(mol: &mut Mol) -> Result<(), KekulizeError> {
     }
     let mut shown = Vec::new();
     bond_valences(mol, &mut shown);
-    kekulize_prepared(mol, &mut shown, &bonds, &atoms)
+    // A molecule built by hand may have aromatic bonds of any order.
+    with_scratch(|s| kekulize_with(mol, &mut shown, &bonds, &atoms, s, false))
 }
 
 /// The atoms kekulization looks at, ascending: the aromatic atoms and the
@@ -125,19 +120,26 @@ pub(crate) fn kekulize_prepared(
     bonds: &[(u32, u32, u32)],
     candidates: &[u32],
 ) -> Result<(), KekulizeError> {
+    with_scratch(|s| kekulize_with(mol, shown, bonds, candidates, s, true))
+}
+
+fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
     SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut s) => kekulize_with(mol, shown, bonds, candidates, &mut s),
+        Ok(mut s) => f(&mut s),
         // Only reachable if kekulize were re-entered on this thread.
-        Err(_) => kekulize_with(mol, shown, bonds, candidates, &mut Scratch::default()),
+        Err(_) => f(&mut Scratch::default()),
     })
 }
 
+/// Finds the double bonds and writes them; `single` says that every
+/// aromatic bond is single already, so only the double ones need writing.
 fn kekulize_with(
     mol: &mut Mol,
     shown: &mut [u32],
     bonds: &[(u32, u32, u32)],
     candidates: &[u32],
     s: &mut Scratch,
+    single: bool,
 ) -> Result<(), KekulizeError> {
     let n = mol.atom_count();
     // Only the candidates' entries are read below (every aromatic bond end
@@ -146,137 +148,159 @@ fn kekulize_with(
     if s.local.len() < n {
         s.local.resize(n, NONE);
     }
-    // Local numbering of the atoms that may take a double bond.
-    s.atoms.clear();
+    // Local numbering of the atoms that may take a double bond, in atom
+    // order.
     s.optional.clear();
+    let mut real = 0;
     for &i in candidates {
         s.local[i as usize] = match need(mol.atom(i as usize), shown[i as usize]) {
             Need::None => NONE,
             nd => {
-                let v = s.atoms.len() as u32;
                 if nd == Need::Optional {
-                    s.optional.push(v);
+                    s.optional.push(real);
                 }
-                s.atoms.push(i);
-                v
+                real += 1;
+                real - 1
             }
         };
     }
-    let real = s.atoms.len();
-    // Each optional atom gets a pendant partner, so that leaving it without a
-    // double bond is just another matching.
-    let total = real + s.optional.len();
-    // Per aromatic bond, its two vertices (NONE when it cannot be double).
-    // Degrees over these bonds are the greedy pass's free-neighbour counts
-    // and, with the pendants, the CSR offsets.
-    s.pairs.clear();
-    s.free_deg.clear();
-    s.free_deg.resize(real, 0);
-    // Extending from a mapped slice reserves once, where pushing checks the
-    // capacity for every item.
-    let (local, free_deg) = (&s.local, &mut s.free_deg);
-    s.pairs.extend(bonds.iter().map(|&(a, b, _)| {
-        let (la, lb) = (local[a as usize], local[b as usize]);
-        if la != NONE && lb != NONE {
-            free_deg[la as usize] += 1;
-            free_deg[lb as usize] += 1;
-            (la, lb)
-        } else {
-            (NONE, NONE)
-        }
-    }));
-    s.start.clear();
-    s.start.push(0);
-    let mut end = 0;
-    let mut next_optional = 0;
-    let optional = &s.optional;
-    s.start.extend(s.free_deg.iter().enumerate().map(|(v, &d)| {
-        end += d;
-        if optional.get(next_optional) == Some(&(v as u32)) {
-            next_optional += 1;
-            end += 1;
-        }
-        end
-    }));
-    for _ in 0..s.optional.len() {
-        end += 1;
-        s.start.push(end);
-    }
-    s.adj.clear();
-    s.adj.resize(end as usize, 0);
-    s.fill.clear();
-    s.fill.extend_from_slice(&s.start[..total]);
-    {
-        let (adj, fill) = (&mut s.adj[..], &mut s.fill[..]);
-        let mut link = |v: u32, w: u32| {
-            adj[fill[v as usize] as usize] = w;
-            fill[v as usize] += 1;
-            adj[fill[w as usize] as usize] = v;
-            fill[w as usize] += 1;
-        };
-        for &(la, lb) in &s.pairs {
-            if la != NONE {
-                link(la, lb);
-            }
-        }
-        for (k, &v) in s.optional.iter().enumerate() {
-            link(v, (real + k) as u32);
-        }
-    }
-    order_by_degree(&s.free_deg, &mut s.order);
-    let graph = Csr {
-        start: &s.start,
-        adj: &s.adj,
-    };
+    let local = &s.local;
+    let real = real as usize;
+    let simple = s.rows.build(local, bonds, real, &s.optional);
+    let graph = s.rows.graph();
     let mut mate = std::mem::take(&mut s.mate);
     mate.clear();
-    mate.resize(total, NONE);
-    let mut matching = Matching {
-        graph,
-        n: total,
-        mate,
-        s: &mut s.blossom,
-    };
-    let matched = matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
-    s.unmatched.clear();
-    let mut optional = s.optional.iter().peekable();
-    // When the greedy pass matched every vertex, as it does for almost every
-    // molecule, there is nothing to repair.
-    let repair = if matched < real { 0..real } else { 0..0 };
-    for v in repair {
-        if matching.mate[v] != NONE {
-            continue;
+    mate.resize(graph.deg.len(), NONE);
+    // Almost every aromatic system is a set of rings and chains whose
+    // double bonds are forced once the first is placed; the general
+    // matching below finds the same ones, at several times the cost. (It
+    // starts each ring at its lowest vertex only where the order it takes
+    // the vertices in is stable.)
+    if !(simple && real <= STABLE_UP_TO && forced_walk(graph, &mut mate[..real])) {
+        mate.fill(NONE);
+        s.free_deg.clear();
+        s.free_deg.extend_from_slice(&graph.deg[..real]);
+        // Each optional atom's pendant partner does not count as free.
+        for &v in &s.optional {
+            s.free_deg[v as usize] -= 1;
         }
-        // Optional atoms may stay free.
-        while optional.next_if(|&&o| (o as usize) < v).is_some() {}
-        if optional.peek() == Some(&&(v as u32)) {
-            continue;
+        order_by_degree(&s.free_deg, &mut s.order);
+        let mut matching = Matching {
+            graph,
+            n: graph.deg.len(),
+            mate,
+            s: &mut s.blossom,
+        };
+        let matched = matching.greedy(real, &mut s.free_deg, &s.order, &mut s.stack);
+        s.unmatched.clear();
+        let mut optional = s.optional.iter().peekable();
+        // When the greedy pass matched every vertex, as it does for almost
+        // every molecule, there is nothing to repair.
+        let repair = if matched < real { 0..real } else { 0..0 };
+        for v in repair {
+            if matching.mate[v] != NONE {
+                continue;
+            }
+            // Optional atoms may stay free.
+            while optional.next_if(|&&o| (o as usize) < v).is_some() {}
+            if optional.peek() == Some(&&(v as u32)) {
+                continue;
+            }
+            if !matching.augment_from(v) {
+                s.unmatched.push(v);
+            }
         }
-        if !matching.augment_from(v) {
-            s.unmatched.push(s.atoms[v] as usize);
+        mate = matching.mate;
+        if !s.unmatched.is_empty() {
+            s.mate = mate;
+            // The vertices are numbered in atom order: one pass over the
+            // candidates finds the atoms of the unmatched ones (ascending).
+            let mut vertex_atoms = candidates.iter().filter(|&&i| local[i as usize] != NONE);
+            let mut next = 0;
+            let atoms = s
+                .unmatched
+                .iter()
+                .map(|&v| {
+                    let atom = vertex_atoms
+                        .nth(v - next)
+                        .expect("every vertex has an atom");
+                    next = v + 1;
+                    *atom as usize
+                })
+                .collect();
+            return Err(KekulizeError { atoms });
         }
     }
-    let mate = matching.mate;
-    let result = if s.unmatched.is_empty() {
-        for (&(a, b, e), &(la, lb)) in bonds.iter().zip(&s.pairs) {
-            let double = la != NONE && mate[la as usize] == lb;
-            mol.bond_mut(e as usize).order = if double {
-                shown[a as usize] += 1;
-                shown[b as usize] += 1;
-                BondOrder::Double
-            } else {
-                BondOrder::Single
-            };
+    for &(a, b, e) in bonds {
+        let (la, lb) = (local[a as usize], local[b as usize]);
+        if la != NONE && lb != NONE && mate[la as usize] == lb {
+            mol.bond_mut(e as usize).order = BondOrder::Double;
+            shown[a as usize] += 1;
+            shown[b as usize] += 1;
+        } else if !single {
+            mol.bond_mut(e as usize).order = BondOrder::Single;
         }
-        Ok(())
-    } else {
-        Err(KekulizeError {
-            atoms: s.unmatched.clone(),
-        })
-    };
+    }
     s.mate = mate;
-    result
+    Ok(())
 }
+
+/// The matching the greedy pass of [`Matching::greedy`] finds, for a graph
+/// of paths and cycles only, without its bookkeeping; false when some
+/// vertex stays free (an odd path or cycle, or a lone vertex), which is
+/// left to the general matching.
+///
+/// The greedy pass takes the vertices with one neighbour first and matches
+/// each to it, which forces the whole path; then the lowest vertex of each
+/// cycle, matched to the first of its two neighbours (both with two free
+/// neighbours), which forces the whole cycle. Each component is matched
+/// alone, so the order across components does not matter.
+fn forced_walk(graph: Graph, mate: &mut [u32]) -> bool {
+    let real = mate.len();
+    // The neighbour of `v` other than its neighbour `from`; NONE when `v`
+    // has no other.
+    let other = |v: u32, from: u32| match *graph.neighbors(v) {
+        [a, b] => a ^ b ^ from,
+        _ => NONE,
+    };
+    // Matches the free vertex `v`, whose neighbours are all free, to the
+    // first of them, and what that forces after it.
+    let walk = |mate: &mut [u32], v: u32| -> bool {
+        let Some(&first) = graph.neighbors(v).first() else {
+            return false;
+        };
+        let (mut x, mut w) = (v, first);
+        loop {
+            mate[x as usize] = w;
+            mate[w as usize] = x;
+            let y = other(w, x);
+            if y == NONE || mate[y as usize] != NONE {
+                return true;
+            }
+            // `y` has lost a partner: it is forced onto its other one.
+            let z = other(y, w);
+            if z == NONE || mate[z as usize] != NONE {
+                return false;
+            }
+            (x, w) = (y, z);
+        }
+    };
+    for v in 0..real {
+        if mate[v] == NONE && graph.deg[v] < 2 && !walk(mate, v as u32) {
+            return false;
+        }
+    }
+    for v in 0..real {
+        if mate[v] == NONE && !walk(mate, v as u32) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The most vertices [`order_by_degree`] keeps in vertex order among equal
+/// degrees.
+const STABLE_UP_TO: usize = 20;
 
 /// The vertices by ascending degree. Small systems, almost all, keep ties
 /// in vertex order, as the standard library's unstable sort does at that
@@ -285,7 +309,7 @@ fn kekulize_with(
 /// was.
 fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
     order.clear();
-    if degree.len() <= 20 {
+    if degree.len() <= STABLE_UP_TO {
         // A counting sort is stable too, and cheaper for these few vertices
         // and their small degrees (no more than 19 without parallel bonds).
         let mut first = [0u8; 33];
@@ -323,22 +347,105 @@ fn order_by_degree(degree: &[u32], order: &mut Vec<u32>) {
         }
     }
     order.extend(0..degree.len() as u32);
-    if degree.len() > 20 {
+    if degree.len() > STABLE_UP_TO {
         order.sort_unstable_by_key(|&v| degree[v as usize]);
     } else {
         order.sort_by_key(|&v| degree[v as usize]);
     }
 }
 
+/// Wide enough for every aromatic atom of a real molecule (three aromatic
+/// bonds) and the pendant partner of a `*`.
+const WIDTH: usize = 4;
+
+/// The candidate graph as rows of one width: the neighbours of vertex `v`,
+/// in the order of the bonds to them, start at `v * width`, and `deg[v]`
+/// says how many there are. One pass over the bonds fills it, where a
+/// compressed row layout took four.
+#[derive(Default)]
+struct RowStore {
+    width: usize,
+    deg: Vec<u32>,
+    adj: Vec<u32>,
+}
+
+impl RowStore {
+    /// Fills the graph of the `real` vertices that `local` numbers, over the
+    /// aromatic `bonds`, with a pendant vertex after them for each
+    /// `optional` one. Returns whether the graph is only paths and cycles:
+    /// no optional vertex, no loop, no vertex of degree three or more.
+    fn build(
+        &mut self,
+        local: &[u32],
+        bonds: &[(u32, u32, u32)],
+        real: usize,
+        optional: &[u32],
+    ) -> bool {
+        let total = real + optional.len();
+        self.width = WIDTH;
+        loop {
+            self.deg.clear();
+            self.deg.resize(total, 0);
+            // Only the first `deg[v]` entries of a row are read: what is
+            // left from an earlier molecule does no harm.
+            if self.adj.len() < total * self.width {
+                self.adj.resize(total * self.width, 0);
+            }
+            let (width, deg, adj) = (self.width, &mut self.deg[..], &mut self.adj[..]);
+            let mut loops = false;
+            for &(a, b, _) in bonds {
+                let (la, lb) = (local[a as usize], local[b as usize]);
+                if la != NONE && lb != NONE {
+                    loops |= la == lb;
+                    link(deg, adj, width, la, lb);
+                    link(deg, adj, width, lb, la);
+                }
+            }
+            for (k, &v) in optional.iter().enumerate() {
+                link(deg, adj, width, v, (real + k) as u32);
+                link(deg, adj, width, (real + k) as u32, v);
+            }
+            let widest = deg.iter().copied().max().unwrap_or(0);
+            if widest as usize <= width {
+                return widest <= 2 && !loops && optional.is_empty();
+            }
+            // An atom with more aromatic bonds than any real one: lay the
+            // rows out again, wide enough.
+            self.width = widest as usize;
+        }
+    }
+
+    fn graph(&self) -> Graph<'_> {
+        Graph {
+            width: self.width,
+            deg: &self.deg,
+            adj: &self.adj,
+        }
+    }
+}
+
+/// Adds `w` to the row of `v` when it has room (rows of `width`), and counts
+/// it in any case.
+#[inline(always)]
+fn link(deg: &mut [u32], adj: &mut [u32], width: usize, v: u32, w: u32) {
+    let d = deg[v as usize];
+    deg[v as usize] = d + 1;
+    if (d as usize) < width {
+        adj[v as usize * width + d as usize] = w;
+    }
+}
+
 #[derive(Clone, Copy)]
-struct Csr<'a> {
-    start: &'a [u32],
+struct Graph<'a> {
+    width: usize,
+    deg: &'a [u32],
     adj: &'a [u32],
 }
 
-impl<'a> Csr<'a> {
+impl<'a> Graph<'a> {
     fn neighbors(&self, v: u32) -> &'a [u32] {
-        &self.adj[self.start[v as usize] as usize..self.start[v as usize + 1] as usize]
+        let start = v as usize * self.width;
+        &self.adj[start..start + self.deg[v as usize] as usize]
     }
 }
 
@@ -361,7 +468,7 @@ struct BlossomScratch {
 /// Maximum-cardinality matching state on a small general graph; the
 /// blossom search's buffers are lent by the caller's workspace.
 struct Matching<'a> {
-    graph: Csr<'a>,
+    graph: Graph<'a>,
     n: usize,
     mate: Vec<u32>,
     s: &'a mut BlossomScratch,

@@ -38,10 +38,10 @@ pub(crate) fn assign_implicit_hydrogens_with(mol: &mut Mol, shown: &[u32]) {
 /// The hydrogens of one atom whose bonds show `shown`; bracket atoms and
 /// `*` keep none beyond those written.
 ///
-/// Always inlined, with the rare charged case out of line: the reader calls
-/// this for every atom, and the call cost as much as the table look-up.
+/// Always inlined, with the rare charged case out of line: it runs for
+/// every atom, and the call cost as much as the table look-up.
 #[inline(always)]
-pub(super) fn set_implicit_h(atom: &mut Atom, shown: u32) {
+fn set_implicit_h(atom: &mut Atom, shown: u32) {
     if atom.bracket || atom.element == 0 {
         return;
     }

@@ -350,6 +350,9 @@ struct Reader<'a, 'w> {
     input: &'a [u8],
     text: &'a str,
     pos: usize,
+    /// The [`flags_of`] of the chain's `prev` atom, kept: nearly every atom
+    /// bonds to the one read just before it.
+    prev_flags: u8,
     mol: &'w mut Mol,
     ws: &'w mut Workspace,
 }
@@ -362,6 +365,7 @@ impl<'a, 'w> Reader<'a, 'w> {
             input: text.as_bytes(),
             text,
             pos: 0,
+            prev_flags: 0,
             mol,
             ws,
         }
@@ -386,6 +390,11 @@ impl<'a, 'w> Reader<'a, 'w> {
                 }
                 b')' => {
                     self.ws.chain.close_branch(self.pos)?;
+                    self.prev_flags = self
+                        .ws
+                        .chain
+                        .prev
+                        .map_or(0, |p| flags_of(self.mol.atom(p as usize)));
                     self.pos += 1;
                 }
                 b'.' => {
@@ -535,18 +544,21 @@ impl<'a, 'w> Reader<'a, 'w> {
         self.ws.chain.atom_read();
         if let Some(prev) = self.ws.chain.prev {
             let spec = self.ws.chain.bond.take().map(|(s, _)| s);
-            let prev_flags = flags_of(self.mol.atom(prev as usize));
-            let (to_prev, to_new) = self.add_bond(prev, idx, (prev_flags, flags), spec);
+            let (to_prev, to_new) = self.add_bond(prev, idx, (self.prev_flags, flags), spec);
             self.ws.shown[prev as usize] += to_prev;
             shown = to_new;
-            self.stereo_push(prev, idx);
-            self.stereo_push(idx, prev);
+            // Only a molecule with a chiral atom read so far has lists.
+            if !self.ws.stereo.is_empty() {
+                self.stereo_push(prev, idx);
+                self.stereo_push(idx, prev);
+            }
         }
         self.ws.shown.push(shown);
         if chiral_h {
             self.stereo_push(idx, StereoCenter::HYDROGEN);
         }
         self.ws.chain.prev = Some(idx);
+        self.prev_flags = flags;
     }
 
     fn stereo_push(&mut self, atom: u32, neighbor: u32) -> Option<(u32, u32)> {
@@ -669,10 +681,7 @@ impl<'a, 'w> Reader<'a, 'w> {
                 }
                 // The ring partner takes the neighbour slot at the closing
                 // digit, so add the bond's stereo entries by hand.
-                let flags = (
-                    flags_of(self.mol.atom(open.atom as usize)),
-                    flags_of(self.mol.atom(prev as usize)),
-                );
+                let flags = (flags_of(self.mol.atom(open.atom as usize)), self.prev_flags);
                 let (to_open, to_prev) = self.add_bond(open.atom, prev, flags, spec);
                 self.ws.shown[open.atom as usize] += to_open;
                 self.ws.shown[prev as usize] += to_prev;
