@@ -145,6 +145,17 @@ impl RingInfo {
         let (atoms, rest) = self.data.split_at(self.bonds_at);
         (&atoms[r.clone()], &rest[r])
     }
+    /// Atoms and bonds (see `ring_bonds`) of every ring of `rings()`, in
+    /// order: for passes over all rings, without a look-up per ring.
+    #[inline]
+    pub(crate) fn rings_with_bonds(&self) -> impl Iterator<Item = (&[u32], &[u32])> + '_ {
+        let (atoms, rest) = self.data.split_at(self.bonds_at);
+        let start = &self.data[self.start_at..self.facts_at];
+        start.windows(2).map(move |w| {
+            let r = w[0] as usize..w[1] as usize;
+            (&atoms[r.clone()], &rest[r])
+        })
+    }
     /// Per bond, the number of rings on it and the size of the smallest,
     /// side by side: for passes over every bond.
     #[inline]
@@ -414,13 +425,21 @@ pub(crate) const KEEP_BUFFERS_UP_TO: usize = 1 << 16;
 
 pub fn perceive(mol: &Mol) -> RingInfo {
     if mol.atom_count().max(mol.bond_count()) > KEEP_BUFFERS_UP_TO {
-        return Work::default().perceive(mol);
+        return perceive_alone(mol);
     }
     WORK.with(|w| match w.try_borrow_mut() {
         Ok(mut w) => w.perceive(mol),
         // Only reachable if perception were re-entered on this thread.
-        Err(_) => Work::default().perceive(mol),
+        Err(_) => perceive_alone(mol),
     })
+}
+
+/// Perception with buffers of its own. Kept out of line, so that the
+/// common path through the thread's buffers stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn perceive_alone(mol: &Mol) -> RingInfo {
+    Work::default().perceive(mol)
 }
 
 impl Work {
