@@ -217,13 +217,19 @@ fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>) -> bool {
     plain
 }
 
-fn atom_facts(mol: &Mol, i: usize, b: &BondFacts) -> AtomFacts {
-    let atom = mol.atom(i);
+/// The element across the atom's exocyclic multiple bond that RDKit's rule
+/// looks at, if it has one.
+fn exocyclic_partner(mol: &Mol, i: usize, b: &BondFacts) -> Option<u8> {
     let exo = if b.exo[0] != 0 { b.exo[0] } else { b.exo[1] };
-    let exocyclic_multiple = (exo != 0).then(|| {
+    (exo != 0).then(|| {
         let (x, y) = mol.bond_atoms(exo as usize - 1);
         mol.atom(if x == i { y } else { x }).element
-    });
+    })
+}
+
+fn atom_facts(mol: &Mol, i: usize, b: &BondFacts) -> AtomFacts {
+    let atom = mol.atom(i);
+    let exocyclic_multiple = exocyclic_partner(mol, i, b);
     let mut facts = AtomFacts {
         z: atom.element,
         charge: atom.charge as i32,
@@ -352,23 +358,47 @@ const UNKNOWN: u8 = u8::MAX;
 
 fn donor_code(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
     let atom = mol.atom(a);
-    let h = atom.total_h();
-    // The carbon of a Kekulé aromatic ring (neutral, as written, one ring
-    // double bond and single bonds to three neighbours and hydrogens in
-    // all) makes up most ring atoms looked at: the rules below give it one
-    // electron and candidacy, so it is settled from its counts alone.
-    if atom.element == 6
-        && atom.charge == 0
-        && !atom.bracket
-        && h <= 3
-        && bonds.cyclic_multiple
-        && bonds.counts == BondFacts::pack(3 - h as u32, 4 - h as u32, 0, 1)
-    {
-        let code = Donor::One as u8 | CANDIDATE;
-        debug_assert_eq!(code, donor_code_by_rules(mol, bonds, a));
-        return code;
+    if atom.charge == 0 && !atom.bracket {
+        if let Some(code) = common_donor_code(mol, bonds, a, atom.element, atom.total_h()) {
+            debug_assert_eq!(code, donor_code_by_rules(mol, bonds, a));
+            return code;
+        }
     }
     donor_code_by_rules(mol, bonds, a)
+}
+
+/// The donor code of the neutral atoms written without brackets that make
+/// up most ring atoms looked at, settled from their counts alone (`None`
+/// for any other atom): each case is what the rules below give it.
+fn common_donor_code(mol: &Mol, bonds: &BondFacts, a: usize, z: u8, h: u8) -> Option<u8> {
+    let pack = BondFacts::pack;
+    let (counts, cyclic) = (bonds.counts, bonds.cyclic_multiple);
+    let h32 = h as u32;
+    let donor = match z {
+        // Kekulé aromatic carbon: one ring double bond and single bonds to
+        // three neighbours and hydrogens in all; one electron.
+        6 if h <= 3 && cyclic && counts == pack(3 - h32, 4 - h32, 0, 1) => Donor::One,
+        // Carbon of an exocyclic double bond (ring C=O, C=N, C=C) and two
+        // ring single bonds: its one electron, which a more electronegative
+        // partner takes.
+        6 if h == 0 && !cyclic && counts == pack(3, 4, 0, 1) => {
+            if more_electronegative(exocyclic_partner(mol, a, bonds)?, 6) {
+                Donor::Vacant
+            } else {
+                Donor::One
+            }
+        }
+        // Pyridine-type nitrogen: one ring double bond, two neighbours; one
+        // electron.
+        7 if h == 0 && cyclic && counts == pack(2, 3, 0, 1) => Donor::One,
+        // Pyrrole-type nitrogen: single bonds to three neighbours and
+        // hydrogens in all; its lone pair.
+        7 if h <= 1 && counts == pack(3 - h32, 3 - h32, 0, 0) => Donor::Two,
+        // Furan- and thiophene-type oxygen and sulfur: its lone pair.
+        8 | 16 if h == 0 && counts == pack(2, 2, 0, 0) => Donor::Two,
+        _ => return None,
+    };
+    Some(donor as u8 | CANDIDATE)
 }
 
 fn donor_code_by_rules(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
