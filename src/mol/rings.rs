@@ -2273,24 +2273,31 @@ fn forest_ring(
     // ancestor and steps up.
     let (mut lo, mut hi) = (n, n);
     bonds[n - 1] = e;
+    // The side of `a` steps while it is the higher, in an inner loop of
+    // its own: that is the whole ring when `b` is an ancestor of `a`.
     let (mut u, mut v) = (a, b);
-    while u != v {
-        let x = u.max(v);
-        let (t, parent) = tree[x as usize];
-        if t >= NO_TREE {
-            return None;
-        }
-        if x == u {
+    loop {
+        while u > v {
+            let (t, parent) = tree[u as usize];
+            if t >= NO_TREE {
+                return None;
+            }
             lo -= 1;
             atoms[lo] = u;
             bonds[lo - 1] = t;
             u = parent;
-        } else {
-            atoms[hi] = v;
-            bonds[hi] = t;
-            hi += 1;
-            v = parent;
         }
+        if u == v {
+            break;
+        }
+        let (t, parent) = tree[v as usize];
+        if t >= NO_TREE {
+            return None;
+        }
+        atoms[hi] = v;
+        bonds[hi] = t;
+        hi += 1;
+        v = parent;
     }
     if hi - lo < 2 {
         return None;
