@@ -217,13 +217,19 @@ fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>) -> bool {
     plain
 }
 
-fn atom_facts(mol: &Mol, i: usize, b: &BondFacts) -> AtomFacts {
-    let atom = mol.atom(i);
+/// The element across the atom's exocyclic multiple bond that RDKit's rule
+/// looks at, if it has one.
+fn exocyclic_partner(mol: &Mol, i: usize, b: &BondFacts) -> Option<u8> {
     let exo = if b.exo[0] != 0 { b.exo[0] } else { b.exo[1] };
-    let exocyclic_multiple = (exo != 0).then(|| {
+    (exo != 0).then(|| {
         let (x, y) = mol.bond_atoms(exo as usize - 1);
         mol.atom(if x == i { y } else { x }).element
-    });
+    })
+}
+
+fn atom_facts(mol: &Mol, i: usize, b: &BondFacts) -> AtomFacts {
+    let atom = mol.atom(i);
+    let exocyclic_multiple = exocyclic_partner(mol, i, b);
     let mut facts = AtomFacts {
         z: atom.element,
         charge: atom.charge as i32,
@@ -352,23 +358,47 @@ const UNKNOWN: u8 = u8::MAX;
 
 fn donor_code(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
     let atom = mol.atom(a);
-    let h = atom.total_h();
-    // The carbon of a Kekulé aromatic ring (neutral, as written, one ring
-    // double bond and single bonds to three neighbours and hydrogens in
-    // all) makes up most ring atoms looked at: the rules below give it one
-    // electron and candidacy, so it is settled from its counts alone.
-    if atom.element == 6
-        && atom.charge == 0
-        && !atom.bracket
-        && h <= 3
-        && bonds.cyclic_multiple
-        && bonds.counts == BondFacts::pack(3 - h as u32, 4 - h as u32, 0, 1)
-    {
-        let code = Donor::One as u8 | CANDIDATE;
-        debug_assert_eq!(code, donor_code_by_rules(mol, bonds, a));
-        return code;
+    if atom.charge == 0 && !atom.bracket {
+        if let Some(code) = common_donor_code(mol, bonds, a, atom.element, atom.total_h()) {
+            debug_assert_eq!(code, donor_code_by_rules(mol, bonds, a));
+            return code;
+        }
     }
     donor_code_by_rules(mol, bonds, a)
+}
+
+/// The donor code of the neutral atoms written without brackets that make
+/// up most ring atoms looked at, settled from their counts alone (`None`
+/// for any other atom): each case is what the rules below give it.
+fn common_donor_code(mol: &Mol, bonds: &BondFacts, a: usize, z: u8, h: u8) -> Option<u8> {
+    let pack = BondFacts::pack;
+    let (counts, cyclic) = (bonds.counts, bonds.cyclic_multiple);
+    let h32 = h as u32;
+    let donor = match z {
+        // Kekulé aromatic carbon: one ring double bond and single bonds to
+        // three neighbours and hydrogens in all; one electron.
+        6 if h <= 3 && cyclic && counts == pack(3 - h32, 4 - h32, 0, 1) => Donor::One,
+        // Carbon of an exocyclic double bond (ring C=O, C=N, C=C) and two
+        // ring single bonds: its one electron, which a more electronegative
+        // partner takes.
+        6 if h == 0 && !cyclic && counts == pack(3, 4, 0, 1) => {
+            if more_electronegative(exocyclic_partner(mol, a, bonds)?, 6) {
+                Donor::Vacant
+            } else {
+                Donor::One
+            }
+        }
+        // Pyridine-type nitrogen: one ring double bond, two neighbours; one
+        // electron.
+        7 if h == 0 && cyclic && counts == pack(2, 3, 0, 1) => Donor::One,
+        // Pyrrole-type nitrogen: single bonds to three neighbours and
+        // hydrogens in all; its lone pair.
+        7 if h <= 1 && counts == pack(3 - h32, 3 - h32, 0, 0) => Donor::Two,
+        // Furan- and thiophene-type oxygen and sulfur: its lone pair.
+        8 | 16 if h == 0 && counts == pack(2, 2, 0, 0) => Donor::Two,
+        _ => return None,
+    };
+    Some(donor as u8 | CANDIDATE)
 }
 
 fn donor_code_by_rules(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
@@ -409,9 +439,6 @@ fn electrons(code: u8) -> u128 {
 struct Work {
     bonds: Vec<BondFacts>,
     candidates: Vec<usize>,
-    /// Per candidate ring: its atoms' electrons, summed as [`electrons`]
-    /// gives them.
-    rims: Vec<u128>,
     stamps: BondStamps,
     systems: Systems,
     marks: Marks,
@@ -446,15 +473,22 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let m = mol.bond_count();
     w.marks.plain = bond_facts(mol, &mut w.bonds);
     w.candidates.clear();
-    w.rims.clear();
+    let marks = &mut w.marks;
+    marks.reset(n, m);
     let info = mol.rings();
-    for r in 0..info.ring_count() {
+    // Without two fusable candidate rings on one bond every ring is a system
+    // of its own, and only the ring itself can pass the 4n+2 rule. A bond
+    // already stamped for this molecule lies in two fusable candidate rings.
+    let disjoint = info.known_disjoint();
+    let stamp = if disjoint { 0 } else { w.stamps.next(m) };
+    let mut fused = false;
+    for (r, (atoms, bonds)) in info.rings_with_bonds().enumerate() {
         let mut all_candidates = true;
         let mut all_dummy = true;
         // Summed on the way, while the codes are at hand: the ring's own
         // 4n+2 test needs nothing else.
         let mut rim = 0;
-        for &a in info.ring_atoms(r) {
+        for &a in atoms {
             let a = a as usize;
             let facts = &mut w.bonds[a];
             let mut code = facts.donor;
@@ -471,50 +505,26 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
             }
             rim += electrons(code);
         }
-        if all_candidates && !all_dummy {
-            w.candidates.push(r);
-            w.rims.push(rim);
+        if !all_candidates || all_dummy {
+            continue;
         }
-    }
-    let marks = &mut w.marks;
-    marks.reset(n, m);
-    // Without two fusable candidate rings on one bond every ring is a system
-    // of its own, and only the ring itself can pass the 4n+2 rule.
-    let fused = w.candidates.len() > 1 && !info.known_disjoint() && {
-        // A bond already stamped for this molecule lies in two fusable
-        // candidate rings.
-        let stamp = w.stamps.next(m);
-        let marks = &mut w.stamps.marks[..];
-        let mut fused = false;
-        let fusable = w
-            .candidates
-            .iter()
-            .map(|&r| info.ring_bonds(r))
-            .filter(|bonds| bonds.len() <= MAX_FUSED_RING_SIZE);
-        for bonds in fusable {
+        w.candidates.push(r);
+        // Every ring is tried on its own, fused or not: marks only add up,
+        // so the combinations of fused systems can come afterwards.
+        if huckel(rim) {
+            marks.mark_whole_ring(mol, atoms, bonds);
+        }
+        if !disjoint && bonds.len() <= MAX_FUSED_RING_SIZE {
+            let stamps = &mut w.stamps.marks[..];
             for &e in bonds {
-                fused |= std::mem::replace(&mut marks[e as usize], stamp) == stamp;
+                fused |= std::mem::replace(&mut stamps[e as usize], stamp) == stamp;
             }
         }
-        fused
-    };
-    let facts = &w.bonds;
+    }
     if fused {
         w.systems.build(info, &w.candidates, &mut w.stamps, m);
         for system in w.systems.groups() {
-            huckel_on_system(
-                mol,
-                &w.candidates,
-                &w.rims,
-                &w.systems,
-                system,
-                facts,
-                marks,
-            );
-        }
-    } else {
-        for (&r, &rim) in w.candidates.iter().zip(&w.rims) {
-            try_ring(mol, r, rim, marks);
+            huckel_on_system(mol, &w.candidates, &w.systems, system, &w.bonds, marks);
         }
     }
     marks.set_flags(mol);
@@ -678,12 +688,17 @@ impl Marks {
         }
     }
 
-    /// Marks the bonds of ring `ring` that `keep` accepts as aromatic, with
+    /// Marks the bonds of the ring of `atoms` and `bonds` (as
+    /// `RingInfo::ring` gives them) that `keep` accepts as aromatic, with
     /// their atoms when single or double: the atoms are marked here, from
     /// the ring's own atom list, so that no pass over all bonds needs to
     /// find them afterwards.
-    fn mark_ring(&mut self, mol: &Mol, ring: usize, keep: impl Fn(&Self, usize) -> bool) {
-        let (atoms, bonds) = mol.rings().ring(ring);
+    fn mark_ring(
+        &mut self,
+        mol: &Mol,
+        (atoms, bonds): (&[u32], &[u32]),
+        keep: impl Fn(&Self, usize) -> bool,
+    ) {
         // Bond `i` joins atoms `i` and `i + 1`, the last one closes the
         // ring: so the bond before atom `i` joins the atom before and it.
         let (Some(&last_atom), Some(&last_bond)) = (atoms.last(), bonds.last()) else {
@@ -703,13 +718,12 @@ impl Marks {
         }
     }
 
-    /// Marks every bond of ring `ring` aromatic, with their atoms when
-    /// single or double.
-    fn mark_whole_ring(&mut self, mol: &Mol, ring: usize) {
+    /// Marks every bond of a ring aromatic, with their atoms when single or
+    /// double.
+    fn mark_whole_ring(&mut self, mol: &Mol, atoms: &[u32], bonds: &[u32]) {
         if !self.plain {
-            return self.mark_ring(mol, ring, |_, _| true);
+            return self.mark_ring(mol, (atoms, bonds), |_, _| true);
         }
-        let (atoms, bonds) = mol.rings().ring(ring);
         for (&a, &e) in atoms.iter().zip(bonds) {
             self.atoms[a as usize] = true;
             self.bonds[e as usize] = true;
@@ -728,10 +742,11 @@ impl Marks {
     }
 }
 
+/// Tries the combinations of two or more rings of a fused system (each
+/// ring alone has been tried already).
 fn huckel_on_system(
     mol: &Mol,
     candidates: &[usize],
-    rims: &[u128],
     systems: &Systems,
     system: &[usize],
     facts: &[BondFacts],
@@ -750,15 +765,9 @@ fn huckel_on_system(
         max_size = max_size.min(2);
     }
     let mut subset = Vec::new();
-    for size in 1..=max_size {
+    for size in 2..=max_size {
         if all_marked(marks) {
             break;
-        }
-        if size == 1 {
-            for &r in system {
-                try_ring(mol, candidates[r], rims[r], marks);
-            }
-            continue;
         }
         if system.len() == 2 {
             // The one connected pair, without the enumeration's buffers.
@@ -836,15 +845,6 @@ fn huckel(rim: u128) -> bool {
         }
 }
 
-/// Applies the 4n+2 rule to one ring, whose every atom and bond is on the
-/// rim, each once: `rim` is its atoms' electrons, summed as [`electrons`]
-/// gives them.
-fn try_ring(mol: &Mol, ring: usize, rim: u128, marks: &mut Marks) {
-    if huckel(rim) {
-        marks.mark_whole_ring(mol, ring);
-    }
-}
-
 /// Applies the 4n+2 rule to the rim of a set of two or more rings (indices
 /// into `candidates`) and, when it holds, marks the bonds that belong to
 /// just one of them.
@@ -886,7 +886,8 @@ fn try_rings(
         }
     }
     for &r in rings {
-        marks.mark_ring(mol, candidates[r], |marks, e| marks.bond_uses[e] == 1);
+        let ring = info.ring(candidates[r]);
+        marks.mark_ring(mol, ring, |marks, e| marks.bond_uses[e] == 1);
     }
     for &r in rings {
         for &e in info.ring_bonds(candidates[r]) {

@@ -145,6 +145,17 @@ impl RingInfo {
         let (atoms, rest) = self.data.split_at(self.bonds_at);
         (&atoms[r.clone()], &rest[r])
     }
+    /// Atoms and bonds (see `ring_bonds`) of every ring of `rings()`, in
+    /// order: for passes over all rings, without a look-up per ring.
+    #[inline]
+    pub(crate) fn rings_with_bonds(&self) -> impl Iterator<Item = (&[u32], &[u32])> + '_ {
+        let (atoms, rest) = self.data.split_at(self.bonds_at);
+        let start = &self.data[self.start_at..self.facts_at];
+        start.windows(2).map(move |w| {
+            let r = w[0] as usize..w[1] as usize;
+            (&atoms[r.clone()], &rest[r])
+        })
+    }
     /// Per bond, the number of rings on it and the size of the smallest,
     /// side by side: for passes over every bond.
     #[inline]
@@ -414,13 +425,21 @@ pub(crate) const KEEP_BUFFERS_UP_TO: usize = 1 << 16;
 
 pub fn perceive(mol: &Mol) -> RingInfo {
     if mol.atom_count().max(mol.bond_count()) > KEEP_BUFFERS_UP_TO {
-        return Work::default().perceive(mol);
+        return perceive_alone(mol);
     }
     WORK.with(|w| match w.try_borrow_mut() {
         Ok(mut w) => w.perceive(mol),
         // Only reachable if perception were re-entered on this thread.
-        Err(_) => Work::default().perceive(mol),
+        Err(_) => perceive_alone(mol),
     })
+}
+
+/// Perception with buffers of its own. Kept out of line, so that the
+/// common path through the thread's buffers stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn perceive_alone(mol: &Mol) -> RingInfo {
+    Work::default().perceive(mol)
 }
 
 impl Work {
@@ -437,11 +456,12 @@ impl Work {
         // `Finder::two_rings` takes them), the forest alone gives the rings.
         // Otherwise usually the chain bonds span the molecule and only the
         // cycle bonds they reveal need adjacency; if not, all bonds do.
-        if s.lone_rings(g) {
-            return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), true);
-        }
-        if s.paired_rings(g) {
-            return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), false);
+        match s.lone_rings(g) {
+            Lone::All => return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), true),
+            Lone::Until(c) if s.paired_rings(g, c) => {
+                return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), false);
+            }
+            _ => {}
         }
         g.build::<true>(mol);
         if s.cover_forest(g) {
@@ -472,6 +492,18 @@ impl Work {
         };
         RingInfo::from_store(g.n, g.m, &s.store, sssr_count, false)
     }
+}
+
+/// What `Scratch::lone_rings` made of the forest rings.
+enum Lone {
+    /// No atom is on two of them: the rings are stored.
+    All,
+    /// The forest ring of this ring closure is the first to share an atom
+    /// with an earlier one: those earlier ones are stored and claimed.
+    Until(usize),
+    /// A ring closure joins two trees, or closes a ring of fewer than
+    /// three atoms.
+    Neither,
 }
 
 /// Compact adjacency (per atom, neighbours in the order RDKit walks them)
@@ -833,28 +865,44 @@ impl Scratch {
     /// ring's lowest atom. Stores those rings as `walk_lone_ring` finds
     /// them, without the adjacency: in order of their lowest atom, walked
     /// from it out by its first bond in adjacency order (chain bonds before
-    /// ring closures, each kind in bond order). `false` when an atom turns
-    /// out to be on two rings, when a ring closure joins two trees of the
-    /// forest, and on a ring of fewer than three atoms (parallel bonds or a
-    /// loop), which that walk reads another way.
+    /// ring closures, each kind in bond order). When an atom turns out to be
+    /// on two rings, the rings before stay stored and claimed (in `on_ring`
+    /// and `owner`) for `paired_rings` to go on from. `Lone::Neither` when a
+    /// ring closure joins two trees of the forest, and on a ring of fewer
+    /// than three atoms (parallel bonds or a loop), which that walk reads
+    /// another way.
     ///
     /// Rings that share no atom are exactly what leaves every atom with at
     /// most two cycle bonds, so most molecules need no forest cover.
-    fn lone_rings(&mut self, g: &Graph) -> bool {
+    fn lone_rings(&mut self, g: &Graph) -> Lone {
         let n = g.n;
         let stamp = self.next_stamp(n);
         let (atoms, bonds) = (&mut self.cycle_atoms, &mut self.cycle_bonds);
-        let on_ring = &mut self.on_ring;
-        let mut claim = |a: u32| std::mem::replace(&mut on_ring[a as usize], stamp) != stamp;
+        let (on_ring, owner) = (&mut self.on_ring, &mut self.owner);
         let store = &mut self.store;
         store.clear();
         self.roots.clear();
-        for &closure in &g.closures {
+        for (c, &closure) in g.closures.iter().enumerate() {
             let Some(at) = forest_ring(g, closure, atoms, bonds) else {
-                return false;
+                return Lone::Neither;
             };
-            if !atoms[at.clone()].iter().all(|&a| claim(a)) {
-                return false;
+            let ring = &atoms[at.clone()];
+            let shared = ring.iter().position(|&a| {
+                let a = a as usize;
+                if on_ring[a] == stamp {
+                    return true;
+                }
+                on_ring[a] = stamp;
+                owner[a] = c as u32;
+                false
+            });
+            if let Some(i) = shared {
+                // Unclaimed again (no stamp is 0): `paired_rings` walks this
+                // ring afresh.
+                for &a in &ring[..i] {
+                    on_ring[a as usize] = 0;
+                }
+                return Lone::Until(c);
             }
             let (lo, hi, u) = (at.start + 1, at.end, atoms[at.start]);
             // The lowest atom's first bond: the lower of two chain bonds,
@@ -884,7 +932,7 @@ impl Scratch {
             }
             std::mem::swap(&mut self.store, &mut self.reordered);
         }
-        true
+        Lone::All
     }
 
     /// A fresh stamp for `on_ring` and `shared` (an atom holding the
@@ -915,7 +963,10 @@ impl Scratch {
     /// kind: sharing one atom or one bond), stores the rings as the search
     /// would, from the forest walks, with neither the forest cover nor the
     /// adjacency: `true`. `false` (the store then unusable) when some ring
-    /// system has more rings or is bridged, or as `lone_rings`.
+    /// system has more rings or is bridged, or as `lone_rings`. Goes on from
+    /// `lone_rings`, whose first `from` rings are stored and claimed: the
+    /// store holds each from its lowest atom, which is all that counts here,
+    /// whichever way round.
     ///
     /// Each ring closure's forest ring is walked; an atom met again joins
     /// its ring to the one that met it first. Two forest rings that share
@@ -923,15 +974,15 @@ impl Scratch {
     /// longer path, one of them is that path closed by a bond (else the
     /// system is bridged), and the other ring is that bond closing the rest
     /// of the other forest ring.
-    fn paired_rings(&mut self, g: &Graph) -> bool {
-        let n = g.n;
-        let stamp = self.next_stamp(n);
+    fn paired_rings(&mut self, g: &Graph, from: usize) -> bool {
+        let stamp = self.stamp;
+        std::mem::swap(&mut self.cycles, &mut self.store);
         let (atoms, bonds) = (&mut self.cycle_atoms, &mut self.cycle_bonds);
         let (on_ring, shared, owner) = (&mut self.on_ring, &mut self.shared, &mut self.owner);
         let (cycles, partner) = (&mut self.cycles, &mut self.partner);
-        cycles.clear();
         partner.clear();
-        for &closure in &g.closures {
+        partner.resize(from, NONE);
+        for &closure in &g.closures[from..] {
             let c = partner.len() as u32;
             partner.push(NONE);
             let mut claim = |a: u32| {
@@ -2222,24 +2273,31 @@ fn forest_ring(
     // ancestor and steps up.
     let (mut lo, mut hi) = (n, n);
     bonds[n - 1] = e;
+    // The side of `a` steps while it is the higher, in an inner loop of
+    // its own: that is the whole ring when `b` is an ancestor of `a`.
     let (mut u, mut v) = (a, b);
-    while u != v {
-        let x = u.max(v);
-        let (t, parent) = tree[x as usize];
-        if t >= NO_TREE {
-            return None;
-        }
-        if x == u {
+    loop {
+        while u > v {
+            let (t, parent) = tree[u as usize];
+            if t >= NO_TREE {
+                return None;
+            }
             lo -= 1;
             atoms[lo] = u;
             bonds[lo - 1] = t;
             u = parent;
-        } else {
-            atoms[hi] = v;
-            bonds[hi] = t;
-            hi += 1;
-            v = parent;
         }
+        if u == v {
+            break;
+        }
+        let (t, parent) = tree[v as usize];
+        if t >= NO_TREE {
+            return None;
+        }
+        atoms[hi] = v;
+        bonds[hi] = t;
+        hi += 1;
+        v = parent;
     }
     if hi - lo < 2 {
         return None;
