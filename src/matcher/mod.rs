@@ -61,7 +61,19 @@ pub trait Query {
     fn atom_plain(&self, _q: usize) -> Option<bool> {
         None
     }
+    /// Optional: every row of [`Query::neighbors`] at once, as `(offsets,
+    /// rows)` with atom `q`'s row `rows[offsets[q]..offsets[q + 1]]` and
+    /// `offsets[0] == 0`. A search keeps the plan it built for the last
+    /// query's bonds, and with these tells whether it fits the next in two
+    /// comparisons rather than one per atom. Default: `None`.
+    fn shape(&self) -> Option<Shape<'_>> {
+        None
+    }
 }
+
+/// Every row of a query's neighbours at once ([`Query::shape`]): `(offsets,
+/// rows)`.
+pub type Shape<'a> = (&'a [u32], &'a [(u32, u32)]);
 
 /// Every element, as an element mask ([`Query::atom_elements`]).
 pub const ANY_ELEMENT: u128 = u128::MAX;

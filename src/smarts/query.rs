@@ -4,7 +4,7 @@ use std::cell::Cell;
 
 use super::expr::{AtomPrimitive, BondPrimitive, Expr};
 use super::Smarts;
-use crate::matcher::{self, BudgetExceeded, MatchOptions, Query, Target};
+use crate::matcher::{self, BudgetExceeded, MatchOptions, Query, Shape, Target};
 use crate::mol::BondOrder;
 
 /// What the recursive subpatterns of a search may still spend, shared by
@@ -204,6 +204,10 @@ impl Query for Bound<'_> {
 
     fn neighbors(&self, q: usize) -> &[(u32, u32)] {
         self.smarts.neighbors(q)
+    }
+
+    fn shape(&self) -> Option<Shape<'_>> {
+        Some((&self.smarts.offsets, &self.smarts.adjacency))
     }
 
     // The one-primitive cases inline into the search loop; whole
