@@ -27,7 +27,7 @@ pub struct Target<'m> {
     /// [`AROMATIC`] set for an aromatic atom: the first tests of every atom
     /// predicate read one byte, not the atom in the graph. Zeros follow up
     /// to a multiple of eight bytes, for [`Target::mark`] to read in words.
-    atoms: Vec<u8>,
+    atoms: Codes,
     elements: u128,
     /// Atoms per element bit position, counted on the first
     /// [`Target::atoms_of`]: the search does not ask, and a table per
@@ -37,6 +37,45 @@ pub struct Target<'m> {
 
 /// The aromatic flag in [`Target`]'s per-atom byte.
 const AROMATIC: u8 = 0x80;
+
+/// The bytes of up to this many atoms are kept in the [`Target`] itself.
+const IN_PLACE: usize = 64;
+
+/// [`Target`]'s per-atom bytes: in place for a molecule of up to
+/// [`IN_PLACE`] atoms, nearly every one, which then costs no allocation
+/// and no free.
+#[derive(Debug)]
+enum Codes {
+    InPlace([u8; IN_PLACE]),
+    Heap(Vec<u8>),
+}
+
+impl Codes {
+    /// `len` zeros.
+    fn zeros(len: usize) -> Codes {
+        if len <= IN_PLACE {
+            Codes::InPlace([0; IN_PLACE])
+        } else {
+            Codes::Heap(vec![0; len])
+        }
+    }
+
+    /// All the bytes: past the atoms (and their padding) in place, zeros.
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Codes::InPlace(bytes) => bytes,
+            Codes::Heap(bytes) => bytes,
+        }
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        match self {
+            Codes::InPlace(bytes) => bytes,
+            Codes::Heap(bytes) => bytes,
+        }
+    }
+}
 
 /// Bit `i` set where byte `i` of `bytes`, masked by `keep`, is `want`.
 #[inline]
@@ -56,14 +95,14 @@ impl<'m> Target<'m> {
         // Filled in place: collected, the graph's node iterator pushed
         // one byte at a time.
         let n = mol.atom_count();
-        let mut atoms = vec![0u8; n.div_ceil(8) * 8];
-        for (code, a) in atoms.iter_mut().zip(mol.atoms()) {
+        let mut atoms = Codes::zeros(n.div_ceil(8) * 8);
+        for (code, a) in atoms.bytes_mut().iter_mut().zip(mol.atoms()) {
             *code = a.element.min(127) | if a.aromatic { AROMATIC } else { 0 };
         }
         // The mask in two words: a 128-bit shift per atom costs twice the
         // rest of the loop.
         let (mut low, mut high) = (0u64, 0u64);
-        for &code in &atoms[..n] {
+        for &code in &atoms.bytes()[..n] {
             let z = code & !AROMATIC;
             if z < 64 {
                 low |= 1 << z;
@@ -91,7 +130,7 @@ impl<'m> Target<'m> {
 
     /// The per-atom bytes, without the padding.
     fn codes(&self) -> &[u8] {
-        &self.atoms[..self.atom_count()]
+        &self.atoms.bytes()[..self.atom_count()]
     }
 
     /// Whether atom `t`'s element is in `mask` ([`super::element_bit`]s):
@@ -99,7 +138,7 @@ impl<'m> Target<'m> {
     /// per target atom per query atom.
     #[inline]
     pub fn element_in(&self, t: usize, mask: u128) -> bool {
-        let z = self.atoms[t] & !AROMATIC;
+        let z = self.atoms.bytes()[t] & !AROMATIC;
         let word = if z < 64 {
             mask as u64
         } else {
@@ -123,7 +162,13 @@ impl<'m> Target<'m> {
                 Some(false) => (u8::MAX, z),
                 None => (!AROMATIC, z),
             };
-            for (chunk, word) in self.atoms.chunks(64).zip(row.iter_mut()) {
+            let n = self.atom_count();
+            let padded = self
+                .atoms
+                .bytes()
+                .get(..n.div_ceil(8) * 8)
+                .unwrap_or_default();
+            for (chunk, word) in padded.chunks(64).zip(row.iter_mut()) {
                 let mut bits = 0;
                 for (i, group) in chunk.chunks_exact(8).enumerate() {
                     let mut bytes = [0; 8];
@@ -133,7 +178,6 @@ impl<'m> Target<'m> {
                 *word = bits;
             }
             // The padding read past the last atom may have matched.
-            let n = self.atom_count();
             if let Some(last) = row.get_mut(n / 64).filter(|_| n % 64 != 0) {
                 *last &= (1 << (n % 64)) - 1;
             }
@@ -162,7 +206,7 @@ impl<'m> Target<'m> {
     /// Whether atom `t` is aromatic.
     #[inline]
     pub fn is_aromatic(&self, t: usize) -> bool {
-        self.atoms[t] & AROMATIC != 0
+        self.atoms.bytes()[t] & AROMATIC != 0
     }
 
     /// How many atoms have an element of `mask` ([`super::element_bit`]s).
