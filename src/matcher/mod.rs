@@ -189,6 +189,25 @@ pub fn has_match_at<Q: Query + ?Sized>(
     first_of(find_at(query, target, q, t, first_only(budget)))
 }
 
+/// [`has_match_at`] with `budget`, and the steps the search took, for a
+/// caller that shares a budget among searches (recursive SMARTS). The match
+/// is not copied out, as [`Iterator::next`] would.
+pub(crate) fn has_match_at_spending<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    q: usize,
+    t: usize,
+    budget: u64,
+) -> (Result<bool, BudgetExceeded>, u64) {
+    let mut matches = find_at(query, target, q, t, first_only(budget));
+    let found = match matches.advance() {
+        Some(Ok(_)) => Ok(true),
+        Some(Err(e)) => Err(e),
+        None => Ok(false),
+    };
+    (found, matches.steps())
+}
+
 /// Number of matches that differ in their set of target atoms.
 pub fn count_unique<Q: Query + ?Sized>(
     query: &Q,

@@ -4,7 +4,7 @@ use std::cell::Cell;
 
 use super::expr::{AtomPrimitive, BondPrimitive, Expr};
 use super::Smarts;
-use crate::matcher::{self, BudgetExceeded, MatchOptions, Query, Shape, Target};
+use crate::matcher::{self, BudgetExceeded, Query, Shape, Target};
 use crate::mol::BondOrder;
 
 /// What the recursive subpatterns of a search may still spend, shared by
@@ -131,11 +131,6 @@ impl<'a> Bound<'a> {
         if self.budget.exceeded.get() {
             return false;
         }
-        let options = MatchOptions {
-            unique: false,
-            max_matches: Some(1),
-            budget: self.budget.remaining.get(),
-        };
         let leaf;
         let sub = match self.subs.get(i) {
             Some(sub) => sub,
@@ -144,16 +139,12 @@ impl<'a> Bound<'a> {
                 &leaf
             }
         };
-        let mut search = matcher::find_at(sub, target, 0, t, options);
-        let found = match search.next() {
-            Some(Ok(_)) => true,
-            Some(Err(BudgetExceeded)) => {
-                self.budget.exceeded.set(true);
-                return false;
-            }
-            None => false,
+        let remaining = self.budget.remaining.get();
+        let (found, spent) = matcher::has_match_at_spending(sub, target, 0, t, remaining);
+        let Ok(found) = found else {
+            self.budget.exceeded.set(true);
+            return false;
         };
-        let spent = search.steps();
         self.budget
             .remaining
             .set(self.budget.remaining.get().saturating_sub(spent));
