@@ -61,7 +61,19 @@ pub trait Query {
     fn atom_plain(&self, _q: usize) -> Option<bool> {
         None
     }
+    /// Optional: every row of [`Query::neighbors`] at once, as `(offsets,
+    /// rows)` with atom `q`'s row `rows[offsets[q]..offsets[q + 1]]` and
+    /// `offsets[0] == 0`. A search keeps the plan it built for the last
+    /// query's bonds, and with these tells whether it fits the next in two
+    /// comparisons rather than one per atom. Default: `None`.
+    fn shape(&self) -> Option<Shape<'_>> {
+        None
+    }
 }
+
+/// Every row of a query's neighbours at once ([`Query::shape`]): `(offsets,
+/// rows)`.
+pub type Shape<'a> = (&'a [u32], &'a [(u32, u32)]);
 
 /// Every element, as an element mask ([`Query::atom_elements`]).
 pub const ANY_ELEMENT: u128 = u128::MAX;
@@ -175,6 +187,25 @@ pub fn has_match_at<Q: Query + ?Sized>(
     budget: u64,
 ) -> Result<bool, BudgetExceeded> {
     first_of(find_at(query, target, q, t, first_only(budget)))
+}
+
+/// [`has_match_at`] with `budget`, and the steps the search took, for a
+/// caller that shares a budget among searches (recursive SMARTS). The match
+/// is not copied out, as [`Iterator::next`] would.
+pub(crate) fn has_match_at_spending<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    q: usize,
+    t: usize,
+    budget: u64,
+) -> (Result<bool, BudgetExceeded>, u64) {
+    let mut matches = find_at(query, target, q, t, first_only(budget));
+    let found = match matches.advance() {
+        Some(Ok(_)) => Ok(true),
+        Some(Err(e)) => Err(e),
+        None => Ok(false),
+    };
+    (found, matches.steps())
 }
 
 /// Number of matches that differ in their set of target atoms.

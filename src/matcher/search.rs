@@ -43,6 +43,9 @@ struct Plan {
     /// Query atom -> number of query neighbours (a target atom needs as
     /// many), the lengths of the rows.
     degree: Vec<u32>,
+    /// Where each row starts in `rows`, and past the last where they end:
+    /// what [`Query::shape`] gives to compare.
+    offsets: Vec<u32>,
     /// What the order was built from: the forced first atom and the
     /// comparisons of keys that chose it, as (winner, loser) pairs, but
     /// for those between twins ([`Plan::twins`]), which are kept apart as
@@ -71,6 +74,9 @@ fn order_keys(candidates: &[u32], degree: &[u32], keys: &mut Vec<u128>) {
 impl Plan {
     /// Whether the plan is for the bonds of `query`.
     fn is_for<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+        if let Some((offsets, rows)) = query.shape() {
+            return self.offsets == offsets && self.rows == rows;
+        }
         // The atom count first: subpatterns taking turns mostly differ
         // there, and a row-by-row look would go some way before telling.
         let n = query.atom_count();
@@ -92,10 +98,13 @@ impl Plan {
         self.built = false;
         self.rows.clear();
         self.degree.clear();
+        self.offsets.clear();
+        self.offsets.push(0);
         for q in 0..query.atom_count() {
             let row = query.neighbors(q);
             self.rows.extend_from_slice(row);
             self.degree.push(row.len() as u32);
+            self.offsets.push(self.rows.len() as u32);
         }
     }
 

@@ -25,8 +25,9 @@ pub struct Target<'m> {
     /// Atom -> bit position of its element in element masks (the atomic
     /// number, capped as [`super::element_bit`] caps it), with
     /// [`AROMATIC`] set for an aromatic atom: the first tests of every atom
-    /// predicate read one byte, not the atom in the graph.
-    atoms: Vec<u8>,
+    /// predicate read one byte, not the atom in the graph. Zeros follow up
+    /// to a multiple of eight bytes, for [`Target::mark`] to read in words.
+    atoms: Codes,
     elements: u128,
     /// Atoms per element bit position, counted on the first
     /// [`Target::atoms_of`]: the search does not ask, and a table per
@@ -37,18 +38,71 @@ pub struct Target<'m> {
 /// The aromatic flag in [`Target`]'s per-atom byte.
 const AROMATIC: u8 = 0x80;
 
+/// The bytes of up to this many atoms are kept in the [`Target`] itself.
+const IN_PLACE: usize = 64;
+
+/// [`Target`]'s per-atom bytes: in place for a molecule of up to
+/// [`IN_PLACE`] atoms, nearly every one, which then costs no allocation
+/// and no free.
+#[derive(Debug)]
+enum Codes {
+    InPlace([u8; IN_PLACE]),
+    Heap(Vec<u8>),
+}
+
+impl Codes {
+    /// `len` zeros.
+    fn zeros(len: usize) -> Codes {
+        if len <= IN_PLACE {
+            Codes::InPlace([0; IN_PLACE])
+        } else {
+            Codes::Heap(vec![0; len])
+        }
+    }
+
+    /// All the bytes: past the atoms (and their padding) in place, zeros.
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Codes::InPlace(bytes) => bytes,
+            Codes::Heap(bytes) => bytes,
+        }
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        match self {
+            Codes::InPlace(bytes) => bytes,
+            Codes::Heap(bytes) => bytes,
+        }
+    }
+}
+
+/// Bit `i` set where byte `i` of `bytes`, masked by `keep`, is `want`.
+#[inline]
+fn bytes_equal(bytes: [u8; 8], keep: u8, want: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let splat = |b: u8| u64::from_le_bytes([b; 8]);
+    let x = u64::from_le_bytes(bytes) & splat(keep) ^ splat(want);
+    // The top bit of each byte set where the byte is zero; no carry
+    // crosses bytes, so no byte is reported for its neighbour's sake.
+    let zero = !((x & LOW7).wrapping_add(LOW7) | x | LOW7);
+    // Byte i's flag moved to bit i.
+    (zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
 impl<'m> Target<'m> {
     pub fn new(mol: &'m Mol) -> Self {
         // Filled in place: collected, the graph's node iterator pushed
         // one byte at a time.
-        let mut atoms = vec![0u8; mol.atom_count()];
-        for (code, a) in atoms.iter_mut().zip(mol.atoms()) {
+        let n = mol.atom_count();
+        let mut atoms = Codes::zeros(n.div_ceil(8) * 8);
+        for (code, a) in atoms.bytes_mut().iter_mut().zip(mol.atoms()) {
             *code = a.element.min(127) | if a.aromatic { AROMATIC } else { 0 };
         }
         // The mask in two words: a 128-bit shift per atom costs twice the
         // rest of the loop.
         let (mut low, mut high) = (0u64, 0u64);
-        for &code in &atoms {
+        for &code in &atoms.bytes()[..n] {
             let z = code & !AROMATIC;
             if z < 64 {
                 low |= 1 << z;
@@ -74,12 +128,17 @@ impl<'m> Target<'m> {
         self.mol.atom_count()
     }
 
+    /// The per-atom bytes, without the padding.
+    fn codes(&self) -> &[u8] {
+        &self.atoms.bytes()[..self.atom_count()]
+    }
+
     /// Whether atom `t`'s element is in `mask` ([`super::element_bit`]s):
     /// one 64-bit word tested, not a 128-bit bit built, as this runs once
     /// per target atom per query atom.
     #[inline]
     pub fn element_in(&self, t: usize, mask: u128) -> bool {
-        let z = self.atoms[t] & !AROMATIC;
+        let z = self.atoms.bytes()[t] & !AROMATIC;
         let word = if z < 64 {
             mask as u64
         } else {
@@ -94,6 +153,36 @@ impl<'m> Target<'m> {
     /// of a plain atom predicate ([`super::Query::atom_plain`]), without a
     /// branch per atom.
     pub(super) fn mark(&self, mask: u128, aromatic: Option<bool>, row: &mut [u64]) {
+        if mask.count_ones() == 1 {
+            // One element, as most query atoms ask: its byte compared,
+            // eight atoms at a time.
+            let z = mask.trailing_zeros() as u8;
+            let (keep, want) = match aromatic {
+                Some(true) => (u8::MAX, z | AROMATIC),
+                Some(false) => (u8::MAX, z),
+                None => (!AROMATIC, z),
+            };
+            let n = self.atom_count();
+            let padded = self
+                .atoms
+                .bytes()
+                .get(..n.div_ceil(8) * 8)
+                .unwrap_or_default();
+            for (chunk, word) in padded.chunks(64).zip(row.iter_mut()) {
+                let mut bits = 0;
+                for (i, group) in chunk.chunks_exact(8).enumerate() {
+                    let mut bytes = [0; 8];
+                    bytes.copy_from_slice(group);
+                    bits |= bytes_equal(bytes, keep, want) << (8 * i);
+                }
+                *word = bits;
+            }
+            // The padding read past the last atom may have matched.
+            if let Some(last) = row.get_mut(n / 64).filter(|_| n % 64 != 0) {
+                *last &= (1 << (n % 64)) - 1;
+            }
+            return;
+        }
         // An atom's byte indexes this table of 256 bits: the element mask
         // in the half of each aromaticity allowed, none in the other.
         let (low, high) = (mask as u64, (mask >> 64) as u64);
@@ -102,7 +191,7 @@ impl<'m> Target<'m> {
             Some(false) => [low, high, 0, 0],
             None => [low, high, low, high],
         };
-        for (chunk, word) in self.atoms.chunks(64).zip(row) {
+        for (chunk, word) in self.codes().chunks(64).zip(row) {
             // Shifted in from the top, last atom first: a chain the
             // compiler leaves scalar, where bits set by position were
             // turned into slower vector shifts.
@@ -117,18 +206,18 @@ impl<'m> Target<'m> {
     /// Whether atom `t` is aromatic.
     #[inline]
     pub fn is_aromatic(&self, t: usize) -> bool {
-        self.atoms[t] & AROMATIC != 0
+        self.atoms.bytes()[t] & AROMATIC != 0
     }
 
     /// How many atoms have an element of `mask` ([`super::element_bit`]s).
     pub fn atoms_of(&self, mask: u128) -> u32 {
         let mut present = mask & self.elements;
         if present == self.elements {
-            return self.atoms.len() as u32;
+            return self.atom_count() as u32;
         }
         let per_element = self.per_element.get_or_init(|| {
             let mut counts = Box::new([0u32; 128]);
-            for &code in &self.atoms {
+            for &code in self.codes() {
                 counts[usize::from(code & !AROMATIC)] += 1;
             }
             counts
@@ -241,5 +330,45 @@ impl<'m> Target<'m> {
             }
             facts
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::element_bit;
+
+    #[test]
+    fn mark_sets_exactly_the_atoms_asked_for() {
+        // Under eight atoms; and past 64, with a second word's tail that is
+        // no multiple of eight.
+        let long = "c1ccccc1".to_owned() + &"CN(O)S".repeat(17) + "[NH4+].[Cl-].[*].[U]";
+        for smiles in ["OC=O", long.as_str()] {
+            let mol = crate::smiles::parse(smiles).unwrap();
+            let target = Target::new(&mol);
+            let n = mol.atom_count();
+            let words = n.div_ceil(64);
+            for mask in [
+                element_bit(0),
+                element_bit(6),
+                element_bit(7),
+                element_bit(17),
+                element_bit(92),
+                element_bit(6) | element_bit(8),
+            ] {
+                for aromatic in [None, Some(true), Some(false)] {
+                    let mut row = vec![u64::MAX; words];
+                    target.mark(mask, aromatic, &mut row);
+                    for t in 0..n {
+                        let expected = target.element_in(t, mask)
+                            && aromatic.map_or(true, |a| target.is_aromatic(t) == a);
+                        let got = row[t / 64] >> (t % 64) & 1 == 1;
+                        assert_eq!(got, expected, "atom {t}, mask {mask:x}, {aromatic:?}");
+                    }
+                    // Nothing past the last atom.
+                    assert_eq!(row[words - 1] >> (n % 64), 0);
+                }
+            }
+        }
     }
 }

@@ -27,7 +27,11 @@ pub struct Adjacency {
 impl Adjacency {
     pub(super) fn of(mol: &Mol) -> Adjacency {
         let head = mol.atom_count() + 1;
-        let mut table = vec![(0u32, 0u32); head + 2 * mol.bond_count()];
+        let len = head + 2 * mol.bond_count();
+        // Allocated, then cleared in two parts: calloc clearing the whole
+        // block cost more than the two fills.
+        let mut table = Vec::with_capacity(len);
+        table.resize(head, (0u32, 0u32));
         // Entry i counts up to the end of atom i's row, then each pair is
         // placed by counting down, which leaves it at the row's start.
         for (a, b, _) in mol.bonds() {
@@ -39,14 +43,19 @@ impl Adjacency {
             end += entry.0;
             entry.0 = end;
         }
-        // Backwards, so that each row ends up in bond index order.
-        for (e, (a, b, _)) in mol.bonds().enumerate().rev() {
+        table.resize(len, (0, 0));
+        // Backwards, so that each row ends up in bond index order. The
+        // bond index is counted down alongside: taken from the iterator it
+        // was worked out from the element's address.
+        let mut e = mol.bond_count() as u32;
+        for (a, b, _) in mol.bonds().rev() {
+            e -= 1;
             table[a].0 -= 1;
             let slot = table[a].0 as usize;
-            table[slot] = (b as u32, e as u32);
+            table[slot] = (b as u32, e);
             table[b].0 -= 1;
             let slot = table[b].0 as usize;
-            table[slot] = (a as u32, e as u32);
+            table[slot] = (a as u32, e);
         }
         Adjacency { table }
     }

@@ -4,7 +4,7 @@ use std::cell::Cell;
 
 use super::expr::{AtomPrimitive, BondPrimitive, Expr};
 use super::Smarts;
-use crate::matcher::{self, BudgetExceeded, MatchOptions, Query, Target};
+use crate::matcher::{self, BudgetExceeded, Query, Shape, Target};
 use crate::mol::BondOrder;
 
 /// What the recursive subpatterns of a search may still spend, shared by
@@ -92,21 +92,33 @@ pub(super) struct Bound<'a> {
     /// atom `t`? One allocation for all subpatterns.
     memo: Vec<Cell<u8>>,
     atoms: usize,
+    /// The subpatterns bound, kept for their own memos; none when no
+    /// subpattern has a `$(...)` of its own: a subpattern's memo is then
+    /// empty, and one bound where it is searched allocates nothing.
     subs: Vec<Bound<'a>>,
 }
 
 impl<'a> Bound<'a> {
     pub(super) fn new(smarts: &'a Smarts, target_atoms: usize, budget: &'a Budget) -> Self {
+        // Cleared by a fill after the allocation: calloc cost more.
+        let len = smarts.recursive.len() * target_atoms;
+        let mut memo = Vec::with_capacity(len);
+        memo.resize(len, Cell::new(UNKNOWN));
+        let nested = smarts.recursive.iter().any(|sub| !sub.recursive.is_empty());
         Bound {
             smarts,
             budget,
-            memo: vec![Cell::new(UNKNOWN); smarts.recursive.len() * target_atoms],
+            memo,
             atoms: target_atoms,
-            subs: smarts
-                .recursive
-                .iter()
-                .map(|sub| Bound::new(sub, target_atoms, budget))
-                .collect(),
+            subs: if nested {
+                smarts
+                    .recursive
+                    .iter()
+                    .map(|sub| Bound::new(sub, target_atoms, budget))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -119,21 +131,20 @@ impl<'a> Bound<'a> {
         if self.budget.exceeded.get() {
             return false;
         }
-        let options = MatchOptions {
-            unique: false,
-            max_matches: Some(1),
-            budget: self.budget.remaining.get(),
-        };
-        let mut search = matcher::find_at(&self.subs[i], target, 0, t, options);
-        let found = match search.next() {
-            Some(Ok(_)) => true,
-            Some(Err(BudgetExceeded)) => {
-                self.budget.exceeded.set(true);
-                return false;
+        let leaf;
+        let sub = match self.subs.get(i) {
+            Some(sub) => sub,
+            None => {
+                leaf = Bound::new(&self.smarts.recursive[i], self.atoms, self.budget);
+                &leaf
             }
-            None => false,
         };
-        let spent = search.steps();
+        let remaining = self.budget.remaining.get();
+        let (found, spent) = matcher::has_match_at_spending(sub, target, 0, t, remaining);
+        let Ok(found) = found else {
+            self.budget.exceeded.set(true);
+            return false;
+        };
         self.budget
             .remaining
             .set(self.budget.remaining.get().saturating_sub(spent));
@@ -204,6 +215,10 @@ impl Query for Bound<'_> {
 
     fn neighbors(&self, q: usize) -> &[(u32, u32)] {
         self.smarts.neighbors(q)
+    }
+
+    fn shape(&self) -> Option<Shape<'_>> {
+        Some((&self.smarts.offsets, &self.smarts.adjacency))
     }
 
     // The one-primitive cases inline into the search loop; whole
