@@ -350,9 +350,6 @@ struct Reader<'a, 'w> {
     input: &'a [u8],
     text: &'a str,
     pos: usize,
-    /// The [`flags_of`] of the chain's `prev` atom, kept: nearly every atom
-    /// bonds to the one read just before it.
-    prev_flags: u8,
     mol: &'w mut Mol,
     ws: &'w mut Workspace,
 }
@@ -365,7 +362,6 @@ impl<'a, 'w> Reader<'a, 'w> {
             input: text.as_bytes(),
             text,
             pos: 0,
-            prev_flags: 0,
             mol,
             ws,
         }
@@ -390,11 +386,6 @@ impl<'a, 'w> Reader<'a, 'w> {
                 }
                 b')' => {
                     self.ws.chain.close_branch(self.pos)?;
-                    self.prev_flags = self
-                        .ws
-                        .chain
-                        .prev
-                        .map_or(0, |p| flags_of(self.mol.atom(p as usize)));
                     self.pos += 1;
                 }
                 b'.' => {
@@ -544,7 +535,8 @@ impl<'a, 'w> Reader<'a, 'w> {
         self.ws.chain.atom_read();
         if let Some(prev) = self.ws.chain.prev {
             let spec = self.ws.chain.bond.take().map(|(s, _)| s);
-            let (to_prev, to_new) = self.add_bond(prev, idx, (self.prev_flags, flags), spec);
+            let prev_flags = flags_of(self.mol.atom(prev as usize));
+            let (to_prev, to_new) = self.add_bond(prev, idx, (prev_flags, flags), spec);
             self.ws.shown[prev as usize] += to_prev;
             shown = to_new;
             // Only a molecule with a chiral atom read so far has lists.
@@ -558,7 +550,6 @@ impl<'a, 'w> Reader<'a, 'w> {
             self.stereo_push(idx, StereoCenter::HYDROGEN);
         }
         self.ws.chain.prev = Some(idx);
-        self.prev_flags = flags;
     }
 
     fn stereo_push(&mut self, atom: u32, neighbor: u32) -> Option<(u32, u32)> {
@@ -681,7 +672,10 @@ impl<'a, 'w> Reader<'a, 'w> {
                 }
                 // The ring partner takes the neighbour slot at the closing
                 // digit, so add the bond's stereo entries by hand.
-                let flags = (flags_of(self.mol.atom(open.atom as usize)), self.prev_flags);
+                let flags = (
+                    flags_of(self.mol.atom(open.atom as usize)),
+                    flags_of(self.mol.atom(prev as usize)),
+                );
                 let (to_open, to_prev) = self.add_bond(open.atom, prev, flags, spec);
                 self.ws.shown[open.atom as usize] += to_open;
                 self.ws.shown[prev as usize] += to_prev;
