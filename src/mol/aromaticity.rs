@@ -113,12 +113,14 @@ const fn order_sums(order: BondOrder) -> [i32; 3] {
 }
 
 /// An atom's bonds summed up, and the donor code found from them. The four
-/// counts share one integer, 32 bits each (as wide as the counts RDKit
-/// keeps), so a bond adds to an atom in one addition.
+/// counts are 32 bits each (as wide as the counts RDKit keeps), two to an
+/// integer, so a bond adds to an atom in one addition per integer, and a
+/// single bond, most bonds, in one.
 #[derive(Clone, Copy)]
 struct BondFacts {
-    /// Bonds, valence, bonds contributing nothing, double or triple bonds.
-    counts: u128,
+    /// Bonds and valence; bonds contributing nothing and double or triple
+    /// bonds.
+    counts: [u64; 2],
     cyclic_multiple: bool,
     /// One past the latest non-ring bond of order two or more the atom
     /// starts / ends (0 = none): RDKit's rule looks at the first such bond
@@ -133,7 +135,7 @@ struct BondFacts {
 
 impl BondFacts {
     const EMPTY: BondFacts = BondFacts {
-        counts: 0,
+        counts: [0; 2],
         cyclic_multiple: false,
         exo: [0; 2],
         donor: UNKNOWN,
@@ -145,22 +147,31 @@ impl BondFacts {
             | (null_bonds as u128) << 64
             | (double_or_triple as u128) << 96
     }
+    /// The four counts, as [`BondFacts::pack`] gives them.
+    fn packed(&self) -> u128 {
+        self.counts[0] as u128 | (self.counts[1] as u128) << 64
+    }
+    /// Adds counts given as [`BondFacts::pack`] gives them.
+    fn add(&mut self, counts: u128) {
+        self.counts[0] += counts as u64;
+        self.counts[1] += (counts >> 64) as u64;
+    }
     fn degree(&self) -> i32 {
-        self.counts as u32 as i32
+        self.counts[0] as u32 as i32
     }
     fn valence(&self) -> i32 {
-        (self.counts >> 32) as u32 as i32
+        (self.counts[0] >> 32) as u32 as i32
     }
     fn null_bonds(&self) -> i32 {
-        (self.counts >> 64) as u32 as i32
+        self.counts[1] as u32 as i32
     }
     fn double_or_triple(&self) -> i32 {
-        (self.counts >> 96) as u32 as i32
+        (self.counts[1] >> 32) as u32 as i32
     }
 }
 
-/// What a bond of each order (by `BondOrder as usize`) adds to
-/// [`BondFacts::counts`] of its first and of its second atom.
+/// What a bond of each order (by `BondOrder as usize`) adds to the counts
+/// of its first and of its second atom, as [`BondFacts::pack`] gives them.
 const ORDER_COUNTS: [[u128; 2]; 6] = {
     let orders = [
         BondOrder::Zero,
@@ -195,22 +206,28 @@ fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>) -> bool {
     let ring_facts = mol.rings().bond_ring_facts();
     let mut plain = true;
     for (e, (a, b, bond)) in mol.bonds().enumerate() {
+        // Most bonds are single: one bond and one unit of valence for both
+        // atoms, and nothing else to note.
+        if bond.order == BondOrder::Single {
+            const SINGLE: u64 = BondFacts::pack(1, 1, 0, 0) as u64;
+            facts[a].counts[0] += SINGLE;
+            facts[b].counts[0] += SINGLE;
+            continue;
+        }
         let [first, second] = ORDER_COUNTS[bond.order as usize];
-        facts[a].counts += first;
-        facts[b].counts += second;
-        if bond.order != BondOrder::Single {
-            plain &= bond.order == BondOrder::Double;
-            if matches!(
-                bond.order,
-                BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
-            ) {
-                if ring_facts.get(2 * e).is_some_and(|&rings| rings > 0) {
-                    facts[a].cyclic_multiple = true;
-                    facts[b].cyclic_multiple = true;
-                } else {
-                    facts[a].exo[0] = e as u32 + 1;
-                    facts[b].exo[1] = e as u32 + 1;
-                }
+        facts[a].add(first);
+        facts[b].add(second);
+        plain &= bond.order == BondOrder::Double;
+        if matches!(
+            bond.order,
+            BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
+        ) {
+            if ring_facts.get(2 * e).is_some_and(|&rings| rings > 0) {
+                facts[a].cyclic_multiple = true;
+                facts[b].cyclic_multiple = true;
+            } else {
+                facts[a].exo[0] = e as u32 + 1;
+                facts[b].exo[1] = e as u32 + 1;
             }
         }
     }
@@ -372,7 +389,7 @@ fn donor_code(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
 /// for any other atom): each case is what the rules below give it.
 fn common_donor_code(mol: &Mol, bonds: &BondFacts, a: usize, z: u8, h: u8) -> Option<u8> {
     let pack = BondFacts::pack;
-    let (counts, cyclic) = (bonds.counts, bonds.cyclic_multiple);
+    let (counts, cyclic) = (bonds.packed(), bonds.cyclic_multiple);
     let h32 = h as u32;
     let donor = match z {
         // Kekulé aromatic carbon: one ring double bond and single bonds to

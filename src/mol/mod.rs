@@ -376,6 +376,13 @@ impl Mol {
         aromaticity::perceive(self);
     }
 
+    /// [`Mol::perceive`] for a molecule whose builder noted its ring
+    /// forest while adding the bonds (see [`rings::Forest`]).
+    pub(crate) fn perceive_with_forest(&mut self, forest: &mut rings::Forest) {
+        self.rings = rings::perceive_with_forest(self, forest);
+        aromaticity::perceive(self);
+    }
+
     /// Total formal charge.
     pub fn charge(&self) -> i32 {
         self.atoms().map(|a| a.charge as i32).sum()

@@ -424,13 +424,23 @@ thread_local! {
 pub(crate) const KEEP_BUFFERS_UP_TO: usize = 1 << 16;
 
 pub fn perceive(mol: &Mol) -> RingInfo {
+    perceive_given(mol, None)
+}
+
+/// [`perceive`] for a molecule whose [`Forest`] its builder noted.
+pub(crate) fn perceive_with_forest(mol: &Mol, forest: &mut Forest) -> RingInfo {
+    perceive_given(mol, Some(forest))
+}
+
+#[inline(always)]
+fn perceive_given(mol: &Mol, forest: Option<&mut Forest>) -> RingInfo {
     if mol.atom_count().max(mol.bond_count()) > KEEP_BUFFERS_UP_TO {
-        return perceive_alone(mol);
+        return perceive_alone(mol, forest);
     }
     WORK.with(|w| match w.try_borrow_mut() {
-        Ok(mut w) => w.perceive(mol),
+        Ok(mut w) => w.perceive(mol, forest),
         // Only reachable if perception were re-entered on this thread.
-        Err(_) => perceive_alone(mol),
+        Err(_) => perceive_alone(mol, forest),
     })
 }
 
@@ -438,18 +448,28 @@ pub fn perceive(mol: &Mol) -> RingInfo {
 /// common path through the thread's buffers stays small enough to inline.
 #[cold]
 #[inline(never)]
-fn perceive_alone(mol: &Mol) -> RingInfo {
-    Work::default().perceive(mol)
+fn perceive_alone(mol: &Mol, forest: Option<&mut Forest>) -> RingInfo {
+    Work::default().perceive(mol, forest)
 }
 
 impl Work {
-    fn perceive(&mut self, mol: &Mol) -> RingInfo {
+    /// With `forest`, takes its buffers for the forest instead of reading
+    /// it from the bonds, and leaves it others to reuse.
+    fn perceive(&mut self, mol: &Mol, forest: Option<&mut Forest>) -> RingInfo {
         if mol.bond_count() < 3 {
             return RingInfo::default();
         }
         let Work { g, s } = self;
-        g.build::<false>(mol);
-        if g.closures.is_empty() {
+        match forest {
+            Some(forest) => {
+                debug_assert_eq!(forest.tree_bond.len(), mol.atom_count());
+                g.n = mol.atom_count();
+                g.m = mol.bond_count();
+                std::mem::swap(&mut g.forest, forest);
+            }
+            None => g.build::<false>(mol),
+        }
+        if g.forest.closures.is_empty() {
             return RingInfo::default();
         }
         // When no ring system has more than two rings (and two only as
@@ -519,6 +539,28 @@ struct Graph {
     /// Atoms of each bond, whether it is a chain bond and whether it may
     /// close a ring; filled only for the search (see `build`).
     ends: Vec<(u32, u32, bool, bool)>,
+    /// The chain-bond forest and the ring closures.
+    forest: Forest,
+    /// Number of bonds, whether or not `ends` is filled.
+    m: usize,
+}
+
+const NONE: u32 = u32::MAX;
+/// `Forest::tree_bond` of an atom whose chain bond may not close rings.
+const NO_TREE: u32 = NONE - 1;
+
+/// Whether a bond of this order may close a ring: zero-order and dative
+/// bonds may not, as in RDKit.
+#[inline]
+pub(crate) fn closes_rings(order: BondOrder) -> bool {
+    !matches!(order, BondOrder::Zero | BondOrder::Dative)
+}
+
+/// The chain-bond forest and the ring closures, noted bond by bond in bond
+/// order: by `Graph::build`, or by a builder that adds the bonds in order
+/// (the SMILES reader), which spares perception that pass over the bonds.
+#[derive(Default)]
+pub(crate) struct Forest {
     /// Per atom, its ring-capable chain bond to a lower-numbered atom: these
     /// bonds form a spanning forest whenever the chain bonds connect every
     /// ring (always, for SMILES without dot-crossing ring closures).
@@ -531,13 +573,56 @@ struct Graph {
     /// ring closures, a handful per molecule, so that covering the forest
     /// need not scan every bond; each with its atoms.
     closures: Vec<(u32, u32, u32)>,
-    /// Number of bonds, whether or not `ends` is filled.
-    m: usize,
 }
 
-const NONE: u32 = u32::MAX;
-/// `Graph::tree_bond` of an atom whose chain bond may not close rings.
-const NO_TREE: u32 = NONE - 1;
+impl Forest {
+    pub(crate) fn clear(&mut self) {
+        self.tree_bond.clear();
+        self.closures.clear();
+    }
+
+    /// Gives back the memory of a huge molecule.
+    pub(crate) fn shrink_past(&mut self, keep: usize) {
+        if self.tree_bond.capacity() > keep {
+            self.tree_bond = Vec::new();
+        }
+        if self.closures.capacity() > keep {
+            self.closures = Vec::new();
+        }
+    }
+
+    /// The next atom, whose first bond, if any, is not yet noted.
+    #[inline]
+    pub(crate) fn atom(&mut self) {
+        self.tree_bond.push((NONE, 0));
+    }
+
+    /// The next atom, with its first bond: bond `e` to the lower-numbered
+    /// atom `to` (as [`Forest::bond`] would note it).
+    #[inline]
+    pub(crate) fn atom_bonded(&mut self, e: u32, to: u32, capable: bool) {
+        self.tree_bond.push((if capable { e } else { NO_TREE }, to));
+    }
+
+    /// Bond `e` from `a` to `b`, noted after every bond numbered below it;
+    /// `capable` when it may close rings ([`closes_rings`]). A chain bond
+    /// is the first bond of its higher-numbered atom (RDKit numbers a
+    /// SMILES' ring-closure bonds after all chain bonds). Returns whether
+    /// it is one.
+    #[inline]
+    pub(crate) fn bond(&mut self, e: u32, a: u32, b: u32, capable: bool) -> bool {
+        let tree = &mut self.tree_bond[a.max(b) as usize];
+        let chain = tree.0 == NONE;
+        if chain {
+            let bond = if capable && a != b { e } else { NO_TREE };
+            *tree = (bond, a.min(b));
+        }
+        if capable && !(chain && a != b) {
+            self.closures.push((e, a, b));
+        }
+        chain
+    }
+}
 
 impl Graph {
     /// Reads the forest and the ring closures, and with `ENDS` each bond's
@@ -551,29 +636,15 @@ impl Graph {
         // depends on that order (in tetraarylporphyrins the wrong order
         // yields a 20-ring instead of the 16-ring). A chain bond is the
         // first bond of its higher-numbered atom.
-        let Graph {
-            tree_bond,
-            closures,
-            ends,
-            ..
-        } = self;
-        tree_bond.clear();
-        tree_bond.resize(n, (NONE, 0));
-        let tree_bond = &mut tree_bond[..];
-        closures.clear();
+        let Graph { forest, ends, .. } = self;
+        forest.clear();
+        forest.tree_bond.resize(n, (NONE, 0));
         ends.clear();
         let bonds = mol.bonds().enumerate().map(|(e, (a, b, bond))| {
-            let capable = !matches!(bond.order, BondOrder::Zero | BondOrder::Dative);
-            let tree = &mut tree_bond[a.max(b)];
-            let chain = tree.0 == NONE;
-            if chain {
-                let bond = if capable && a != b { e as u32 } else { NO_TREE };
-                *tree = (bond, a.min(b) as u32);
-            }
-            if capable && !(chain && a != b) {
-                closures.push((e as u32, a as u32, b as u32));
-            }
-            (a as u32, b as u32, chain, capable)
+            let capable = closes_rings(bond.order);
+            let (a, b) = (a as u32, b as u32);
+            let chain = forest.bond(e as u32, a, b, capable);
+            (a, b, chain, capable)
         });
         if ENDS {
             // Extended from an iterator of known length: no capacity check
@@ -594,7 +665,7 @@ impl Graph {
             start,
             adj,
             ends,
-            closures,
+            forest,
             ..
         } = self;
         // Each atom's end, then (filled from the back, non-chain bonds
@@ -633,7 +704,7 @@ impl Graph {
         match only {
             // The active bonds off the chain are the ring closures.
             Some((active, _)) => {
-                for &(e, ..) in closures.iter().rev() {
+                for &(e, ..) in forest.closures.iter().rev() {
                     if !ends[e as usize].2 {
                         put(e as usize);
                     }
@@ -838,7 +909,7 @@ impl Scratch {
         };
         // Each bond is marked once: a closure is listed once, and a forest
         // bond is jumped over by the union-find once marked.
-        for &(e, a, b) in &g.closures {
+        for &(e, a, b) in &g.forest.closures {
             mark(e, a, b);
             let (mut u, mut v) = (find(up, a), find(up, b));
             // A forest parent is numbered below its child, so the higher of
@@ -848,7 +919,7 @@ impl Scratch {
                 if u < v {
                     std::mem::swap(&mut u, &mut v);
                 }
-                let (t, parent) = g.tree_bond[u as usize];
+                let (t, parent) = g.forest.tree_bond[u as usize];
                 if t >= NO_TREE {
                     return false;
                 }
@@ -882,7 +953,7 @@ impl Scratch {
         let store = &mut self.store;
         store.clear();
         self.roots.clear();
-        for (c, &closure) in g.closures.iter().enumerate() {
+        for (c, &closure) in g.forest.closures.iter().enumerate() {
             let Some(at) = forest_ring(g, closure, atoms, bonds) else {
                 return Lone::Neither;
             };
@@ -982,7 +1053,7 @@ impl Scratch {
         let (cycles, partner) = (&mut self.cycles, &mut self.partner);
         partner.clear();
         partner.resize(from, NONE);
-        for &closure in &g.closures[from..] {
+        for &closure in &g.forest.closures[from..] {
             let c = partner.len() as u32;
             partner.push(NONE);
             let mut claim = |a: u32| {
@@ -1033,7 +1104,7 @@ impl Scratch {
             let key = |i: usize| {
                 let e = ring_bonds[i];
                 let top = ring[i].max(ring[(i + 1) % len]);
-                (g.tree_bond[top as usize].0 != e, e)
+                (g.forest.tree_bond[top as usize].0 != e, e)
             };
             key(at) < key((at + len - 1) % len)
         };
@@ -2263,7 +2334,7 @@ fn forest_ring(
     atoms: &mut [u32],
     bonds: &mut [u32],
 ) -> Option<std::ops::Range<usize>> {
-    let (n, tree) = (g.n, &g.tree_bond[..]);
+    let (n, tree) = (g.n, &g.forest.tree_bond[..]);
     // A SMILES ring closure's first atom opens the ring and is usually its
     // lowest atom, so the whole ring is usually on the side of its second
     // atom, `a` here.

@@ -13,6 +13,7 @@ use nom::IResult;
 use super::chain::{Chain, OpenRing};
 use super::error::{unexpected_at, SmilesError};
 use crate::mol::kekulize::{candidates, kekulize_prepared, KekulizeError};
+use crate::mol::rings::{closes_rings, Forest};
 use crate::mol::{
     clean_up_and_assign_hydrogens, element, Atom, Bond, BondDirection, BondOrder, Chirality, Mol,
     StereoCenter,
@@ -29,8 +30,7 @@ use crate::mol::{
 /// ```
 pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
     let mut mol = sized_for(smiles);
-    read(smiles, true, &mut mol)?;
-    mol.perceive();
+    read(smiles, Upto::Perception, &mut mol)?;
     Ok(mol)
 }
 
@@ -46,7 +46,7 @@ pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
 /// ```
 pub fn parse_unperceived(smiles: &str) -> Result<Mol, SmilesError> {
     let mut mol = sized_for(smiles);
-    read(smiles, true, &mut mol)?;
+    read(smiles, Upto::Hydrogens, &mut mol)?;
     Ok(mol)
 }
 
@@ -54,7 +54,7 @@ pub fn parse_unperceived(smiles: &str) -> Result<Mol, SmilesError> {
 /// perception and without implicit hydrogens.
 pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
     let mut mol = sized_for(smiles);
-    read(smiles, false, &mut mol)?;
+    read(smiles, Upto::Graph, &mut mol)?;
     Ok(mol)
 }
 
@@ -89,6 +89,8 @@ struct Workspace {
     kekule_atoms: Vec<u32>,
     /// An aromatic bond has an end that is not an aromatic atom (`C:C`).
     odd_aromatic_bond: bool,
+    /// The ring forest, noted as the bonds are added.
+    forest: Forest,
 }
 
 const AROMATIC: u8 = 1;
@@ -114,6 +116,7 @@ impl Workspace {
         self.aromatic_bonds.clear();
         self.kekule_atoms.clear();
         self.odd_aromatic_bond = false;
+        self.forest.clear();
     }
 
     /// Gives back the memory of a huge input instead of keeping it for the
@@ -132,6 +135,7 @@ impl Workspace {
         trim(&mut self.shown);
         trim(&mut self.aromatic_bonds);
         trim(&mut self.kekule_atoms);
+        self.forest.shrink_past(KEEP);
     }
 }
 
@@ -139,22 +143,32 @@ thread_local! {
     static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
 }
 
+/// How far reading goes after the graph is read and kekulized.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Upto {
+    Graph,
+    /// Clean-up and implicit hydrogens.
+    Hydrogens,
+    /// Those, then ring and aromaticity perception.
+    Perception,
+}
+
 /// Reads `smiles` into the empty `mol`.
-fn read(smiles: &str, hydrogens: bool, mol: &mut Mol) -> Result<(), SmilesError> {
+fn read(smiles: &str, upto: Upto, mol: &mut Mol) -> Result<(), SmilesError> {
     WORKSPACE.with(|ws| match ws.try_borrow_mut() {
         Ok(mut ws) => {
-            let result = read_with(smiles, hydrogens, &mut ws, mol);
+            let result = read_with(smiles, upto, &mut ws, mol);
             ws.trim();
             result
         }
         // Only reachable if the reader were re-entered on this thread.
-        Err(_) => read_with(smiles, hydrogens, &mut Workspace::default(), mol),
+        Err(_) => read_with(smiles, upto, &mut Workspace::default(), mol),
     })
 }
 
 fn read_with(
     smiles: &str,
-    hydrogens: bool,
+    upto: Upto,
     ws: &mut Workspace,
     mol: &mut Mol,
 ) -> Result<(), SmilesError> {
@@ -182,8 +196,11 @@ fn read_with(
             return Err(SmilesError::Kekulize { offset, atoms });
         }
     }
-    if hydrogens {
+    if upto != Upto::Graph {
         clean_up_and_assign_hydrogens(mol, &mut ws.shown);
+    }
+    if upto == Upto::Perception {
+        mol.perceive_with_forest(&mut ws.forest);
     }
     Ok(())
 }
@@ -536,7 +553,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         if let Some(prev) = self.ws.chain.prev {
             let spec = self.ws.chain.bond.take().map(|(s, _)| s);
             let prev_flags = flags_of(self.mol.atom(prev as usize));
-            let (to_prev, to_new) = self.add_bond(prev, idx, (prev_flags, flags), spec);
+            let (to_prev, to_new) = self.add_bond::<true>(prev, idx, (prev_flags, flags), spec);
             self.ws.shown[prev as usize] += to_prev;
             shown = to_new;
             // Only a molecule with a chiral atom read so far has lists.
@@ -544,6 +561,8 @@ impl<'a, 'w> Reader<'a, 'w> {
                 self.stereo_push(prev, idx);
                 self.stereo_push(idx, prev);
             }
+        } else {
+            self.ws.forest.atom();
         }
         self.ws.shown.push(shown);
         if chiral_h {
@@ -564,11 +583,12 @@ impl<'a, 'w> Reader<'a, 'w> {
 
     /// Adds the bond `a`-`b` as written (`spec`, or nothing) between atoms
     /// with the [`AROMATIC`] and [`STAR`] flags `flags`, keeping the list of
-    /// aromatic bonds up to date. Returns the valence the bond adds to `a`
-    /// and to `b` (see `mol::bond_valences`): the caller counts them, as the
-    /// newest atom has no entry in `shown` yet.
+    /// aromatic bonds and the ring forest up to date; `CHAIN` when `b` is
+    /// the atom just read and this its first bond. Returns the valence the
+    /// bond adds to `a` and to `b` (see `mol::bond_valences`): the caller
+    /// counts them, as the newest atom has no entry in `shown` yet.
     #[inline(always)]
-    fn add_bond(
+    fn add_bond<const CHAIN: bool>(
         &mut self,
         a: u32,
         b: u32,
@@ -581,6 +601,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         let Some(spec) = spec else {
             let bond = BondSpec::unwritten(both_aromatic).bond;
             let e = self.mol.build_bond(a as usize, b as usize, bond) as u32;
+            self.note_bond::<CHAIN>(e, a, (a, b), true);
             if both_aromatic {
                 self.ws.aromatic_bonds.push((a, b, e));
             } else if fa | fb == AROMATIC | STAR {
@@ -592,6 +613,7 @@ impl<'a, 'w> Reader<'a, 'w> {
         let bond = spec.bond;
         let (from, to) = if spec.reversed { (b, a) } else { (a, b) };
         let e = self.mol.build_bond(from as usize, to as usize, bond) as u32;
+        self.note_bond::<CHAIN>(e, a, (from, to), closes_rings(bond.order));
         if bond.aromatic {
             self.ws.aromatic_bonds.push((from, to, e));
             self.ws.odd_aromatic_bond |= !both_aromatic;
@@ -606,6 +628,24 @@ impl<'a, 'w> Reader<'a, 'w> {
             (v, v_from)
         } else {
             (v_from, v)
+        }
+    }
+
+    /// Notes bond `e` of `add_bond::<CHAIN>(a, b, ..)`, stored from `from`
+    /// to `to`, in the ring forest: with `CHAIN` it is the first bond of the
+    /// atom just read, `b`, and `a` is lower.
+    #[inline(always)]
+    fn note_bond<const CHAIN: bool>(
+        &mut self,
+        e: u32,
+        a: u32,
+        (from, to): (u32, u32),
+        capable: bool,
+    ) {
+        if CHAIN {
+            self.ws.forest.atom_bonded(e, a, capable);
+        } else {
+            self.ws.forest.bond(e, from, to, capable);
         }
     }
 
@@ -676,7 +716,7 @@ impl<'a, 'w> Reader<'a, 'w> {
                     flags_of(self.mol.atom(open.atom as usize)),
                     flags_of(self.mol.atom(prev as usize)),
                 );
-                let (to_open, to_prev) = self.add_bond(open.atom, prev, flags, spec);
+                let (to_open, to_prev) = self.add_bond::<false>(open.atom, prev, flags, spec);
                 self.ws.shown[open.atom as usize] += to_open;
                 self.ws.shown[prev as usize] += to_prev;
                 self.stereo_push(prev, open.atom);
