@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use petgraph::visit::EdgeRef;
 
-use crate::mol::{Adjacency, BondOrder, Mol};
+use crate::mol::{BondOrder, Mol};
 
 #[derive(Clone, Copy, Debug, Default)]
 struct AtomFacts {
@@ -18,7 +18,10 @@ struct AtomFacts {
 #[derive(Debug)]
 pub struct Target<'m> {
     mol: &'m Mol,
-    adjacency: &'m Adjacency,
+    /// The molecule's [`crate::mol::Adjacency`], in its two parts: atom ->
+    /// (start, length) of its row in `table`.
+    heads: &'m [(u32, u32)],
+    table: &'m [(u32, u32)],
     /// Hydrogen and valence facts, computed on the first question: plain
     /// element and bond queries never ask.
     facts: OnceLock<Vec<AtomFacts>>,
@@ -110,9 +113,11 @@ impl<'m> Target<'m> {
                 high |= 1 << (z - 64);
             }
         }
+        let adjacency = mol.adjacency();
         Target {
             mol,
-            adjacency: mol.adjacency(),
+            heads: adjacency.heads(),
+            table: adjacency.table(),
             facts: OnceLock::new(),
             elements: u128::from(high) << 64 | u128::from(low),
             atoms,
@@ -235,22 +240,38 @@ impl<'m> Target<'m> {
         self.elements
     }
 
-    /// (neighbour atom, bond index) pairs, CSR storage.
+    /// (neighbour atom, bond index) pairs, in bond index order.
     #[inline]
     pub fn neighbors(&self, atom: usize) -> &[(u32, u32)] {
-        self.adjacency.neighbors(atom)
+        let row = self.row(atom);
+        &self.table[row.start as usize..row.end as usize]
+    }
+
+    /// Where [`Target::neighbors`] of `atom` lie, as positions in
+    /// [`Target::table`].
+    #[inline]
+    pub(super) fn row(&self, atom: usize) -> std::ops::Range<u32> {
+        let (start, len) = self.heads[atom];
+        start..start + len
+    }
+
+    /// The table every [`Target::row`] lies in: (neighbour atom, bond
+    /// index) pairs.
+    #[inline]
+    pub(super) fn table(&self) -> &'m [(u32, u32)] {
+        self.table
     }
 
     /// The bond between two atoms, if any.
     #[inline]
     pub fn bond_between(&self, a: usize, b: usize) -> Option<usize> {
-        self.adjacency.bond_between(a, b)
+        self.mol.adjacency().bond_between(a, b)
     }
 
     /// SMARTS `D`: explicit connections (hydrogen atoms included).
     #[inline]
     pub fn degree(&self, atom: usize) -> u32 {
-        self.adjacency.degree(atom)
+        self.heads[atom].1
     }
 
     /// SMARTS `H`: implicit and bracket hydrogens plus hydrogen-atom neighbours.
