@@ -339,6 +339,31 @@ fn keep(row: &mut [u64], mut pass: impl FnMut(usize) -> bool) -> u32 {
     count
 }
 
+/// [`keep`] for the atoms of `row` with at least `min` connections that
+/// pass `pass`. Degrees are read from the target's adjacency when it is
+/// built, or when the row holds enough atoms that the search most likely
+/// runs and builds it anyway; else walked in the graph
+/// ([`Target::walk_degree`]), so that a search that ends on an empty row
+/// never builds it.
+fn keep_degree(
+    target: &Target,
+    row: &mut [u64],
+    min: u32,
+    mut pass: impl FnMut(usize) -> bool,
+) -> u32 {
+    let many = || row.iter().map(|w| w.count_ones()).sum::<u32>() > FEW_ATOMS;
+    match target
+        .built_adjacency()
+        .or_else(|| many().then(|| target.adjacency()))
+    {
+        Some(adjacency) => {
+            let heads = adjacency.heads();
+            keep(row, |t| heads[t].1 >= min && pass(t))
+        }
+        None => keep(row, |t| target.walk_degree(t, min) && pass(t)),
+    }
+}
+
 /// Whether target atom `t` can take query atom `q`, in a search without
 /// domain rows. Out of line: the rows spare the common free search the call.
 #[inline(never)]
@@ -422,7 +447,7 @@ struct Workspace {
     used: Vec<bool>,
     /// Depth -> position of the next candidate to try and, for an atom
     /// with a parent, the end of the parent's image's row: positions in
-    /// the target's adjacency table ([`Target::row`]), else atom indices.
+    /// the target's [`crate::mol::Adjacency::table`], else atom indices.
     cursor: Vec<(u32, u32)>,
     seen: HashSet<Box<[u32]>, BuildHasherDefault<DefaultHasher>>,
     key: Vec<u32>,
@@ -430,6 +455,10 @@ struct Workspace {
     /// rows are filled in ([`Plan::order_fill`]), then their [`order_keys`].
     rank: Vec<u128>,
 }
+
+/// Atoms of a domain row up to which their degrees are found without
+/// building the target's adjacency ([`Target::walk_degree`]).
+const FEW_ATOMS: u32 = 8;
 
 /// Workspaces kept per thread; more are only needed by nested searches.
 const SPARE_WORKSPACES: usize = 4;
@@ -621,9 +650,9 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     // The elements are tested for every atom at once; the
                     // degree and any predicate beyond them on the atoms left.
                     match plain {
-                        Some(_) => keep(row, |t| target.degree(t) >= min_degree),
-                        None => keep(row, |t| {
-                            target.degree(t) >= min_degree && query.atom_matches(target, q, t)
+                        Some(_) => keep_degree(target, row, min_degree, |_| true),
+                        None => keep_degree(target, row, min_degree, |t| {
+                            query.atom_matches(target, q, t)
                         }),
                     }
                 }
@@ -637,9 +666,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if degree[p as usize] == min_degree {
                         candidates[p as usize]
                     } else {
-                        keep(&mut domain[to..to + words], |t| {
-                            target.degree(t) >= min_degree
-                        })
+                        keep_degree(target, &mut domain[to..to + words], min_degree, |_| true)
                     }
                 }
             };
@@ -699,7 +726,8 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let domain = &domain[..n * words];
         let (order, parents) = (&plan.order[..n], &plan.parent[..n]);
         let (mapping, used, cursor) = (&mut mapping[..n], &mut used[..t_n], &mut cursor[..n]);
-        let table = target.table();
+        let adjacency = target.adjacency();
+        let (heads, table) = (adjacency.heads(), adjacency.table());
         let budget = self.options.budget;
         let mut steps = self.steps;
         let mut depth = self.depth;
@@ -809,8 +837,8 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if let Some(&(parent, _)) = parents.get(depth) {
                         cursor[depth] = match mapping.get(parent as usize) {
                             Some(&image) => {
-                                let row = target.row(image as usize);
-                                (row.start, row.end)
+                                let (start, len) = heads[image as usize];
+                                (start, start + len)
                             }
                             None => (0, 0),
                         };

@@ -18,11 +18,12 @@ use super::Mol;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Adjacency {
     /// One allocation for the whole table, as every molecule a search
-    /// reads builds one: entry `i < atoms` holds where atom `i`'s row
-    /// starts, counted from the front of this same vector, and how long it
-    /// is; the rows follow those `atoms` entries.
+    /// reads builds one: entry `i` of the first `n` holds where atom `i`'s
+    /// row starts, counted from the front of this same vector, and how long
+    /// it is; the rows follow those `n` entries, so that atom 0's starts at
+    /// `n`: the number of atoms is not kept apart (the molecule is moved
+    /// about with this in it, and one word more cost its reader).
     table: Vec<(u32, u32)>,
-    atoms: usize,
 }
 
 /// Room for this many neighbours in every row, enough for nearly every
@@ -45,7 +46,7 @@ impl Adjacency {
         let mut table = Vec::with_capacity(len);
         table.extend((0..atoms as u32).map(|i| (atoms as u32 + WIDTH * i, 0)));
         table.resize(len, (0, 0));
-        place(&mut table, mol, WIDTH).then_some(Adjacency { table, atoms })
+        place(&mut table, mol, WIDTH).then_some(Adjacency { table })
     }
 
     /// Rows packed end to end, each as long as its atom's degree.
@@ -63,7 +64,7 @@ impl Adjacency {
             start += degree;
         }
         place(&mut table, mol, u32::MAX);
-        Adjacency { table, atoms }
+        Adjacency { table }
     }
 
     /// `(neighbour, bond)` pairs of `atom`, in bond index order.
@@ -82,7 +83,13 @@ impl Adjacency {
     /// Every atom's `(start, length)` of its row in [`Adjacency::table`]:
     /// for a search that keeps a position in a row rather than the row.
     pub(crate) fn heads(&self) -> &[(u32, u32)] {
-        &self.table[..self.atoms]
+        &self.table[..self.atoms()]
+    }
+
+    /// Row 0 starts right after the heads, one per atom.
+    #[inline]
+    fn atoms(&self) -> usize {
+        self.table.first().map_or(0, |head| head.0 as usize)
     }
 
     /// The rows, as [`Adjacency::heads`] tells where, after the heads.
@@ -95,7 +102,7 @@ impl Adjacency {
     /// out of bounds always was.
     #[inline]
     fn head(&self, atom: usize) -> (u32, u32) {
-        let atoms = self.atoms;
+        let atoms = self.atoms();
         assert!(
             atom < atoms,
             "atom {atom} out of range (molecule has {atoms})"
