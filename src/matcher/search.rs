@@ -25,7 +25,8 @@ enum Phase {
 /// A plan depends on nothing but the query's bonds, the order of the
 /// atoms' keys ([`order_key`]) and the forced first atom, so it is kept
 /// with what it was built from: a run of searches for one query, the usual
-/// case, builds it once.
+/// case, builds it once. So is the order the domain rows are filled in,
+/// which depends on the atoms' predicate keys and elements.
 #[derive(Debug, Default)]
 struct Plan {
     /// Depth -> query atom.
@@ -54,6 +55,13 @@ struct Plan {
     duels: Vec<(u32, u32)>,
     ties: Vec<(u32, u32)>,
     built: bool,
+    /// The order [`Matches::fill_domain`] fills rows in: each query atom
+    /// with an earlier one of the same key, whose row it starts from, or
+    /// `NONE`.
+    fill: Vec<(u32, u32)>,
+    /// What `fill` was worked out from: query atom -> its key and whether
+    /// it may be carbon. Empty until it is.
+    fill_from: Vec<(Option<u64>, bool)>,
 }
 
 /// The last three criteria of [`Plan::build`]'s order packed in one key:
@@ -96,6 +104,7 @@ impl Plan {
     /// Makes the plan one for the bonds of `query`, its order not built.
     fn shape<Q: Query + ?Sized>(&mut self, query: &Q) {
         self.built = false;
+        self.fill_from.clear();
         self.rows.clear();
         self.degree.clear();
         self.offsets.clear();
@@ -105,6 +114,57 @@ impl Plan {
             self.rows.extend_from_slice(row);
             self.degree.push(row.len() as u32);
             self.offsets.push(self.rows.len() as u32);
+        }
+    }
+
+    /// The bonds from the atom at `depth` back to atoms placed before it
+    /// other than its parent.
+    #[inline]
+    fn back_of(&self, depth: usize) -> &[(u32, u32)] {
+        &self.back[self.back_start[depth] as usize..self.back_start[depth + 1] as usize]
+    }
+
+    /// Whether `fill` is the order for the atoms of `query`, which the
+    /// plan [`Plan::is_for`].
+    fn fill_fits<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+        self.fill_from.len() == query.atom_count()
+            && self
+                .fill_from
+                .iter()
+                .enumerate()
+                .all(|(q, &from)| from == (query.atom_key(q), may_be_carbon(query, q)))
+    }
+
+    /// Works out `fill` for `query`, which the plan [`Plan::is_for`].
+    ///
+    /// Atoms that may be carbon last, so that a row of rarer elements
+    /// left empty ends the search before the common ones are tested;
+    /// then lowest degree first, so that a later atom with the same
+    /// predicate key (and so the same elements) narrows an earlier row
+    /// by degree instead of testing again. Every key is tested once
+    /// whatever the order, so the order changes no row, only how soon an
+    /// empty row is met (and the steps of a search that one ends).
+    /// `rank` is working space.
+    fn order_fill<Q: Query + ?Sized>(&mut self, query: &Q, rank: &mut Vec<u128>) {
+        self.fill_from.clear();
+        self.fill_from
+            .extend((0..query.atom_count()).map(|q| (query.atom_key(q), may_be_carbon(query, q))));
+        rank.clear();
+        rank.extend((self.fill_from.iter().zip(&self.degree)).enumerate().map(
+            |(q, (&(_, carbon), &degree))| {
+                u128::from(carbon) << 64 | u128::from(degree) << 32 | q as u128
+            },
+        ));
+        rank.sort_unstable();
+        self.fill.clear();
+        for (i, &r) in rank.iter().enumerate() {
+            let q = r as u32;
+            let key = self.fill_from[q as usize].0;
+            let same = rank[..i]
+                .iter()
+                .map(|&p| p as u32)
+                .find(|&p| key.is_some() && self.fill_from[p as usize].0 == key);
+            self.fill.push((q, same.unwrap_or(NONE)));
         }
     }
 
@@ -242,6 +302,11 @@ fn same_key<Q: Query + ?Sized>(query: &Q, a: u32, b: u32) -> bool {
     key.is_some() && key == query.atom_key(b as usize)
 }
 
+/// Whether query atom `q` may match carbon.
+fn may_be_carbon<Q: Query + ?Sized>(query: &Q, q: usize) -> bool {
+    query.atom_elements(q) & element_bit(6) != 0
+}
+
 /// The first `len` elements of `v`, all set to `value`. Workspace vectors
 /// only grow: once long enough, they are reset by a fill, with no call to
 /// resize them.
@@ -274,6 +339,31 @@ fn keep(row: &mut [u64], mut pass: impl FnMut(usize) -> bool) -> u32 {
     count
 }
 
+/// [`keep`] for the atoms of `row` with at least `min` connections that
+/// pass `pass`. Degrees are read from the target's adjacency when it is
+/// built, or when the row holds enough atoms that the search most likely
+/// runs and builds it anyway; else walked in the graph
+/// ([`Target::walk_degree`]), so that a search that ends on an empty row
+/// never builds it.
+fn keep_degree(
+    target: &Target,
+    row: &mut [u64],
+    min: u32,
+    mut pass: impl FnMut(usize) -> bool,
+) -> u32 {
+    let many = || row.iter().map(|w| w.count_ones()).sum::<u32>() > FEW_ATOMS;
+    match target
+        .built_adjacency()
+        .or_else(|| many().then(|| target.adjacency()))
+    {
+        Some(adjacency) => {
+            let heads = adjacency.heads();
+            keep(row, |t| heads[t].1 >= min && pass(t))
+        }
+        None => keep(row, |t| target.walk_degree(t, min) && pass(t)),
+    }
+}
+
 /// Whether target atom `t` can take query atom `q`, in a search without
 /// domain rows. Out of line: the rows spare the common free search the call.
 #[inline(never)]
@@ -289,19 +379,18 @@ fn passes<Q: Query + ?Sized>(
         && query.atom_matches(target, q, t)
 }
 
-/// Every bond from the atom at `depth` back to an earlier atom other than
-/// its parent exists on `t` and matches.
+/// Every bond in `back` (query atom placed before, query bond to it)
+/// exists on `t` and matches: the bonds of an atom back to earlier atoms
+/// other than its parent.
 #[inline]
 fn back_bonds_match<Q: Query + ?Sized>(
     query: &Q,
     target: &Target,
-    plan: &Plan,
+    back: &[(u32, u32)],
     mapping: &[u32],
-    depth: usize,
     t: usize,
 ) -> bool {
-    let range = plan.back_start[depth] as usize..plan.back_start[depth + 1] as usize;
-    plan.back[range].iter().all(|&(p, q_bond)| {
+    back.iter().all(|&(p, q_bond)| {
         let image = mapping[p as usize];
         target
             .neighbors(t)
@@ -352,17 +441,24 @@ struct Workspace {
     /// query atom `q`'s predicate and has enough neighbours. Rows are
     /// `Matches::words` long, none when the search is rooted.
     domain: Vec<u64>,
-    /// Query atom -> target atom, `NONE` while unmapped.
+    /// Query atom -> target atom: `NONE` until the atom is first placed,
+    /// then its last image; only placed atoms' are read.
     mapping: Vec<u32>,
     used: Vec<bool>,
-    /// Depth -> position of the next candidate to try.
-    cursor: Vec<u32>,
+    /// Depth -> position of the next candidate to try and, for an atom
+    /// with a parent, the end of the parent's image's row: positions in
+    /// the target's [`crate::mol::Adjacency::table`], else atom indices.
+    cursor: Vec<(u32, u32)>,
     seen: HashSet<Box<[u32]>, BuildHasherDefault<DefaultHasher>>,
     key: Vec<u32>,
-    /// Query atoms packed with their sort key, to fill domain rows in order,
-    /// then their [`order_keys`].
+    /// Query atoms packed with their sort key, to work out the order domain
+    /// rows are filled in ([`Plan::order_fill`]), then their [`order_keys`].
     rank: Vec<u128>,
 }
+
+/// Atoms of a domain row up to which their degrees are found without
+/// building the target's adjacency ([`Target::walk_degree`]).
+const FEW_ATOMS: u32 = 8;
 
 /// Workspaces kept per thread; more are only needed by nested searches.
 const SPARE_WORKSPACES: usize = 4;
@@ -518,7 +614,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         }
         prefix(&mut ws.mapping, n, NONE);
         prefix(&mut ws.used, t_n, false);
-        prefix(&mut ws.cursor, n, 0);
+        prefix(&mut ws.cursor, n, (0, 0));
         self.ws = Some(ws);
         Ok(true)
     }
@@ -534,44 +630,33 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             plans: [plan, _],
             domain,
             candidates,
-            scratch,
             rank,
             ..
         } = ws;
+        if !plan.fill_fits(query) {
+            plan.order_fill(query, rank);
+        }
         let degree = &plan.degree[..n];
         let domain = prefix(domain, n * words, 0);
-        // Atoms that may be carbon last, so that a row of rarer elements
-        // left empty ends the search before the common ones are tested;
-        // then lowest degree first, so that a later atom with the same
-        // predicate key (and so the same elements) narrows an earlier row
-        // by degree instead of testing again. Every key is tested once
-        // whatever the order, so the order changes no row, only how soon an
-        // empty row is met (and the steps of a search that one ends).
-        let carbon = element_bit(6);
-        rank.clear();
-        for (q, &degree) in degree.iter().enumerate() {
-            rank.push(
-                u128::from(query.atom_elements(q) & carbon != 0) << 64
-                    | u128::from(degree) << 32
-                    | q as u128,
-            );
-        }
-        rank.sort_unstable();
-        let rows = prefix(scratch, n, 0);
-        for (row, &r) in rows.iter_mut().zip(rank.iter()) {
-            *row = r as u32;
-        }
-        for i in 0..n {
-            let q = rows[i] as usize;
+        for &(q, same) in &plan.fill {
+            let q = q as usize;
             let min_degree = degree[q];
-            let key = query.atom_key(q);
-            let same = key.and_then(|k| {
-                rows[..i]
-                    .iter()
-                    .find(|&&p| query.atom_key(p as usize) == Some(k))
-            });
             let count = match same {
-                Some(&p) => {
+                NONE => {
+                    self.steps += t_n as u64;
+                    let row = &mut domain[q * words..(q + 1) * words];
+                    let plain = query.atom_plain(q);
+                    target.mark(query.atom_elements(q), plain, row);
+                    // The elements are tested for every atom at once; the
+                    // degree and any predicate beyond them on the atoms left.
+                    match plain {
+                        Some(_) => keep_degree(target, row, min_degree, |_| true),
+                        None => keep_degree(target, row, min_degree, |t| {
+                            query.atom_matches(target, q, t)
+                        }),
+                    }
+                }
+                p => {
                     // Rows sharing a key come lowest degree first: `p`'s row
                     // holds `q`'s atoms, and perhaps some of too low a
                     // degree, none when the degrees are equal (benzene's
@@ -581,23 +666,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if degree[p as usize] == min_degree {
                         candidates[p as usize]
                     } else {
-                        keep(&mut domain[to..to + words], |t| {
-                            target.degree(t) >= min_degree
-                        })
-                    }
-                }
-                None => {
-                    self.steps += t_n as u64;
-                    let row = &mut domain[q * words..(q + 1) * words];
-                    let plain = query.atom_plain(q);
-                    target.mark(query.atom_elements(q), plain, row);
-                    // The elements are tested for every atom at once; the
-                    // degree and any predicate beyond them on the atoms left.
-                    match plain {
-                        Some(_) => keep(row, |t| target.degree(t) >= min_degree),
-                        None => keep(row, |t| {
-                            target.degree(t) >= min_degree && query.atom_matches(target, q, t)
-                        }),
+                        keep_degree(target, &mut domain[to..to + words], min_degree, |_| true)
                     }
                 }
             };
@@ -655,7 +724,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let words = self.words;
         // Slices, not vectors: their bounds stay in registers across calls.
         let domain = &domain[..n * words];
+        let (order, parents) = (&plan.order[..n], &plan.parent[..n]);
         let (mapping, used, cursor) = (&mut mapping[..n], &mut used[..t_n], &mut cursor[..n]);
+        let adjacency = target.adjacency();
+        let (heads, table) = (adjacency.heads(), adjacency.table());
         let budget = self.options.budget;
         let mut steps = self.steps;
         let mut depth = self.depth;
@@ -667,11 +739,12 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 domain[q * words + t / 64] >> (t % 64) & 1 == 1
             }
         };
+        // Atoms unmapped keep their last image in `mapping`: nothing reads
+        // it before the atom is placed again.
         let backtrack = |depth: &mut usize, mapping: &mut [u32], used: &mut [bool]| {
             *depth -= 1;
-            let q = plan.order[*depth] as usize;
+            let q = order[*depth] as usize;
             used[mapping[q] as usize] = false;
-            mapping[q] = NONE;
         };
         if std::mem::take(&mut self.at_match) {
             backtrack(&mut depth, mapping, used);
@@ -682,7 +755,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             }
         }
         let found = 'search: loop {
-            if depth == n {
+            if depth >= n {
                 if query.accept(target, mapping) && is_new(self.options.unique, mapping, key, seen)
                 {
                     self.at_match = true;
@@ -693,13 +766,14 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             }
             // The next candidate for the query atom at `depth`, moving that
             // depth's cursor past it; every pair tried costs a step.
-            let q = plan.order[depth] as usize;
-            let (parent, parent_bond) = plan.parent[depth];
+            let q = order[depth] as usize;
+            let (parent, parent_bond) = parents[depth];
             let mut next = None;
             if parent != NONE {
-                let neighbors = target.neighbors(mapping[parent as usize] as usize);
-                let mut i = cursor[depth] as usize;
-                while let Some(&(t, t_bond)) = neighbors.get(i) {
+                // The rest of the parent's image's row, as positions.
+                let (mut i, end) = cursor[depth];
+                while i < end {
+                    let (t, t_bond) = table[i as usize];
                     i += 1;
                     steps += 1;
                     if steps > budget {
@@ -709,16 +783,16 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if !used[t]
                         && in_domain(q, t)
                         && query.bond_matches(target, parent_bond as usize, t_bond as usize)
-                        && back_bonds_match(query, target, plan, mapping, depth, t)
+                        && back_bonds_match(query, target, plan.back_of(depth), mapping, t)
                     {
                         next = Some(t);
                         break;
                     }
                 }
-                cursor[depth] = i as u32;
+                cursor[depth].0 = i;
             } else if let (0, Root::At(_, t)) = (depth, self.root) {
-                if cursor[0] == 0 {
-                    cursor[0] = 1;
+                if cursor[0].0 == 0 {
+                    cursor[0].0 = 1;
                     steps += 1;
                     if steps > budget {
                         break 'search Err(BudgetExceeded);
@@ -726,7 +800,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     next = in_domain(q, t).then_some(t);
                 }
             } else {
-                let mut t = cursor[depth] as usize;
+                let mut t = cursor[depth].0 as usize;
                 while t < t_n {
                     if !domain.is_empty() {
                         // Skip straight to the next candidate bit of the row.
@@ -737,7 +811,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                         }
                         t += word.trailing_zeros() as usize;
                     }
-                    cursor[depth] = t as u32 + 1;
+                    cursor[depth].0 = t as u32 + 1;
                     steps += 1;
                     if steps > budget {
                         break 'search Err(BudgetExceeded);
@@ -749,7 +823,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     t += 1;
                 }
                 if next.is_none() {
-                    cursor[depth] = t_n as u32;
+                    cursor[depth].0 = t_n as u32;
                 }
             }
             match next {
@@ -757,8 +831,17 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     mapping[q] = t as u32;
                     used[t] = true;
                     depth += 1;
-                    if depth < n {
-                        cursor[depth] = 0;
+                    // The next atom's candidates: its parent's image's
+                    // row, looked up once here rather than on every return
+                    // to this depth; without a parent, from the first atom.
+                    if let Some(&(parent, _)) = parents.get(depth) {
+                        cursor[depth] = match mapping.get(parent as usize) {
+                            Some(&image) => {
+                                let (start, len) = heads[image as usize];
+                                (start, start + len)
+                            }
+                            None => (0, 0),
+                        };
                     }
                 }
                 None if depth == 0 => break Ok(false),

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use petgraph::visit::EdgeRef;
+use petgraph::Direction;
 
 use crate::mol::{Adjacency, BondOrder, Mol};
 
@@ -17,8 +18,9 @@ struct AtomFacts {
 /// Per-molecule facts, computed once per molecule and shared by every query.
 #[derive(Debug)]
 pub struct Target<'m> {
+    /// Its [`Mol::adjacency`] is built on the first question that needs
+    /// it: a search that ends on an empty domain row asks none.
     mol: &'m Mol,
-    adjacency: &'m Adjacency,
     /// Hydrogen and valence facts, computed on the first question: plain
     /// element and bond queries never ask.
     facts: OnceLock<Vec<AtomFacts>>,
@@ -112,7 +114,6 @@ impl<'m> Target<'m> {
         }
         Target {
             mol,
-            adjacency: mol.adjacency(),
             facts: OnceLock::new(),
             elements: u128::from(high) << 64 | u128::from(low),
             atoms,
@@ -235,22 +236,56 @@ impl<'m> Target<'m> {
         self.elements
     }
 
-    /// (neighbour atom, bond index) pairs, CSR storage.
+    /// The molecule's adjacency, built on the first call.
+    #[inline]
+    pub(super) fn adjacency(&self) -> &'m Adjacency {
+        self.mol.adjacency()
+    }
+
+    /// (neighbour atom, bond index) pairs, in bond index order.
     #[inline]
     pub fn neighbors(&self, atom: usize) -> &[(u32, u32)] {
-        self.adjacency.neighbors(atom)
+        self.adjacency().neighbors(atom)
     }
 
     /// The bond between two atoms, if any.
     #[inline]
     pub fn bond_between(&self, a: usize, b: usize) -> Option<usize> {
-        self.adjacency.bond_between(a, b)
+        self.adjacency().bond_between(a, b)
     }
 
     /// SMARTS `D`: explicit connections (hydrogen atoms included).
     #[inline]
     pub fn degree(&self, atom: usize) -> u32 {
-        self.adjacency.degree(atom)
+        self.adjacency().degree(atom)
+    }
+
+    /// The molecule's adjacency if something has built it.
+    #[inline]
+    pub(super) fn built_adjacency(&self) -> Option<&'m Adjacency> {
+        self.mol.built_adjacency()
+    }
+
+    /// Whether `atom` has at least `k` connections, found by walking the
+    /// graph's own lists of the atom's bonds as far as `k`: for a few
+    /// atoms, cheaper than building the adjacency.
+    pub(super) fn walk_degree(&self, atom: usize, k: u32) -> bool {
+        // Both lists, as the adjacency counts a bond to the atom itself
+        // twice.
+        let graph = self.mol.graph();
+        let (nodes, edges) = (graph.raw_nodes(), graph.raw_edges());
+        let mut seen = 0;
+        for direction in [Direction::Outgoing, Direction::Incoming] {
+            let mut e = nodes[atom].next_edge(direction);
+            while seen < k {
+                let Some(edge) = edges.get(e.index()) else {
+                    break;
+                };
+                seen += 1;
+                e = edge.next_edge(direction);
+            }
+        }
+        seen >= k
     }
 
     /// SMARTS `H`: implicit and bracket hydrogens plus hydrogen-atom neighbours.
@@ -337,6 +372,24 @@ impl<'m> Target<'m> {
 mod tests {
     use super::*;
     use crate::matcher::element_bit;
+
+    #[test]
+    fn walked_degrees_are_the_adjacency_degrees() {
+        for smiles in ["CC(C)(O)C1CC1", "CS(F)(F)(F)(F)Cl.[Na+]", "c1ccccc1N(=O)=O"] {
+            let mol = crate::smiles::parse(smiles).unwrap();
+            let target = Target::new(&mol);
+            let walked: Vec<Vec<bool>> = (0..mol.atom_count())
+                .map(|t| (0..8).map(|k| target.walk_degree(t, k)).collect())
+                .collect();
+            // Walked before anything built the adjacency.
+            assert!(target.built_adjacency().is_none());
+            for (t, walked) in walked.iter().enumerate() {
+                for (k, &at_least) in walked.iter().enumerate() {
+                    assert_eq!(at_least, target.degree(t) >= k as u32, "{smiles} {t} {k}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn mark_sets_exactly_the_atoms_asked_for() {

@@ -1,4 +1,4 @@
-//! Compact adjacency (compressed sparse rows), built once per molecule and
+//! Compact adjacency (a slice of neighbours per atom), built once per molecule and
 //! shared by everything that walks the graph many times: ring perception,
 //! aromaticity and the matcher. petgraph keeps each atom's bonds as a linked
 //! list, which costs a dependent load per neighbour; a row here is one slice.
@@ -18,74 +18,96 @@ use super::Mol;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Adjacency {
     /// One allocation for the whole table, as every molecule a search
-    /// reads builds one: entry `i <= n` holds in `.0` where atom `i`'s row
-    /// starts, counted from the front of this same vector (the row ends
-    /// where the next starts); the rows follow those `n + 1` entries.
+    /// reads builds one: entry `i` of the first `n` holds where atom `i`'s
+    /// row starts, counted from the front of this same vector, and how long
+    /// it is; the rows follow those `n` entries, so that atom 0's starts at
+    /// `n`: the number of atoms is not kept apart (the molecule is moved
+    /// about with this in it, and one word more cost its reader).
     table: Vec<(u32, u32)>,
 }
 
+/// Room for this many neighbours in every row, enough for nearly every
+/// molecule: rows of one width are filled in one pass over the bonds,
+/// where rows packed end to end must first be counted.
+const WIDTH: u32 = 4;
+
 impl Adjacency {
     pub(super) fn of(mol: &Mol) -> Adjacency {
-        let head = mol.atom_count() + 1;
-        let len = head + 2 * mol.bond_count();
-        // Allocated, then cleared in two parts: calloc clearing the whole
-        // block cost more than the two fills.
+        Adjacency::of_width(mol).unwrap_or_else(|| Adjacency::packed(mol))
+    }
+
+    /// Rows of [`WIDTH`] entries, or `None` when some atom has more
+    /// neighbours.
+    fn of_width(mol: &Mol) -> Option<Adjacency> {
+        let atoms = mol.atom_count();
+        let len = atoms
+            .checked_mul(WIDTH as usize + 1)
+            .filter(|&len| len <= u32::MAX as usize)?;
         let mut table = Vec::with_capacity(len);
-        table.resize(head, (0u32, 0u32));
-        // Entry i counts up to the end of atom i's row, then each pair is
-        // placed by counting down, which leaves it at the row's start.
-        for (a, b, _) in mol.bonds() {
-            table[a].0 += 1;
-            table[b].0 += 1;
-        }
-        let mut end = head as u32;
-        for entry in &mut table[..head] {
-            end += entry.0;
-            entry.0 = end;
-        }
+        table.extend((0..atoms as u32).map(|i| (atoms as u32 + WIDTH * i, 0)));
         table.resize(len, (0, 0));
-        // Backwards, so that each row ends up in bond index order. The
-        // bond index is counted down alongside: taken from the iterator it
-        // was worked out from the element's address.
-        let mut e = mol.bond_count() as u32;
-        for (a, b, _) in mol.bonds().rev() {
-            e -= 1;
-            table[a].0 -= 1;
-            let slot = table[a].0 as usize;
-            table[slot] = (b as u32, e);
-            table[b].0 -= 1;
-            let slot = table[b].0 as usize;
-            table[slot] = (a as u32, e);
+        place(&mut table, mol, WIDTH).then_some(Adjacency { table })
+    }
+
+    /// Rows packed end to end, each as long as its atom's degree.
+    fn packed(mol: &Mol) -> Adjacency {
+        let atoms = mol.atom_count();
+        let mut table = vec![(0u32, 0u32); atoms + 2 * mol.bond_count()];
+        for (a, b, _) in mol.bonds() {
+            table[a].1 += 1;
+            table[b].1 += 1;
         }
+        let mut start = atoms as u32;
+        for head in &mut table[..atoms] {
+            let degree = head.1;
+            *head = (start, 0);
+            start += degree;
+        }
+        place(&mut table, mol, u32::MAX);
         Adjacency { table }
     }
 
     /// `(neighbour, bond)` pairs of `atom`, in bond index order.
     #[inline]
     pub fn neighbors(&self, atom: usize) -> &[(u32, u32)] {
-        let (start, end) = self.row(atom);
-        &self.table[start as usize..end as usize]
+        let (start, len) = self.head(atom);
+        &self.table[start as usize..start as usize + len as usize]
     }
 
     /// Explicit connections of `atom` (hydrogen atoms included).
     #[inline]
     pub fn degree(&self, atom: usize) -> u32 {
-        let (start, end) = self.row(atom);
-        end - start
+        self.head(atom).1
     }
 
-    /// Where `atom`'s row starts and ends. Past the last atom the header
-    /// would be read on into the rows, so that is refused here, as an index
+    /// Every atom's `(start, length)` of its row in [`Adjacency::table`]:
+    /// for a search that keeps a position in a row rather than the row.
+    pub(crate) fn heads(&self) -> &[(u32, u32)] {
+        &self.table[..self.atoms()]
+    }
+
+    /// Row 0 starts right after the heads, one per atom.
+    #[inline]
+    fn atoms(&self) -> usize {
+        self.table.first().map_or(0, |head| head.0 as usize)
+    }
+
+    /// The rows, as [`Adjacency::heads`] tells where, after the heads.
+    pub(crate) fn table(&self) -> &[(u32, u32)] {
+        &self.table
+    }
+
+    /// Where `atom`'s row starts, and its length. Past the last atom the
+    /// rows would be read as heads, so that is refused here, as an index
     /// out of bounds always was.
     #[inline]
-    fn row(&self, atom: usize) -> (u32, u32) {
-        // Row 0 starts right after the header of `atom_count + 1` entries.
-        let atoms = self.table.first().map_or(0, |h| h.0 as usize - 1);
+    fn head(&self, atom: usize) -> (u32, u32) {
+        let atoms = self.atoms();
         assert!(
             atom < atoms,
             "atom {atom} out of range (molecule has {atoms})"
         );
-        (self.table[atom].0, self.table[atom + 1].0)
+        self.table[atom]
     }
 
     /// The bond between `a` and `b`, found by scanning `a`'s (short) row.
@@ -98,23 +120,44 @@ impl Adjacency {
     }
 }
 
+/// Adds every bond of `mol` to the rows of both its atoms, in bond index
+/// order; false if a row would grow past `room` entries.
+fn place(table: &mut [(u32, u32)], mol: &Mol, room: u32) -> bool {
+    for (e, (a, b, _)) in mol.bonds().enumerate() {
+        for (from, to) in [(a, b), (b, a)] {
+            let (start, len) = table[from];
+            if len == room {
+                return false;
+            }
+            table[(start + len) as usize] = (to as u32, e as u32);
+            table[from].1 = len + 1;
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use crate::smiles::parse;
 
     #[test]
     fn rows_list_every_bond_in_bond_order() {
+        // Rows of the usual width, and (sulfur with six neighbours) packed.
+        for smiles in ["CC(C)(O)C1CC1", "CS(F)(F)(F)(F)Cl.[Na+]"] {
+            let mol = parse(smiles).unwrap();
+            let adj = mol.adjacency();
+            for a in 0..mol.atom_count() {
+                let mut expected: Vec<(u32, u32)> = mol
+                    .neighbors(a)
+                    .map(|(n, b)| (n as u32, b as u32))
+                    .collect();
+                expected.sort_by_key(|&(_, b)| b);
+                assert_eq!(adj.neighbors(a), expected.as_slice(), "{smiles} atom {a}");
+                assert_eq!(adj.degree(a) as usize, mol.degree(a));
+            }
+        }
         let mut mol = parse("CC(C)(O)C1CC1").unwrap();
         let adj = mol.adjacency().clone();
-        for a in 0..mol.atom_count() {
-            let mut expected: Vec<(u32, u32)> = mol
-                .neighbors(a)
-                .map(|(n, b)| (n as u32, b as u32))
-                .collect();
-            expected.sort_by_key(|&(_, b)| b);
-            assert_eq!(adj.neighbors(a), expected.as_slice(), "atom {a}");
-            assert_eq!(adj.degree(a) as usize, mol.degree(a));
-        }
         assert_eq!(adj.bond_between(4, 6), mol.bond_between(4, 6));
         assert_eq!(adj.bond_between(0, 6), None);
         // A new bond must show up: the cached table is dropped on change.

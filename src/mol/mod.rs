@@ -350,6 +350,12 @@ impl Mol {
         self.adjacency.get_or_init(|| Adjacency::of(self))
     }
 
+    /// [`Mol::adjacency`] if it is built, without building it.
+    #[inline]
+    pub(crate) fn built_adjacency(&self) -> Option<&Adjacency> {
+        self.adjacency.get()
+    }
+
     /// The underlying petgraph graph, for algorithms that want it.
     pub fn graph(&self) -> &UnGraph<Atom, Bond, u32> {
         &self.graph

@@ -63,10 +63,10 @@ pub struct Smarts {
     recursive: Vec<Smarts>,
     /// Atom `i` -> what a search needs to know of its expression.
     facts: Box<[AtomFacts]>,
-    /// Bond `e` -> its primitive when the expression is exactly one,
-    /// un-negated (nearly every bond written): tested without the
-    /// expression walk.
-    bond_plain: Box<[Option<BondPrimitive>]>,
+    /// Bond `e` -> the kinds of bond its expression allows
+    /// ([`query::bond_mask`]): tested with one shift, without the
+    /// expression walk, unless the expression asks about rings.
+    bond_masks: Box<[u16]>,
 }
 
 /// Facts of one query atom's expression, worked out once per pattern.
@@ -126,7 +126,7 @@ impl Smarts {
                 },
             })
             .collect();
-        let bond_plain = bonds.iter().map(|b| b.expr.as_single().copied()).collect();
+        let bond_masks = bonds.iter().map(|b| query::bond_mask(&b.expr)).collect();
         Smarts {
             atoms,
             bonds,
@@ -134,7 +134,7 @@ impl Smarts {
             adjacency: adjacency.into(),
             recursive,
             facts,
-            bond_plain,
+            bond_masks,
         }
     }
 

@@ -54,9 +54,43 @@ pub fn bond_allows(
     expr.eval(|&p| primitive_allows(p, order, aromatic, &ring))
 }
 
+/// [`bond_mask`] of an expression that asks whether the bond is in a ring:
+/// it is walked for each bond. No mask of bond kinds sets its top bits.
+pub(super) const ASKS_RING: u16 = u16::MAX;
+
+/// The bit of a bond of `order`, aromatic or not, in a [`bond_mask`].
+#[inline]
+fn bond_bit(order: BondOrder, aromatic: bool) -> u32 {
+    2 * order as u32 + u32::from(aromatic)
+}
+
+/// Every kind of bond (order, aromatic or not) that `expr` allows, bit
+/// [`bond_bit`] of each; [`ASKS_RING`] when that is not all it asks.
+pub(super) fn bond_mask(expr: &Expr<BondPrimitive>) -> u16 {
+    if expr.primitives().any(|&p| p == BondPrimitive::Ring) {
+        return ASKS_RING;
+    }
+    let mut mask = 0;
+    for order in [
+        BondOrder::Zero,
+        BondOrder::Single,
+        BondOrder::Double,
+        BondOrder::Triple,
+        BondOrder::Quadruple,
+        BondOrder::Dative,
+    ] {
+        for aromatic in [false, true] {
+            if bond_allows(expr, order, aromatic, || false) {
+                mask |= 1 << bond_bit(order, aromatic);
+            }
+        }
+    }
+    mask
+}
+
 /// [`bond_allows`] for one primitive.
 #[inline]
-pub(super) fn primitive_allows(
+fn primitive_allows(
     p: BondPrimitive,
     order: BondOrder,
     aromatic: bool,
@@ -245,12 +279,11 @@ impl Query for Bound<'_> {
 
     #[inline(always)]
     fn bond_matches(&self, target: &Target, q_bond: usize, t_bond: usize) -> bool {
-        match self.smarts.bond_plain[q_bond] {
-            Some(p) => {
-                let bond = target.mol().bond(t_bond);
-                primitive_allows(p, bond.order, bond.aromatic, || target.is_ring_bond(t_bond))
-            }
-            None => self.bond_expr_matches(target, q_bond, t_bond),
+        let mask = self.smarts.bond_masks[q_bond];
+        if mask == ASKS_RING {
+            return self.bond_expr_matches(target, q_bond, t_bond);
         }
+        let bond = target.mol().bond(t_bond);
+        mask >> bond_bit(bond.order, bond.aromatic) & 1 != 0
     }
 }
