@@ -61,8 +61,8 @@ pub struct RingInfo {
     /// side, then the same two per bond. Empty when the molecule has no ring, so
     /// acyclic molecules allocate nothing.
     data: Vec<u32>,
-    /// Where the bonds, the starts and the facts begin in `data`.
-    bonds_at: usize,
+    /// Where the starts and the facts begin in `data` (the bonds at half
+    /// `start_at`: kept at 128 bytes, a `RingInfo` is moved without a `memcpy`).
     start_at: usize,
     facts_at: usize,
     sssr_count: usize,
@@ -93,7 +93,7 @@ impl RingInfo {
     #[inline]
     pub fn ring_bonds(&self, ring: usize) -> &[u32] {
         let r = self.range(ring);
-        &self.data[self.bonds_at..][r]
+        &self.data[self.bonds_at()..][r]
     }
     /// Number of rings in `rings()` that contain the atom (SMARTS `R`).
     #[inline]
@@ -142,14 +142,14 @@ impl RingInfo {
     #[inline]
     pub(crate) fn ring(&self, ring: usize) -> (&[u32], &[u32]) {
         let r = self.range(ring);
-        let (atoms, rest) = self.data.split_at(self.bonds_at);
+        let (atoms, rest) = self.data.split_at(self.bonds_at());
         (&atoms[r.clone()], &rest[r])
     }
     /// Atoms and bonds (see `ring_bonds`) of every ring of `rings()`, in
     /// order: for passes over all rings, without a look-up per ring.
     #[inline]
     pub(crate) fn rings_with_bonds(&self) -> impl Iterator<Item = (&[u32], &[u32])> + '_ {
-        let (atoms, rest) = self.data.split_at(self.bonds_at);
+        let (atoms, rest) = self.data.split_at(self.bonds_at());
         let start = &self.data[self.start_at..self.facts_at];
         start.windows(2).map(move |w| {
             let r = w[0] as usize..w[1] as usize;
@@ -167,6 +167,11 @@ impl RingInfo {
     #[inline]
     pub(crate) fn known_disjoint(&self) -> bool {
         self.disjoint
+    }
+
+    #[inline]
+    fn bonds_at(&self) -> usize {
+        self.start_at / 2
     }
 
     #[inline]
@@ -213,7 +218,7 @@ impl RingInfo {
     ) -> RingInfo {
         let list = &store.rings;
         let len = list.atoms.len();
-        let (bonds_at, start_at) = (len, 2 * len);
+        let start_at = 2 * len;
         let facts_at = start_at + list.start.len();
         let mut data = Vec::with_capacity(facts_at + 2 * n + 2 * m);
         data.extend_from_slice(&list.atoms);
@@ -235,7 +240,6 @@ impl RingInfo {
         }
         RingInfo {
             data,
-            bonds_at,
             start_at,
             facts_at,
             sssr_count,
