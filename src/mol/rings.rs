@@ -225,18 +225,12 @@ impl RingInfo {
         data.extend_from_slice(&store.bonds);
         data.extend_from_slice(&list.start);
         data.resize(facts_at + 2 * n + 2 * m, 0);
-        let (atom_facts, bond_facts) = data[facts_at..].split_at_mut(2 * n);
-        for w in list.start.windows(2) {
-            let size = w[1] - w[0];
-            let at = w[0] as usize..w[1] as usize;
-            for &a in &list.atoms[at.clone()] {
-                note(atom_facts, a, size, disjoint);
-            }
-            for &e in &store.bonds[at] {
-                if e != NONE {
-                    note(bond_facts, e, size, disjoint);
-                }
-            }
+        let facts = &mut data[facts_at..];
+        // Two loops, so that neither asks `disjoint` per item.
+        if disjoint {
+            note_rings::<true>(facts, 2 * n, store);
+        } else {
+            note_rings::<false>(facts, 2 * n, store);
         }
         RingInfo {
             data,
@@ -289,6 +283,26 @@ impl RingInfo {
             systems[slot[root]].push(r);
         }
         systems
+    }
+}
+
+/// Notes every ring of `store` on its atoms and bonds: `facts` holds the
+/// atoms' facts, then from `bonds_at` on the bonds'. `ONLY` as in [`note`].
+#[inline(always)]
+fn note_rings<const ONLY: bool>(facts: &mut [u32], bonds_at: usize, store: &RingList) {
+    let list = &store.rings;
+    let (atom_facts, bond_facts) = facts.split_at_mut(bonds_at);
+    for w in list.start.windows(2) {
+        let size = w[1] - w[0];
+        let at = w[0] as usize..w[1] as usize;
+        for &a in &list.atoms[at.clone()] {
+            note(atom_facts, a, size, ONLY);
+        }
+        for &e in &store.bonds[at] {
+            if e != NONE {
+                note(bond_facts, e, size, ONLY);
+            }
+        }
     }
 }
 
@@ -1013,7 +1027,20 @@ impl Scratch {
     /// A fresh stamp for `on_ring` and `shared` (an atom holding the
     /// molecule's stamp is marked: nothing to clear per molecule), with
     /// the buffers of the forest walks sized for `n` atoms.
+    #[inline]
     fn next_stamp(&mut self, n: usize) -> u32 {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.cycle_atoms.len() <= 2 * n || self.on_ring.len() < n || self.stamp == 0 {
+            self.renew(n);
+        }
+        self.stamp
+    }
+
+    /// The rare part of `next_stamp`, out of line so that the rest inlines:
+    /// buffers too small for `n` atoms grow, and wrapped stamps restart.
+    #[cold]
+    #[inline(never)]
+    fn renew(&mut self, n: usize) {
         if self.cycle_atoms.len() <= 2 * n {
             self.cycle_atoms.resize(2 * n + 1, 0);
             self.cycle_bonds.resize(2 * n + 1, 0);
@@ -1024,14 +1051,12 @@ impl Scratch {
             self.owner.resize(n, 0);
             self.inner.resize(n, Inner::default());
         }
-        self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.on_ring.fill(0);
             self.shared.fill(0);
             self.bond_uses.fill((0, 0));
             self.stamp = 1;
         }
-        self.stamp
     }
 
     /// When every ring system is one ring or two (`Finder::two_rings`'
