@@ -61,8 +61,8 @@ pub struct RingInfo {
     /// side, then the same two per bond. Empty when the molecule has no ring, so
     /// acyclic molecules allocate nothing.
     data: Vec<u32>,
-    /// Where the bonds, the starts and the facts begin in `data`.
-    bonds_at: usize,
+    /// Where the starts and the facts begin in `data` (the bonds at half
+    /// `start_at`: kept at 128 bytes, a `RingInfo` is moved without a `memcpy`).
     start_at: usize,
     facts_at: usize,
     sssr_count: usize,
@@ -93,7 +93,7 @@ impl RingInfo {
     #[inline]
     pub fn ring_bonds(&self, ring: usize) -> &[u32] {
         let r = self.range(ring);
-        &self.data[self.bonds_at..][r]
+        &self.data[self.bonds_at()..][r]
     }
     /// Number of rings in `rings()` that contain the atom (SMARTS `R`).
     #[inline]
@@ -142,14 +142,14 @@ impl RingInfo {
     #[inline]
     pub(crate) fn ring(&self, ring: usize) -> (&[u32], &[u32]) {
         let r = self.range(ring);
-        let (atoms, rest) = self.data.split_at(self.bonds_at);
+        let (atoms, rest) = self.data.split_at(self.bonds_at());
         (&atoms[r.clone()], &rest[r])
     }
     /// Atoms and bonds (see `ring_bonds`) of every ring of `rings()`, in
     /// order: for passes over all rings, without a look-up per ring.
     #[inline]
     pub(crate) fn rings_with_bonds(&self) -> impl Iterator<Item = (&[u32], &[u32])> + '_ {
-        let (atoms, rest) = self.data.split_at(self.bonds_at);
+        let (atoms, rest) = self.data.split_at(self.bonds_at());
         let start = &self.data[self.start_at..self.facts_at];
         start.windows(2).map(move |w| {
             let r = w[0] as usize..w[1] as usize;
@@ -167,6 +167,11 @@ impl RingInfo {
     #[inline]
     pub(crate) fn known_disjoint(&self) -> bool {
         self.disjoint
+    }
+
+    #[inline]
+    fn bonds_at(&self) -> usize {
+        self.start_at / 2
     }
 
     #[inline]
@@ -213,29 +218,22 @@ impl RingInfo {
     ) -> RingInfo {
         let list = &store.rings;
         let len = list.atoms.len();
-        let (bonds_at, start_at) = (len, 2 * len);
+        let start_at = 2 * len;
         let facts_at = start_at + list.start.len();
         let mut data = Vec::with_capacity(facts_at + 2 * n + 2 * m);
         data.extend_from_slice(&list.atoms);
         data.extend_from_slice(&store.bonds);
         data.extend_from_slice(&list.start);
         data.resize(facts_at + 2 * n + 2 * m, 0);
-        let (atom_facts, bond_facts) = data[facts_at..].split_at_mut(2 * n);
-        for w in list.start.windows(2) {
-            let size = w[1] - w[0];
-            let at = w[0] as usize..w[1] as usize;
-            for &a in &list.atoms[at.clone()] {
-                note(atom_facts, a, size, disjoint);
-            }
-            for &e in &store.bonds[at] {
-                if e != NONE {
-                    note(bond_facts, e, size, disjoint);
-                }
-            }
+        let facts = &mut data[facts_at..];
+        // Two loops, so that neither asks `disjoint` per item.
+        if disjoint {
+            note_rings::<true>(facts, 2 * n, store);
+        } else {
+            note_rings::<false>(facts, 2 * n, store);
         }
         RingInfo {
             data,
-            bonds_at,
             start_at,
             facts_at,
             sssr_count,
@@ -285,6 +283,26 @@ impl RingInfo {
             systems[slot[root]].push(r);
         }
         systems
+    }
+}
+
+/// Notes every ring of `store` on its atoms and bonds: `facts` holds the
+/// atoms' facts, then from `bonds_at` on the bonds'. `ONLY` as in [`note`].
+#[inline(always)]
+fn note_rings<const ONLY: bool>(facts: &mut [u32], bonds_at: usize, store: &RingList) {
+    let list = &store.rings;
+    let (atom_facts, bond_facts) = facts.split_at_mut(bonds_at);
+    for w in list.start.windows(2) {
+        let size = w[1] - w[0];
+        let at = w[0] as usize..w[1] as usize;
+        for &a in &list.atoms[at.clone()] {
+            note(atom_facts, a, size, ONLY);
+        }
+        for &e in &store.bonds[at] {
+            if e != NONE {
+                note(bond_facts, e, size, ONLY);
+            }
+        }
     }
 }
 
@@ -1009,7 +1027,20 @@ impl Scratch {
     /// A fresh stamp for `on_ring` and `shared` (an atom holding the
     /// molecule's stamp is marked: nothing to clear per molecule), with
     /// the buffers of the forest walks sized for `n` atoms.
+    #[inline]
     fn next_stamp(&mut self, n: usize) -> u32 {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.cycle_atoms.len() <= 2 * n || self.on_ring.len() < n || self.stamp == 0 {
+            self.renew(n);
+        }
+        self.stamp
+    }
+
+    /// The rare part of `next_stamp`, out of line so that the rest inlines:
+    /// buffers too small for `n` atoms grow, and wrapped stamps restart.
+    #[cold]
+    #[inline(never)]
+    fn renew(&mut self, n: usize) {
         if self.cycle_atoms.len() <= 2 * n {
             self.cycle_atoms.resize(2 * n + 1, 0);
             self.cycle_bonds.resize(2 * n + 1, 0);
@@ -1020,14 +1051,12 @@ impl Scratch {
             self.owner.resize(n, 0);
             self.inner.resize(n, Inner::default());
         }
-        self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.on_ring.fill(0);
             self.shared.fill(0);
             self.bond_uses.fill((0, 0));
             self.stamp = 1;
         }
-        self.stamp
     }
 
     /// When every ring system is one ring or two (`Finder::two_rings`'
