@@ -125,12 +125,13 @@ impl Adjacency {
 fn place(table: &mut [(u32, u32)], mol: &Mol, room: u32) -> bool {
     for (e, (a, b, _)) in mol.bonds().enumerate() {
         for (from, to) in [(a, b), (b, a)] {
-            let (start, len) = table[from];
+            let head = &mut table[from];
+            let (start, len) = *head;
             if len == room {
                 return false;
             }
+            head.1 = len + 1;
             table[(start + len) as usize] = (to as u32, e as u32);
-            table[from].1 = len + 1;
         }
     }
     true
