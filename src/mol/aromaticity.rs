@@ -173,14 +173,7 @@ impl BondFacts {
 /// What a bond of each order (by `BondOrder as usize`) adds to the counts
 /// of its first and of its second atom, as [`BondFacts::pack`] gives them.
 const ORDER_COUNTS: [[u128; 2]; 6] = {
-    let orders = [
-        BondOrder::Zero,
-        BondOrder::Single,
-        BondOrder::Double,
-        BondOrder::Triple,
-        BondOrder::Quadruple,
-        BondOrder::Dative,
-    ];
+    let orders = BondOrder::ALL;
     let mut table = [[0; 2]; 6];
     let mut i = 0;
     while i < orders.len() {

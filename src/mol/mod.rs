@@ -118,6 +118,22 @@ pub enum BondOrder {
 }
 
 impl BondOrder {
+    /// Every order, in declaration order (`ALL[o as usize] == o`), for
+    /// tables indexed by order.
+    ///
+    /// ```
+    /// use markush::mol::BondOrder;
+    /// assert!(BondOrder::ALL.iter().enumerate().all(|(i, &o)| o as usize == i));
+    /// ```
+    pub const ALL: [BondOrder; 6] = [
+        BondOrder::Zero,
+        BondOrder::Single,
+        BondOrder::Double,
+        BondOrder::Triple,
+        BondOrder::Quadruple,
+        BondOrder::Dative,
+    ];
+
     /// Contribution to the valence of an atom that is not the donor.
     pub fn valence(self) -> u8 {
         match self {

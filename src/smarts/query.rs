@@ -71,14 +71,7 @@ pub(super) fn bond_mask(expr: &Expr<BondPrimitive>) -> u16 {
         return ASKS_RING;
     }
     let mut mask = 0;
-    for order in [
-        BondOrder::Zero,
-        BondOrder::Single,
-        BondOrder::Double,
-        BondOrder::Triple,
-        BondOrder::Quadruple,
-        BondOrder::Dative,
-    ] {
+    for order in BondOrder::ALL {
         for aromatic in [false, true] {
             if bond_allows(expr, order, aromatic, || false) {
                 mask |= 1 << bond_bit(order, aromatic);
