@@ -1,7 +1,8 @@
-//! Compact adjacency (a slice of neighbours per atom), built once per molecule and
-//! shared by everything that walks the graph many times: ring perception,
-//! aromaticity and the matcher. petgraph keeps each atom's bonds as a linked
-//! list, which costs a dependent load per neighbour; a row here is one slice.
+//! Compact adjacency (a slice of neighbours per atom), built on first use
+//! and kept with the molecule for everything that walks the graph many
+//! times: the matcher's searches and SMARTS read as molecules. petgraph
+//! keeps each atom's bonds as a linked list, which costs a dependent load
+//! per neighbour; a row here is one slice.
 
 use super::Mol;
 

@@ -394,14 +394,13 @@ impl Mol {
     /// building a molecule by hand (the SMILES reader calls it itself).
     /// Hydrogen counts must already be set.
     pub fn perceive(&mut self) {
-        self.rings = rings::perceive(self);
-        aromaticity::perceive(self);
+        self.perceive_given(None);
     }
 
-    /// [`Mol::perceive`] for a molecule whose builder noted its ring
-    /// forest while adding the bonds (see [`rings::Forest`]).
-    pub(crate) fn perceive_with_forest(&mut self, forest: &mut rings::Forest) {
-        self.rings = rings::perceive_with_forest(self, forest);
+    /// [`Mol::perceive`], given the ring forest the molecule's builder
+    /// noted while adding the bonds (see [`rings::Forest`]), if it did.
+    pub(crate) fn perceive_given(&mut self, forest: Option<&mut rings::Forest>) {
+        self.rings = rings::perceive_given(self, forest);
         aromaticity::perceive(self);
     }
 

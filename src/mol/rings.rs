@@ -445,13 +445,10 @@ pub fn perceive(mol: &Mol) -> RingInfo {
     perceive_given(mol, None)
 }
 
-/// [`perceive`] for a molecule whose [`Forest`] its builder noted.
-pub(crate) fn perceive_with_forest(mol: &Mol, forest: &mut Forest) -> RingInfo {
-    perceive_given(mol, Some(forest))
-}
-
+/// [`perceive`], given the [`Forest`] the molecule's builder noted, if it
+/// did.
 #[inline(always)]
-fn perceive_given(mol: &Mol, forest: Option<&mut Forest>) -> RingInfo {
+pub(crate) fn perceive_given(mol: &Mol, forest: Option<&mut Forest>) -> RingInfo {
     if mol.atom_count().max(mol.bond_count()) > KEEP_BUFFERS_UP_TO {
         return perceive_alone(mol, forest);
     }

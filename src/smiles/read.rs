@@ -200,7 +200,7 @@ fn read_with(
         clean_up_and_assign_hydrogens(mol, &mut ws.shown);
     }
     if upto == Upto::Perception {
-        mol.perceive_with_forest(&mut ws.forest);
+        mol.perceive_given(Some(&mut ws.forest));
     }
     Ok(())
 }
