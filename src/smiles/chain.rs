@@ -20,14 +20,18 @@ pub(crate) struct Chain<B, X> {
     /// Open ring bonds by number.
     rings: Vec<Option<OpenRing<B, X>>>,
     open_rings: usize,
+    /// Atoms read so far: a branch is empty when this has not moved since
+    /// its `(`. Counting costs an atom one add, where marking the innermost
+    /// branch as filled cost a test of the branch stack and a store.
+    atoms_read: usize,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct Branch {
     atom: u32,
     at: usize,
-    /// An atom was read inside it (an empty branch is an error).
-    filled: bool,
+    /// [`Chain::atoms_read`] at its `(` (an empty branch is an error).
+    atoms_before: usize,
 }
 
 /// A ring-bond number waiting for its second atom.
@@ -48,6 +52,7 @@ impl<B, X> Default for Chain<B, X> {
             branches: Vec::new(),
             rings: Vec::new(),
             open_rings: 0,
+            atoms_read: 0,
         }
     }
 }
@@ -75,14 +80,18 @@ impl<B, X> Chain<B, X> {
         }
     }
 
-    /// An atom was read: the innermost branch is not empty. The reader
+    /// Entries the open ring-bond table has room for: as many as the
+    /// highest ring number read asks for.
+    pub fn ring_capacity(&self) -> usize {
+        self.rings.capacity()
+    }
+
+    /// An atom was read: the open branches are not empty. The reader
     /// then bonds it to `prev` with the pending `bond` and makes it `prev`
     /// (by hand: that is the reader's hot path).
     #[inline(always)]
     pub fn atom_read(&mut self) {
-        if let Some(top) = self.branches.last_mut() {
-            top.filled = true;
-        }
+        self.atoms_read += 1;
     }
 
     /// A `(` at byte `at` of `text`.
@@ -94,27 +103,27 @@ impl<B, X> Chain<B, X> {
         if self.bond.is_some() {
             return Err(unexpected_at(text, at, "an atom after the bond"));
         }
-        self.atom_read();
         self.branches.push(Branch {
             atom,
             at,
-            filled: false,
+            atoms_before: self.atoms_read,
         });
         Ok(())
     }
 
-    /// A `)` at byte `at`: the chain goes on from the branch's atom.
-    pub fn close_branch(&mut self, at: usize) -> Result<(), ReadError> {
+    /// A `)` at byte `at`: the chain goes on from the branch's atom, which
+    /// it returns.
+    pub fn close_branch(&mut self, at: usize) -> Result<u32, ReadError> {
         self.no_dangling_bond()?;
         let open = self
             .branches
             .pop()
             .ok_or(ReadError::UnopenedBranch { offset: at })?;
-        if !open.filled {
+        if open.atoms_before == self.atoms_read {
             return Err(ReadError::EmptyBranch { offset: at });
         }
         self.prev = Some(open.atom);
-        Ok(())
+        Ok(open.atom)
     }
 
     /// A `.` at byte `at` of `text`; `text` ends where the pattern ends, so

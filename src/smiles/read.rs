@@ -122,7 +122,6 @@ impl Workspace {
     /// Gives back the memory of a huge input instead of keeping it for the
     /// rest of the thread's life.
     fn trim(&mut self) {
-        const KEEP: usize = 1 << 14;
         fn trim<T>(v: &mut Vec<T>) {
             if v.capacity() > KEEP {
                 *v = Vec::new();
@@ -137,7 +136,23 @@ impl Workspace {
         trim(&mut self.kekule_atoms);
         self.forest.shrink_past(KEEP);
     }
+
+    /// Whether [`Workspace::trim`] may find anything to give back after
+    /// reading `input`. Each buffer holds at most an entry or two per byte
+    /// of input, and growing at most doubles its capacity, so below
+    /// [`TRIM_FROM`] bytes only a high ring number (`%(99999)`) can grow one
+    /// past [`KEEP`]: the ring-bond table, indexed by number.
+    #[inline]
+    fn may_trim(&self, input: &str) -> bool {
+        input.len() > TRIM_FROM || self.chain.ring_capacity() > KEEP
+    }
 }
+
+/// The capacity past which a buffer of the [`Workspace`] is given back.
+const KEEP: usize = 1 << 14;
+/// Inputs up to this long cannot grow a buffer past [`KEEP`] but the ring
+/// table (see [`Workspace::may_trim`]).
+const TRIM_FROM: usize = KEEP / 8;
 
 thread_local! {
     static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
@@ -158,7 +173,9 @@ fn read(smiles: &str, upto: Upto, mol: &mut Mol) -> Result<(), SmilesError> {
     WORKSPACE.with(|ws| match ws.try_borrow_mut() {
         Ok(mut ws) => {
             let result = read_with(smiles, upto, &mut ws, mol);
-            ws.trim();
+            if ws.may_trim(smiles) {
+                ws.trim();
+            }
             result
         }
         // Only reachable if the reader were re-entered on this thread.
@@ -281,30 +298,54 @@ const ORGANIC_AROMATIC: u8 = 0x80;
 /// overcount. Byte by byte, this pass cost a tenth of the reading itself.
 fn size_hint(input: &[u8]) -> (usize, usize) {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    /// How many bytes of `flags` are 1 (each byte is 0 or 1).
-    fn count(flags: u64) -> u64 {
-        flags.wrapping_mul(ONES) >> 56
-    }
     /// Flags the bytes of `w` that are not zero.
     fn nonzero(w: u64) -> u64 {
         (((w & !(ONES << 7)) + !(ONES << 7)) | w) >> 7 & ONES
     }
-    let (mut atoms, mut digits) = (0u64, 0u64);
-    let mut word = |w: u64| {
-        let stars = 8 - count(nonzero(w ^ (ONES * u64::from(b'*'))));
-        atoms += count(w >> 6 & ONES) + stars;
-        // High nibble 3: the nibble of `w ^ 0x30..` is zero.
+    /// Flags the bytes of `w` whose high nibble is not 3 (not "digits").
+    fn non_digits(w: u64) -> u64 {
         let high = ((w ^ (ONES * 0x30)) >> 4) & (ONES * 0x0f);
-        digits += 8 - count((high + ONES * 0x0f) >> 4 & ONES);
-    };
-    let mut chunks = input.chunks_exact(8);
-    for chunk in &mut chunks {
-        word(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        (high + ONES * 0x0f) >> 4 & ONES
     }
-    // Zero padding counts as neither.
-    let mut last = [0u8; 8];
-    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    word(u64::from_le_bytes(last));
+    /// The sum of the bytes of `w`.
+    fn sum(w: u64) -> u64 {
+        const LOW: u64 = 0x00ff_00ff_00ff_00ff;
+        let pairs = (w & LOW) + (w >> 8 & LOW);
+        pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48
+    }
+    let (mut atoms, mut digits) = (0u64, 0u64);
+    // Each byte lane of the sums below counts one flag a word: a block of
+    // 255 words cannot overflow it. Summing the lanes once a block, rather
+    // than multiplying per word, keeps the loop to shifts, masks and adds.
+    for block in input.chunks(8 * 255) {
+        let (mut letters, mut not_stars, mut not_digits) = (0u64, 0u64, 0u64);
+        let mut words = 0;
+        let mut count = |w: u64| {
+            letters += w >> 6 & ONES;
+            not_stars += nonzero(w ^ (ONES * u64::from(b'*')));
+            not_digits += non_digits(w);
+            words += 8;
+        };
+        let mut chunks = block.chunks_exact(8);
+        for chunk in &mut chunks {
+            count(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        // The last bytes as the low bytes of a word, zero above them; zero
+        // counts as neither a letter, nor `*`, nor a digit.
+        let rest = chunks.remainder().len();
+        if rest > 0 {
+            let w = match block.len().checked_sub(8) {
+                Some(from) => {
+                    let tail = &block[from..];
+                    u64::from_le_bytes(tail.try_into().expect("eight bytes")) >> (8 * (8 - rest))
+                }
+                None => block.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+            };
+            count(w);
+        }
+        atoms += sum(letters) + words - sum(not_stars);
+        digits += words - sum(not_digits);
+    }
     let atoms = atoms as usize;
     (atoms, atoms + digits as usize / 2)
 }
@@ -367,6 +408,10 @@ struct Reader<'a, 'w> {
     input: &'a [u8],
     text: &'a str,
     pos: usize,
+    /// The [`AROMATIC`] and [`STAR`] flags of `ws.chain.prev`: kept, as
+    /// reading them back from the graph cost a bounds check and two loads
+    /// per bond.
+    prev_flags: u8,
     mol: &'w mut Mol,
     ws: &'w mut Workspace,
 }
@@ -379,6 +424,7 @@ impl<'a, 'w> Reader<'a, 'w> {
             input: text.as_bytes(),
             text,
             pos: 0,
+            prev_flags: 0,
             mol,
             ws,
         }
@@ -402,7 +448,8 @@ impl<'a, 'w> Reader<'a, 'w> {
                     self.pos += 1;
                 }
                 b')' => {
-                    self.ws.chain.close_branch(self.pos)?;
+                    let prev = self.ws.chain.close_branch(self.pos)?;
+                    self.prev_flags = flags_of(self.mol.atom(prev as usize));
                     self.pos += 1;
                 }
                 b'.' => {
@@ -552,8 +599,8 @@ impl<'a, 'w> Reader<'a, 'w> {
         self.ws.chain.atom_read();
         if let Some(prev) = self.ws.chain.prev {
             let spec = self.ws.chain.bond.take().map(|(s, _)| s);
-            let prev_flags = flags_of(self.mol.atom(prev as usize));
-            let (to_prev, to_new) = self.add_bond::<true>(prev, idx, (prev_flags, flags), spec);
+            let (to_prev, to_new) =
+                self.add_bond::<true>(prev, idx, (self.prev_flags, flags), spec);
             self.ws.shown[prev as usize] += to_prev;
             shown = to_new;
             // Only a molecule with a chiral atom read so far has lists.
@@ -569,6 +616,7 @@ impl<'a, 'w> Reader<'a, 'w> {
             self.stereo_push(idx, StereoCenter::HYDROGEN);
         }
         self.ws.chain.prev = Some(idx);
+        self.prev_flags = flags;
     }
 
     fn stereo_push(&mut self, atom: u32, neighbor: u32) -> Option<(u32, u32)> {
@@ -702,7 +750,7 @@ impl<'a, 'w> Reader<'a, 'w> {
                 if open.atom == prev
                     || self
                         .mol
-                        .bond_between(open.atom as usize, prev as usize)
+                        .bond_between(prev as usize, open.atom as usize)
                         .is_some()
                 {
                     return Err(SmilesError::RingBondDuplicate { offset: at, ring });
@@ -712,10 +760,7 @@ impl<'a, 'w> Reader<'a, 'w> {
                 }
                 // The ring partner takes the neighbour slot at the closing
                 // digit, so add the bond's stereo entries by hand.
-                let flags = (
-                    flags_of(self.mol.atom(open.atom as usize)),
-                    flags_of(self.mol.atom(prev as usize)),
-                );
+                let flags = (flags_of(self.mol.atom(open.atom as usize)), self.prev_flags);
                 let (to_open, to_prev) = self.add_bond::<false>(open.atom, prev, flags, spec);
                 self.ws.shown[open.atom as usize] += to_open;
                 self.ws.shown[prev as usize] += to_prev;
@@ -900,6 +945,35 @@ fn charge(s: &str) -> IResult<&str, i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`size_hint`] byte by byte, as its doc defines it.
+    fn size_hint_bytes(input: &[u8]) -> (usize, usize) {
+        let atoms = input
+            .iter()
+            .filter(|&&b| b & 0x40 != 0 || b == b'*')
+            .count();
+        let digits = input.iter().filter(|&&b| b >> 4 == 3).count();
+        (atoms, atoms + digits / 2)
+    }
+
+    #[test]
+    fn size_hint_counts_as_its_doc_says() {
+        let text = b"C%(123)c1cc[nH]c1.*[13CH3:7]=O/N\\Cl#Br$S<-P->I(*)@@";
+        let long: Vec<u8> = text
+            .iter()
+            .copied()
+            .cycle()
+            .take(8 * 255 * 2 + 21)
+            .collect();
+        for input in [&text[..], &long[..]] {
+            for start in 0..20 {
+                for end in (start..input.len()).step_by(7).chain([input.len()]) {
+                    let s = &input[start..end];
+                    assert_eq!(size_hint(s), size_hint_bytes(s), "{start}..{end}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn size_hint_bounds_the_graph() {
