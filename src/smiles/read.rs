@@ -29,9 +29,7 @@ use crate::mol::{
 /// assert!(mol.atoms().all(|a| a.aromatic));
 /// ```
 pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
-    let mut mol = sized_for(smiles);
-    read(smiles, Upto::Perception, &mut mol)?;
-    Ok(mol)
+    read_new(smiles, Upto::Perception)
 }
 
 /// Reads a SMILES string into a kekulized molecule with implicit hydrogens
@@ -45,17 +43,23 @@ pub fn parse(smiles: &str) -> Result<Mol, SmilesError> {
 /// assert!(mol.rings().sssr().is_empty());
 /// ```
 pub fn parse_unperceived(smiles: &str) -> Result<Mol, SmilesError> {
-    let mut mol = sized_for(smiles);
-    read(smiles, Upto::Hydrogens, &mut mol)?;
-    Ok(mol)
+    read_new(smiles, Upto::Hydrogens)
 }
 
 /// Reads the graph as written and kekulizes it, without ring or aromaticity
 /// perception and without implicit hydrogens.
 pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
-    let mut mol = sized_for(smiles);
-    read(smiles, Upto::Graph, &mut mol)?;
-    Ok(mol)
+    read_new(smiles, Upto::Graph)
+}
+
+/// Reads `smiles` into a new molecule. The molecule is made inside the
+/// result it is returned in: filled there, it is not copied out (a `memcpy`).
+fn read_new(smiles: &str, upto: Upto) -> Result<Mol, SmilesError> {
+    let mut result = Ok(sized_for(smiles));
+    if let Ok(mol) = &mut result {
+        read(smiles, upto, mol)?;
+    }
+    result
 }
 
 /// An empty molecule with room for the graph `smiles` spells (see
@@ -476,8 +480,11 @@ impl<'a, 'w> Reader<'a, 'w> {
         if self.mol.atom_count() == 0 && !self.input.is_empty() {
             return Err(self.unexpected("an atom"));
         }
-        for center in self.ws.stereo.drain(..) {
-            self.mol.add_stereo_center(center);
+        // Nearly every molecule has no chiral atom: skip setting up a drain.
+        if !self.ws.stereo.is_empty() {
+            for center in self.ws.stereo.drain(..) {
+                self.mol.add_stereo_center(center);
+            }
         }
         Ok(())
     }
