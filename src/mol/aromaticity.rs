@@ -383,11 +383,13 @@ fn donor_code(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
 fn common_donor_code(mol: &Mol, bonds: &BondFacts, a: usize, z: u8, h: u8) -> Option<u8> {
     let pack = BondFacts::pack;
     let (counts, cyclic) = (bonds.packed(), bonds.cyclic_multiple);
-    let h32 = h as u32;
+    // Hydrogens count as neighbours and valence: added to the counts, they
+    // are compared with constants (one addition, not two subtractions).
+    let with_h = counts.wrapping_add(pack(h as u32, h as u32, 0, 0));
     let donor = match z {
         // Kekulé aromatic carbon: one ring double bond and single bonds to
         // three neighbours and hydrogens in all; one electron.
-        6 if h <= 3 && cyclic && counts == pack(3 - h32, 4 - h32, 0, 1) => Donor::One,
+        6 if h <= 3 && cyclic && with_h == pack(3, 4, 0, 1) => Donor::One,
         // Carbon of an exocyclic double bond (ring C=O, C=N, C=C) and two
         // ring single bonds: its one electron, which a more electronegative
         // partner takes.
@@ -403,7 +405,7 @@ fn common_donor_code(mol: &Mol, bonds: &BondFacts, a: usize, z: u8, h: u8) -> Op
         7 if h == 0 && cyclic && counts == pack(2, 3, 0, 1) => Donor::One,
         // Pyrrole-type nitrogen: single bonds to three neighbours and
         // hydrogens in all; its lone pair.
-        7 if h <= 1 && counts == pack(3 - h32, 3 - h32, 0, 0) => Donor::Two,
+        7 if h <= 1 && with_h == pack(3, 3, 0, 0) => Donor::Two,
         // Furan- and thiophene-type oxygen and sulfur: its lone pair.
         8 | 16 if h == 0 && counts == pack(2, 2, 0, 0) => Donor::Two,
         _ => return None,
@@ -494,7 +496,8 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let mut fused = false;
     for (r, (atoms, bonds)) in info.rings_with_bonds().enumerate() {
         let mut all_candidates = true;
-        let mut all_dummy = true;
+        // Every code's bits in common: `DUMMY` tells whether all are `*`.
+        let mut common = u8::MAX;
         // Summed on the way, while the codes are at hand: the ring's own
         // 4n+2 test needs nothing else.
         let mut rim = 0;
@@ -506,7 +509,7 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
                 code = donor_code(mol, facts, a);
                 facts.donor = code;
             }
-            all_dummy &= code & DUMMY != 0;
+            common &= code;
             if code & CANDIDATE == 0 {
                 // The rest of the ring is looked at by the rings it is
                 // part of, if ever needed.
@@ -515,7 +518,7 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
             }
             rim += electrons(code);
         }
-        if !all_candidates || all_dummy {
+        if !all_candidates || common & DUMMY != 0 {
             continue;
         }
         w.candidates.push(r);

@@ -231,9 +231,11 @@ fn kekulize_with(
             return Err(KekulizeError { atoms });
         }
     }
+    // As in `RowStore::build`: tested against `real`, without bounds checks.
+    let mate_real = &mate[..real];
     for &(a, b, e) in bonds {
         let (la, lb) = (local[a as usize], local[b as usize]);
-        if la != NONE && lb != NONE && mate[la as usize] == lb {
+        if (la as usize) < real && (lb as usize) < real && mate_real[la as usize] == lb {
             mol.bond_mut(e as usize).order = BondOrder::Double;
             shown[a as usize] += 1;
             shown[b as usize] += 1;
@@ -393,12 +395,15 @@ impl RowStore {
             }
             let (width, deg, adj) = (self.width, &mut self.deg[..], &mut self.adj[..]);
             let mut loops = false;
+            // A bond end's vertex is `NONE` or below `real`: tested against
+            // `real`, it needs no bounds check on the degrees.
+            let deg_real = &mut deg[..real];
             for &(a, b, _) in bonds {
                 let (la, lb) = (local[a as usize], local[b as usize]);
-                if la != NONE && lb != NONE {
+                if (la as usize) < real && (lb as usize) < real {
                     loops |= la == lb;
-                    link(deg, adj, width, la, lb);
-                    link(deg, adj, width, lb, la);
+                    link(deg_real, adj, width, la, lb);
+                    link(deg_real, adj, width, lb, la);
                 }
             }
             for (k, &v) in optional.iter().enumerate() {

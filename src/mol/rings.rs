@@ -292,13 +292,19 @@ impl RingInfo {
 fn note_rings<const ONLY: bool>(facts: &mut [u32], bonds_at: usize, store: &RingList) {
     let list = &store.rings;
     let (atom_facts, bond_facts) = facts.split_at_mut(bonds_at);
+    // Atoms and bonds in step, the rings back to back: one loop per ring,
+    // and the ring's size from its start alone.
+    let (mut atoms, mut bonds) = (&list.atoms[..], &store.bonds[..]);
     for w in list.start.windows(2) {
-        let size = w[1] - w[0];
-        let at = w[0] as usize..w[1] as usize;
-        for &a in &list.atoms[at.clone()] {
-            note(atom_facts, a, size, ONLY);
+        let size = w[1].wrapping_sub(w[0]);
+        let k = size as usize;
+        if atoms.len() < k || bonds.len() < k {
+            return;
         }
-        for &e in &store.bonds[at] {
+        let ((ring, rest), (ring_bonds, rest_bonds)) = (atoms.split_at(k), bonds.split_at(k));
+        (atoms, bonds) = (rest, rest_bonds);
+        for (&a, &e) in ring.iter().zip(ring_bonds) {
+            note(atom_facts, a, size, ONLY);
             if e != NONE {
                 note(bond_facts, e, size, ONLY);
             }
