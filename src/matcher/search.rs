@@ -325,12 +325,20 @@ fn may_be_carbon<Q: Query + ?Sized>(query: &Q, q: usize) -> bool {
 /// resize them.
 #[inline]
 fn prefix<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
+    let part = sized(v, len, value);
+    part.fill(value);
+    part
+}
+
+/// The first `len` elements of `v` as a past search left them, grown with
+/// `value` if short: for what the search writes before it reads, where a
+/// fill would be a call to memset per search.
+#[inline]
+fn sized<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
     if v.len() < len {
         v.resize(len, value);
     }
-    let part = &mut v[..len];
-    part.fill(value);
-    part
+    &mut v[..len]
 }
 
 /// Clears in `row` (bit `t` for target atom `t`) the atoms that fail
@@ -454,8 +462,8 @@ struct Workspace {
     /// query atom `q`'s predicate and has enough neighbours. Rows are
     /// `Matches::words` long, none when the search is rooted.
     domain: Vec<u64>,
-    /// Query atom -> target atom: `NONE` until the atom is first placed,
-    /// then its last image; only placed atoms' are read.
+    /// Query atom -> target atom: the last image of the atom, left from a
+    /// past search until it is first placed; only placed atoms' are read.
     mapping: Vec<u32>,
     used: Vec<bool>,
     /// Depth -> position of the next candidate to try and, for an atom
@@ -609,8 +617,11 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 plans[0].shape(query);
             }
         }
-        prefix(&mut ws.candidates, n, 0);
-        if !(rooted || self.fill_domain(&mut ws) && self.drop_skipped(&mut ws)) {
+        // A free search counts every atom's candidates; a rooted one has
+        // no rows to count and keeps zeros.
+        if rooted {
+            prefix(&mut ws.candidates, n, 0);
+        } else if !(self.fill_domain(&mut ws) && self.drop_skipped(&mut ws)) {
             ws.give_back();
             return Ok(false);
         }
@@ -625,9 +636,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             order_keys(candidates, &plan.degree, rank);
             plan.build(query, rank, first, scratch);
         }
-        prefix(&mut ws.mapping, n, NONE);
+        sized(&mut ws.mapping, n, NONE);
         prefix(&mut ws.used, t_n, false);
-        prefix(&mut ws.cursor, n, (0, 0));
+        // Each deeper depth's cursor is set as the search reaches it.
+        sized(&mut ws.cursor, n, (0, 0))[0] = (0, 0);
         self.ws = Some(ws);
         Ok(true)
     }
@@ -650,7 +662,9 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             plan.order_fill(query, rank);
         }
         let degree = &plan.degree[..n];
-        let domain = prefix(domain, n * words, 0);
+        let candidates = sized(candidates, n, 0);
+        // Every row is written whole (marked or copied) before it is read.
+        let domain = sized(domain, n * words, 0);
         for &(q, same) in &plan.fill {
             let q = q as usize;
             let min_degree = degree[q];
@@ -675,7 +689,13 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     // degree, none when the degrees are equal (benzene's
                     // six atoms).
                     let (from, to) = (p as usize * words, q * words);
-                    domain.copy_within(from..from + words, to);
+                    // Rows are mostly one word, which a call to memmove
+                    // costs many times over.
+                    if words == 1 {
+                        domain[to] = domain[from];
+                    } else {
+                        domain.copy_within(from..from + words, to);
+                    }
                     if degree[p as usize] == min_degree {
                         candidates[p as usize]
                     } else {
