@@ -454,8 +454,9 @@ fn is_new(
 struct Workspace {
     /// The plan of this search first, then the one before, kept should the
     /// search after be for that other query (as the two subpatterns of
-    /// `[N;!$(N-C=O);!$(N-S(=O)=O)]` take turns).
-    plans: [Plan; 2],
+    /// `[N;!$(N-C=O);!$(N-S(=O)=O)]` take turns). Boxed, so that they
+    /// trade places by a swap of pointers, not of their many vectors.
+    plans: [Box<Plan>; 2],
     candidates: Vec<u32>,
     scratch: Vec<u32>,
     /// Free search only: bit `t` of row `q` says target atom `t` passes
@@ -677,6 +678,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     // The elements are tested for every atom at once; the
                     // degree and any predicate beyond them on the atoms left.
                     match plain {
+                        // Aromatic atoms on rings all have two bonds.
+                        Some(true) if min_degree <= 2 && target.aromatic_on_rings() => {
+                            row.iter().map(|w| w.count_ones()).sum()
+                        }
                         Some(_) => keep_degree(target, row, min_degree, |_| true),
                         None => keep_degree(target, row, min_degree, |t| {
                             query.atom_matches(target, q, t)
