@@ -62,6 +62,9 @@ struct Plan {
     /// What `fill` was worked out from: query atom -> its key and whether
     /// it may be carbon. Empty until it is.
     fill_from: Vec<(Option<u64>, bool)>,
+    /// Whether `ties` are known to hold for the keys in `fill_from`: once
+    /// checked, they need no look while `fill` fits the query.
+    ties_hold: bool,
 }
 
 /// The last three criteria of [`Plan::build`]'s order packed in one key:
@@ -104,6 +107,7 @@ impl Plan {
     /// Makes the plan one for the bonds of `query`, its order not built.
     fn shape<Q: Query + ?Sized>(&mut self, query: &Q) {
         self.built = false;
+        self.ties_hold = false;
         self.fill_from.clear();
         self.rows.clear();
         self.degree.clear();
@@ -146,6 +150,7 @@ impl Plan {
     /// empty row is met (and the steps of a search that one ends).
     /// `rank` is working space.
     fn order_fill<Q: Query + ?Sized>(&mut self, query: &Q, rank: &mut Vec<u128>) {
+        self.ties_hold = false;
         self.fill_from.clear();
         self.fill_from
             .extend((0..query.atom_count()).map(|q| (query.atom_key(q), may_be_carbon(query, q))));
@@ -170,8 +175,15 @@ impl Plan {
 
     /// Whether [`Plan::build`] would make this order from these candidate
     /// counts (query atom -> count), for the query the plan is
-    /// [`Plan::is_for`].
-    fn fits<Q: Query + ?Sized>(&self, query: &Q, candidates: &[u32], first: Option<usize>) -> bool {
+    /// [`Plan::is_for`]; `keys_in_fill` when `fill_from` holds the
+    /// query's keys (a free search, after [`Plan::fill_fits`]).
+    fn fits<Q: Query + ?Sized>(
+        &self,
+        query: &Q,
+        candidates: &[u32],
+        first: Option<usize>,
+        keys_in_fill: bool,
+    ) -> bool {
         // The build looks at keys only to pick the least among atoms tied
         // on placed neighbours: the same picks make the same plan.
         let key = |q: u32| {
@@ -185,7 +197,8 @@ impl Plan {
                 .iter()
                 .all(|&(winner, loser)| key(winner) < key(loser))
             // Degrees come with the bonds: only the keys can have changed.
-            && self.ties.iter().all(|&(a, b)| same_key(query, a, b))
+            && (keys_in_fill && self.ties_hold
+                || self.ties.iter().all(|&(a, b)| same_key(query, a, b)))
     }
 
     /// Whether atoms `a` and `b` of `query` always have as many
@@ -208,6 +221,7 @@ impl Plan {
     ) {
         let n = keys.len();
         self.built = true;
+        self.ties_hold = false;
         self.first = first;
         self.duels.clear();
         self.ties.clear();
@@ -633,10 +647,13 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             rank,
             ..
         } = &mut *ws;
-        if !plan.fits(query, candidates, first) {
+        if !plan.fits(query, candidates, first, !rooted) {
             order_keys(candidates, &plan.degree, rank);
             plan.build(query, rank, first, scratch);
         }
+        // The ties now hold for the query's keys, which a free search
+        // has found in `fill_from`.
+        plan.ties_hold |= !rooted;
         sized(&mut ws.mapping, n, NONE);
         prefix(&mut ws.used, t_n, false);
         // Each deeper depth's cursor is set as the search reaches it.
@@ -1001,11 +1018,11 @@ mod tests {
         let plan = plan_for(&q, &[5, 5, 2, 1], None);
         // Other counts with the same least atom: the same plan, whatever
         // the order of the others.
-        assert!(plan.fits(&q, &[9, 7, 4, 3], None));
-        assert!(plan.fits(&q, &[6, 2, 4, 1], None));
+        assert!(plan.fits(&q, &[9, 7, 4, 3], None, false));
+        assert!(plan.fits(&q, &[6, 2, 4, 1], None, false));
         // O before N, or the first atom forced: not.
-        assert!(!plan.fits(&q, &[5, 5, 1, 2], None));
-        assert!(!plan.fits(&q, &[5, 5, 2, 1], Some(0)));
+        assert!(!plan.fits(&q, &[5, 5, 1, 2], None, false));
+        assert!(!plan.fits(&q, &[5, 5, 2, 1], Some(0), false));
         // Bond orders are not the plan's business; which atoms are bonded is.
         assert!(plan.is_for(&q));
         assert!(plan.is_for(&MolQuery::new(&parse("CC(N)=O").unwrap())));
