@@ -62,6 +62,9 @@ struct Plan {
     /// What `fill` was worked out from: query atom -> its key and whether
     /// it may be carbon. Empty until it is.
     fill_from: Vec<(Option<u64>, bool)>,
+    /// Whether `ties` are known to hold for the keys in `fill_from`: once
+    /// checked, they need no look while `fill` fits the query.
+    ties_hold: bool,
 }
 
 /// The last three criteria of [`Plan::build`]'s order packed in one key:
@@ -104,6 +107,7 @@ impl Plan {
     /// Makes the plan one for the bonds of `query`, its order not built.
     fn shape<Q: Query + ?Sized>(&mut self, query: &Q) {
         self.built = false;
+        self.ties_hold = false;
         self.fill_from.clear();
         self.rows.clear();
         self.degree.clear();
@@ -146,6 +150,7 @@ impl Plan {
     /// empty row is met (and the steps of a search that one ends).
     /// `rank` is working space.
     fn order_fill<Q: Query + ?Sized>(&mut self, query: &Q, rank: &mut Vec<u128>) {
+        self.ties_hold = false;
         self.fill_from.clear();
         self.fill_from
             .extend((0..query.atom_count()).map(|q| (query.atom_key(q), may_be_carbon(query, q))));
@@ -170,8 +175,15 @@ impl Plan {
 
     /// Whether [`Plan::build`] would make this order from these candidate
     /// counts (query atom -> count), for the query the plan is
-    /// [`Plan::is_for`].
-    fn fits<Q: Query + ?Sized>(&self, query: &Q, candidates: &[u32], first: Option<usize>) -> bool {
+    /// [`Plan::is_for`]; `keys_in_fill` when `fill_from` holds the
+    /// query's keys (a free search, after [`Plan::fill_fits`]).
+    fn fits<Q: Query + ?Sized>(
+        &self,
+        query: &Q,
+        candidates: &[u32],
+        first: Option<usize>,
+        keys_in_fill: bool,
+    ) -> bool {
         // The build looks at keys only to pick the least among atoms tied
         // on placed neighbours: the same picks make the same plan.
         let key = |q: u32| {
@@ -185,7 +197,8 @@ impl Plan {
                 .iter()
                 .all(|&(winner, loser)| key(winner) < key(loser))
             // Degrees come with the bonds: only the keys can have changed.
-            && self.ties.iter().all(|&(a, b)| same_key(query, a, b))
+            && (keys_in_fill && self.ties_hold
+                || self.ties.iter().all(|&(a, b)| same_key(query, a, b)))
     }
 
     /// Whether atoms `a` and `b` of `query` always have as many
@@ -208,6 +221,7 @@ impl Plan {
     ) {
         let n = keys.len();
         self.built = true;
+        self.ties_hold = false;
         self.first = first;
         self.duels.clear();
         self.ties.clear();
@@ -325,12 +339,20 @@ fn may_be_carbon<Q: Query + ?Sized>(query: &Q, q: usize) -> bool {
 /// resize them.
 #[inline]
 fn prefix<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
+    let part = sized(v, len, value);
+    part.fill(value);
+    part
+}
+
+/// The first `len` elements of `v` as a past search left them, grown with
+/// `value` if short: for what the search writes before it reads, where a
+/// fill would be a call to memset per search.
+#[inline]
+fn sized<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
     if v.len() < len {
         v.resize(len, value);
     }
-    let part = &mut v[..len];
-    part.fill(value);
-    part
+    &mut v[..len]
 }
 
 /// Clears in `row` (bit `t` for target atom `t`) the atoms that fail
@@ -446,16 +468,17 @@ fn is_new(
 struct Workspace {
     /// The plan of this search first, then the one before, kept should the
     /// search after be for that other query (as the two subpatterns of
-    /// `[N;!$(N-C=O);!$(N-S(=O)=O)]` take turns).
-    plans: [Plan; 2],
+    /// `[N;!$(N-C=O);!$(N-S(=O)=O)]` take turns). Boxed, so that they
+    /// trade places by a swap of pointers, not of their many vectors.
+    plans: [Box<Plan>; 2],
     candidates: Vec<u32>,
     scratch: Vec<u32>,
     /// Free search only: bit `t` of row `q` says target atom `t` passes
     /// query atom `q`'s predicate and has enough neighbours. Rows are
     /// `Matches::words` long, none when the search is rooted.
     domain: Vec<u64>,
-    /// Query atom -> target atom: `NONE` until the atom is first placed,
-    /// then its last image; only placed atoms' are read.
+    /// Query atom -> target atom: the last image of the atom, left from a
+    /// past search until it is first placed; only placed atoms' are read.
     mapping: Vec<u32>,
     used: Vec<bool>,
     /// Depth -> position of the next candidate to try and, for an atom
@@ -609,8 +632,11 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 plans[0].shape(query);
             }
         }
-        prefix(&mut ws.candidates, n, 0);
-        if !(rooted || self.fill_domain(&mut ws) && self.drop_skipped(&mut ws)) {
+        // A free search counts every atom's candidates; a rooted one has
+        // no rows to count and keeps zeros.
+        if rooted {
+            prefix(&mut ws.candidates, n, 0);
+        } else if !(self.fill_domain(&mut ws) && self.drop_skipped(&mut ws)) {
             ws.give_back();
             return Ok(false);
         }
@@ -621,13 +647,17 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             rank,
             ..
         } = &mut *ws;
-        if !plan.fits(query, candidates, first) {
+        if !plan.fits(query, candidates, first, !rooted) {
             order_keys(candidates, &plan.degree, rank);
             plan.build(query, rank, first, scratch);
         }
-        prefix(&mut ws.mapping, n, NONE);
+        // The ties now hold for the query's keys, which a free search
+        // has found in `fill_from`.
+        plan.ties_hold |= !rooted;
+        sized(&mut ws.mapping, n, NONE);
         prefix(&mut ws.used, t_n, false);
-        prefix(&mut ws.cursor, n, (0, 0));
+        // Each deeper depth's cursor is set as the search reaches it.
+        sized(&mut ws.cursor, n, (0, 0))[0] = (0, 0);
         self.ws = Some(ws);
         Ok(true)
     }
@@ -650,7 +680,9 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             plan.order_fill(query, rank);
         }
         let degree = &plan.degree[..n];
-        let domain = prefix(domain, n * words, 0);
+        let candidates = sized(candidates, n, 0);
+        // Every row is written whole (marked or copied) before it is read.
+        let domain = sized(domain, n * words, 0);
         for &(q, same) in &plan.fill {
             let q = q as usize;
             let min_degree = degree[q];
@@ -663,6 +695,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     // The elements are tested for every atom at once; the
                     // degree and any predicate beyond them on the atoms left.
                     match plain {
+                        // Aromatic atoms on rings all have two bonds.
+                        Some(true) if min_degree <= 2 && target.aromatic_on_rings() => {
+                            row.iter().map(|w| w.count_ones()).sum()
+                        }
                         Some(_) => keep_degree(target, row, min_degree, |_| true),
                         None => keep_degree(target, row, min_degree, |t| {
                             query.atom_matches(target, q, t)
@@ -675,7 +711,13 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     // degree, none when the degrees are equal (benzene's
                     // six atoms).
                     let (from, to) = (p as usize * words, q * words);
-                    domain.copy_within(from..from + words, to);
+                    // Rows are mostly one word, which a call to memmove
+                    // costs many times over.
+                    if words == 1 {
+                        domain[to] = domain[from];
+                    } else {
+                        domain.copy_within(from..from + words, to);
+                    }
                     if degree[p as usize] == min_degree {
                         candidates[p as usize]
                     } else {
@@ -976,11 +1018,11 @@ mod tests {
         let plan = plan_for(&q, &[5, 5, 2, 1], None);
         // Other counts with the same least atom: the same plan, whatever
         // the order of the others.
-        assert!(plan.fits(&q, &[9, 7, 4, 3], None));
-        assert!(plan.fits(&q, &[6, 2, 4, 1], None));
+        assert!(plan.fits(&q, &[9, 7, 4, 3], None, false));
+        assert!(plan.fits(&q, &[6, 2, 4, 1], None, false));
         // O before N, or the first atom forced: not.
-        assert!(!plan.fits(&q, &[5, 5, 1, 2], None));
-        assert!(!plan.fits(&q, &[5, 5, 2, 1], Some(0)));
+        assert!(!plan.fits(&q, &[5, 5, 1, 2], None, false));
+        assert!(!plan.fits(&q, &[5, 5, 2, 1], Some(0), false));
         // Bond orders are not the plan's business; which atoms are bonded is.
         assert!(plan.is_for(&q));
         assert!(plan.is_for(&MolQuery::new(&parse("CC(N)=O").unwrap())));

@@ -266,6 +266,13 @@ impl<'m> Target<'m> {
         self.adjacency().degree(atom)
     }
 
+    /// Whether every aromatic atom is known to have two bonds at least
+    /// ([`Mol::aromatic_on_rings`]).
+    #[inline]
+    pub(super) fn aromatic_on_rings(&self) -> bool {
+        self.mol.aromatic_on_rings()
+    }
+
     /// The molecule's adjacency if something has built it.
     #[inline]
     pub(super) fn built_adjacency(&self) -> Option<&'m Adjacency> {

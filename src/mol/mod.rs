@@ -194,6 +194,11 @@ pub struct Mol {
     stereo: Vec<StereoCenter>,
     /// Built on first use, dropped when an atom or bond is added.
     adjacency: OnceLock<Adjacency>,
+    /// Whether every aromatic atom lies on a ring, and so has two bonds at
+    /// least: set by [`Mol::perceive`], which marks ring atoms only, and
+    /// cleared when an atom is added or handed out mutable. No bond is ever
+    /// removed, so one added keeps it true.
+    aromatic_on_rings: bool,
 }
 
 impl Mol {
@@ -213,6 +218,7 @@ impl Mol {
     #[inline]
     pub fn add_atom(&mut self, atom: Atom) -> usize {
         self.adjacency.take();
+        self.aromatic_on_rings = false;
         self.build_atom(atom)
     }
 
@@ -224,11 +230,12 @@ impl Mol {
     }
 
     /// [`Mol::add_atom`] for a molecule still being built, whose adjacency
-    /// was never asked for: the reader adds every atom this way, and
-    /// resetting the cache each time was a measurable part of reading.
+    /// was never asked for and which was not perceived yet: the reader adds
+    /// every atom this way, and resetting the cache each time was a
+    /// measurable part of reading.
     #[inline]
     pub(crate) fn build_atom(&mut self, atom: Atom) -> usize {
-        debug_assert!(self.adjacency.get().is_none());
+        debug_assert!(self.adjacency.get().is_none() && !self.aromatic_on_rings);
         self.graph.add_node(atom).index()
     }
 
@@ -259,6 +266,7 @@ impl Mol {
 
     #[inline]
     pub fn atom_mut(&mut self, i: usize) -> &mut Atom {
+        self.aromatic_on_rings = false;
         &mut self.graph[NodeIndex::new(i)]
     }
 
@@ -270,6 +278,7 @@ impl Mol {
     /// Every atom, mutable, in index order; one pass without index lookups.
     #[inline]
     pub(crate) fn atoms_mut(&mut self) -> impl Iterator<Item = &mut Atom> + '_ {
+        self.aromatic_on_rings = false;
         self.graph.node_weights_mut()
     }
 
@@ -402,6 +411,15 @@ impl Mol {
     pub(crate) fn perceive_given(&mut self, forest: Option<&mut rings::Forest>) {
         self.rings = rings::perceive_given(self, forest);
         aromaticity::perceive(self);
+        self.aromatic_on_rings = true;
+    }
+
+    /// Whether every aromatic atom is known to lie on a ring, and so to
+    /// have two bonds at least: true from [`Mol::perceive`] until an atom
+    /// is added or changed.
+    #[inline]
+    pub(crate) fn aromatic_on_rings(&self) -> bool {
+        self.aromatic_on_rings
     }
 
     /// Total formal charge.

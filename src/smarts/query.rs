@@ -126,26 +126,39 @@ pub(super) struct Bound<'a> {
 }
 
 impl<'a> Bound<'a> {
+    /// Inline, so that a pattern without `$(...)`, most of them, costs
+    /// the search no call: only the memos are made out of line.
+    #[inline]
     pub(super) fn new(smarts: &'a Smarts, target_atoms: usize, budget: &'a Budget) -> Self {
-        // Cleared by a fill after the allocation: calloc cost more.
-        let len = smarts.recursive.len() * target_atoms;
-        let mut memo = Vec::with_capacity(len);
-        memo.resize(len, Cell::new(UNKNOWN));
-        let nested = smarts.recursive.iter().any(|sub| !sub.recursive.is_empty());
-        Bound {
+        let mut bound = Bound {
             smarts,
             budget,
-            memo,
+            memo: Vec::new(),
             atoms: target_atoms,
-            subs: if nested {
-                smarts
-                    .recursive
-                    .iter()
-                    .map(|sub| Bound::new(sub, target_atoms, budget))
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            subs: Vec::new(),
+        };
+        if !smarts.recursive.is_empty() {
+            bound.bind_subpatterns();
+        }
+        bound
+    }
+
+    /// Makes the memo of every subpattern, and the subpatterns' own bound
+    /// queries when they nest.
+    #[inline(never)]
+    fn bind_subpatterns(&mut self) {
+        let (smarts, atoms, budget) = (self.smarts, self.atoms, self.budget);
+        // Cleared by a fill after the allocation: calloc cost more.
+        let len = smarts.recursive.len() * atoms;
+        let mut memo = Vec::with_capacity(len);
+        memo.resize(len, Cell::new(UNKNOWN));
+        self.memo = memo;
+        if smarts.recursive.iter().any(|sub| !sub.recursive.is_empty()) {
+            self.subs = smarts
+                .recursive
+                .iter()
+                .map(|sub| Bound::new(sub, atoms, budget))
+                .collect();
         }
     }
 
