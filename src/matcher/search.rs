@@ -121,13 +121,6 @@ impl Plan {
         }
     }
 
-    /// The bonds from the atom at `depth` back to atoms placed before it
-    /// other than its parent.
-    #[inline]
-    fn back_of(&self, depth: usize) -> &[(u32, u32)] {
-        &self.back[self.back_start[depth] as usize..self.back_start[depth + 1] as usize]
-    }
-
     /// Whether `fill` is the order for the atoms of `query`, which the
     /// plan [`Plan::is_for`].
     fn fill_fits<Q: Query + ?Sized>(&self, query: &Q) -> bool {
@@ -780,6 +773,13 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         // Slices, not vectors: their bounds stay in registers across calls.
         let domain = &domain[..n * words];
         let (order, parents) = (&plan.order[..n], &plan.parent[..n]);
+        // Most atoms have no bond back but to their parent: told apart by
+        // two reads of bounds known here, not a slice made per candidate.
+        let (back_start, back) = (&plan.back_start[..=n], &plan.back[..]);
+        let back_of = |depth: usize| {
+            let (from, to) = (back_start[depth] as usize, back_start[depth + 1] as usize);
+            back.get(from..to).unwrap_or_default()
+        };
         let (mapping, used, cursor) = (&mut mapping[..n], &mut used[..t_n], &mut cursor[..n]);
         let adjacency = target.adjacency();
         let (heads, table) = (adjacency.heads(), adjacency.table());
@@ -838,7 +838,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if !used[t]
                         && in_domain(q, t)
                         && query.bond_matches(target, parent_bond as usize, t_bond as usize)
-                        && back_bonds_match(query, target, plan.back_of(depth), mapping, t)
+                        && back_bonds_match(query, target, back_of(depth), mapping, t)
                     {
                         next = Some(t);
                         break;
