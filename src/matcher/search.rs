@@ -392,6 +392,17 @@ fn keep_degree(
     }
 }
 
+/// [`keep_degree`] for a row of atoms that pass their predicate, all
+/// aromatic when `aromatic` is.
+#[inline]
+fn keep_plain(target: &Target, row: &mut [u64], min: u32, aromatic: bool) -> u32 {
+    // Aromatic atoms on rings all have two bonds: no degree to look up.
+    if aromatic && min <= 2 && target.aromatic_on_rings() {
+        return row.iter().map(|w| w.count_ones()).sum();
+    }
+    keep_degree(target, row, min, |_| true)
+}
+
 /// Whether target atom `t` can take query atom `q`, in a search without
 /// domain rows. Out of line: the rows spare the common free search the call.
 #[inline(never)]
@@ -688,11 +699,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     // The elements are tested for every atom at once; the
                     // degree and any predicate beyond them on the atoms left.
                     match plain {
-                        // Aromatic atoms on rings all have two bonds.
-                        Some(true) if min_degree <= 2 && target.aromatic_on_rings() => {
-                            row.iter().map(|w| w.count_ones()).sum()
-                        }
-                        Some(_) => keep_degree(target, row, min_degree, |_| true),
+                        Some(aromatic) => keep_plain(target, row, min_degree, aromatic),
                         None => keep_degree(target, row, min_degree, |t| {
                             query.atom_matches(target, q, t)
                         }),
@@ -714,7 +721,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if degree[p as usize] == min_degree {
                         candidates[p as usize]
                     } else {
-                        keep_degree(target, &mut domain[to..to + words], min_degree, |_| true)
+                        // The same key: `p`'s atoms passed `q`'s predicate,
+                        // which only the degree is left to narrow.
+                        let aromatic = query.atom_plain(q) == Some(true);
+                        keep_plain(target, &mut domain[to..to + words], min_degree, aromatic)
                     }
                 }
             };
