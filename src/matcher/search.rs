@@ -2,7 +2,7 @@
 //! query atoms in a precomputed order, with every piece of state allocated
 //! once when the search starts.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
@@ -500,12 +500,17 @@ struct Workspace {
 /// building the target's adjacency ([`Target::walk_degree`]).
 const FEW_ATOMS: u32 = 8;
 
-/// Workspaces kept per thread; more are only needed by nested searches.
+/// Workspaces kept per thread besides the last one given back; more are
+/// only needed by nested searches.
 const SPARE_WORKSPACES: usize = 4;
 /// Workspaces grown past this many target atoms are not kept.
 const KEEP_ATOMS: usize = 1 << 16;
 
 thread_local! {
+    /// The workspace given back last: a run of searches one at a time
+    /// moves it out and in again with no borrow of the pool. The last
+    /// given back is the first taken, as from the pool.
+    static LAST: Cell<Option<Box<Workspace>>> = const { Cell::new(None) };
     // Boxed on purpose: a search moves its workspace in and out of here.
     #[allow(clippy::vec_box)]
     static SPARE: RefCell<Vec<Box<Workspace>>> = const { RefCell::new(Vec::new()) };
@@ -513,10 +518,10 @@ thread_local! {
 
 impl Workspace {
     fn take() -> Box<Workspace> {
-        SPARE
-            .try_with(|spare| spare.borrow_mut().pop())
+        LAST.try_with(Cell::take)
             .ok()
             .flatten()
+            .or_else(|| SPARE.try_with(|spare| spare.borrow_mut().pop()).ok()?)
             .unwrap_or_default()
     }
 
@@ -526,10 +531,13 @@ impl Workspace {
             return;
         }
         self.seen.clear();
+        let Ok(Some(before)) = LAST.try_with(|last| last.replace(Some(self))) else {
+            return;
+        };
         let _ = SPARE.try_with(|spare| {
             let mut spare = spare.borrow_mut();
             if spare.len() < SPARE_WORKSPACES {
-                spare.push(self);
+                spare.push(before);
             }
         });
     }
