@@ -62,6 +62,9 @@ struct Plan {
     /// What `fill` was worked out from: query atom -> its key and whether
     /// it may be carbon. Empty until it is.
     fill_from: Vec<(Option<u64>, bool)>,
+    /// [`Query::fill_keys`] of the query `fill_from` was taken from, if
+    /// it gave them.
+    fill_keys: Vec<u64>,
     /// Whether `ties` are known to hold for the keys in `fill_from`: once
     /// checked, they need no look while `fill` fits the query.
     ties_hold: bool,
@@ -109,6 +112,7 @@ impl Plan {
         self.built = false;
         self.ties_hold = false;
         self.fill_from.clear();
+        self.fill_keys.clear();
         self.rows.clear();
         self.degree.clear();
         self.offsets.clear();
@@ -124,6 +128,11 @@ impl Plan {
     /// Whether `fill` is the order for the atoms of `query`, which the
     /// plan [`Plan::is_for`].
     fn fill_fits<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+        if let Some(keys) = query.fill_keys() {
+            // Equal keys say equal `fill_from`: none when `fill` was not
+            // worked out from keys.
+            return same_all(&self.fill_keys, keys, |k| k);
+        }
         self.fill_from.len() == query.atom_count()
             && self
                 .fill_from
@@ -144,6 +153,9 @@ impl Plan {
     /// `rank` is working space.
     fn order_fill<Q: Query + ?Sized>(&mut self, query: &Q, rank: &mut Vec<u128>) {
         self.ties_hold = false;
+        self.fill_keys.clear();
+        self.fill_keys
+            .extend_from_slice(query.fill_keys().unwrap_or_default());
         self.fill_from.clear();
         self.fill_from
             .extend((0..query.atom_count()).map(|q| (query.atom_key(q), may_be_carbon(query, q))));
@@ -308,7 +320,13 @@ impl Plan {
 /// differences costs fewer instructions than the test of a pair of
 /// numbers per entry.
 fn same_rows(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
-    let bits = |(v, e): (u32, u32)| u64::from(v) << 32 | u64::from(e);
+    same_all(a, b, |(v, e)| u64::from(v) << 32 | u64::from(e))
+}
+
+/// `a == b` for slices whose entries `bits` tells apart, in the way of
+/// [`same_rows`].
+#[inline]
+fn same_all<T: Copy>(a: &[T], b: &[T], bits: impl Fn(T) -> u64) -> bool {
     a.len() == b.len()
         && a.iter()
             .zip(b)
