@@ -69,6 +69,14 @@ pub trait Query {
     fn shape(&self) -> Option<Shape<'_>> {
         None
     }
+    /// Optional: every atom's [`Query::atom_key`] and whether its
+    /// [`Query::atom_elements`] hold carbon, as `key << 1 | carbon`, all
+    /// at once. A search keeps the order it fills domain rows in for the
+    /// last query's keys, and with these tells whether it fits the next
+    /// in one comparison rather than two calls per atom. Default: `None`.
+    fn fill_keys(&self) -> Option<&[u64]> {
+        None
+    }
 }
 
 /// Every row of a query's neighbours at once ([`Query::shape`]): `(offsets,

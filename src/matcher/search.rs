@@ -2,7 +2,7 @@
 //! query atoms in a precomputed order, with every piece of state allocated
 //! once when the search starts.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
@@ -62,6 +62,9 @@ struct Plan {
     /// What `fill` was worked out from: query atom -> its key and whether
     /// it may be carbon. Empty until it is.
     fill_from: Vec<(Option<u64>, bool)>,
+    /// [`Query::fill_keys`] of the query `fill_from` was taken from, if
+    /// it gave them.
+    fill_keys: Vec<u64>,
     /// Whether `ties` are known to hold for the keys in `fill_from`: once
     /// checked, they need no look while `fill` fits the query.
     ties_hold: bool,
@@ -109,6 +112,7 @@ impl Plan {
         self.built = false;
         self.ties_hold = false;
         self.fill_from.clear();
+        self.fill_keys.clear();
         self.rows.clear();
         self.degree.clear();
         self.offsets.clear();
@@ -124,6 +128,11 @@ impl Plan {
     /// Whether `fill` is the order for the atoms of `query`, which the
     /// plan [`Plan::is_for`].
     fn fill_fits<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+        if let Some(keys) = query.fill_keys() {
+            // Equal keys say equal `fill_from`: none when `fill` was not
+            // worked out from keys.
+            return same_all(&self.fill_keys, keys, |k| k);
+        }
         self.fill_from.len() == query.atom_count()
             && self
                 .fill_from
@@ -144,6 +153,9 @@ impl Plan {
     /// `rank` is working space.
     fn order_fill<Q: Query + ?Sized>(&mut self, query: &Q, rank: &mut Vec<u128>) {
         self.ties_hold = false;
+        self.fill_keys.clear();
+        self.fill_keys
+            .extend_from_slice(query.fill_keys().unwrap_or_default());
         self.fill_from.clear();
         self.fill_from
             .extend((0..query.atom_count()).map(|q| (query.atom_key(q), may_be_carbon(query, q))));
@@ -308,7 +320,13 @@ impl Plan {
 /// differences costs fewer instructions than the test of a pair of
 /// numbers per entry.
 fn same_rows(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
-    let bits = |(v, e): (u32, u32)| u64::from(v) << 32 | u64::from(e);
+    same_all(a, b, |(v, e)| u64::from(v) << 32 | u64::from(e))
+}
+
+/// `a == b` for slices whose entries `bits` tells apart, in the way of
+/// [`same_rows`].
+#[inline]
+fn same_all<T: Copy>(a: &[T], b: &[T], bits: impl Fn(T) -> u64) -> bool {
     a.len() == b.len()
         && a.iter()
             .zip(b)
@@ -390,6 +408,17 @@ fn keep_degree(
         }
         None => keep(row, |t| target.walk_degree(t, min) && pass(t)),
     }
+}
+
+/// [`keep_degree`] for a row of atoms that pass their predicate, all
+/// aromatic when `aromatic` is.
+#[inline]
+fn keep_plain(target: &Target, row: &mut [u64], min: u32, aromatic: bool) -> u32 {
+    // Aromatic atoms on rings all have two bonds: no degree to look up.
+    if aromatic && min <= 2 && target.aromatic_on_rings() {
+        return row.iter().map(|w| w.count_ones()).sum();
+    }
+    keep_degree(target, row, min, |_| true)
 }
 
 /// Whether target atom `t` can take query atom `q`, in a search without
@@ -489,12 +518,17 @@ struct Workspace {
 /// building the target's adjacency ([`Target::walk_degree`]).
 const FEW_ATOMS: u32 = 8;
 
-/// Workspaces kept per thread; more are only needed by nested searches.
+/// Workspaces kept per thread besides the last one given back; more are
+/// only needed by nested searches.
 const SPARE_WORKSPACES: usize = 4;
 /// Workspaces grown past this many target atoms are not kept.
 const KEEP_ATOMS: usize = 1 << 16;
 
 thread_local! {
+    /// The workspace given back last: a run of searches one at a time
+    /// moves it out and in again with no borrow of the pool. The last
+    /// given back is the first taken, as from the pool.
+    static LAST: Cell<Option<Box<Workspace>>> = const { Cell::new(None) };
     // Boxed on purpose: a search moves its workspace in and out of here.
     #[allow(clippy::vec_box)]
     static SPARE: RefCell<Vec<Box<Workspace>>> = const { RefCell::new(Vec::new()) };
@@ -502,10 +536,10 @@ thread_local! {
 
 impl Workspace {
     fn take() -> Box<Workspace> {
-        SPARE
-            .try_with(|spare| spare.borrow_mut().pop())
+        LAST.try_with(Cell::take)
             .ok()
             .flatten()
+            .or_else(|| SPARE.try_with(|spare| spare.borrow_mut().pop()).ok()?)
             .unwrap_or_default()
     }
 
@@ -515,10 +549,13 @@ impl Workspace {
             return;
         }
         self.seen.clear();
+        let Ok(Some(before)) = LAST.try_with(|last| last.replace(Some(self))) else {
+            return;
+        };
         let _ = SPARE.try_with(|spare| {
             let mut spare = spare.borrow_mut();
             if spare.len() < SPARE_WORKSPACES {
-                spare.push(self);
+                spare.push(before);
             }
         });
     }
@@ -688,11 +725,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     // The elements are tested for every atom at once; the
                     // degree and any predicate beyond them on the atoms left.
                     match plain {
-                        // Aromatic atoms on rings all have two bonds.
-                        Some(true) if min_degree <= 2 && target.aromatic_on_rings() => {
-                            row.iter().map(|w| w.count_ones()).sum()
-                        }
-                        Some(_) => keep_degree(target, row, min_degree, |_| true),
+                        Some(aromatic) => keep_plain(target, row, min_degree, aromatic),
                         None => keep_degree(target, row, min_degree, |t| {
                             query.atom_matches(target, q, t)
                         }),
@@ -714,7 +747,10 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if degree[p as usize] == min_degree {
                         candidates[p as usize]
                     } else {
-                        keep_degree(target, &mut domain[to..to + words], min_degree, |_| true)
+                        // The same key: `p`'s atoms passed `q`'s predicate,
+                        // which only the degree is left to narrow.
+                        let aromatic = query.atom_plain(q) == Some(true);
+                        keep_plain(target, &mut domain[to..to + words], min_degree, aromatic)
                     }
                 }
             };

@@ -92,6 +92,22 @@ fn bytes_equal(bytes: [u8; 8], keep: u8, want: u8) -> u64 {
     (zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
+/// [`bytes_equal`] over up to 64 bytes, a multiple of eight: bit `i` for
+/// byte `i`.
+#[inline]
+fn bytes_equal_bits(bytes: &[u8], keep: u8, want: u8) -> u64 {
+    // Shifted in from the top, last group first: a chain the compiler
+    // leaves scalar, where shifts by position were turned into slower
+    // vector multiplies.
+    let mut bits = 0;
+    for group in bytes.chunks_exact(8).rev() {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(group);
+        bits = bits << 8 | bytes_equal(eight, keep, want);
+    }
+    bits
+}
+
 impl<'m> Target<'m> {
     pub fn new(mol: &'m Mol) -> Self {
         // Filled in place: collected, the graph's node iterator pushed
@@ -164,24 +180,20 @@ impl<'m> Target<'m> {
                 None => (!AROMATIC, z),
             };
             let n = self.atom_count();
-            let padded = self
-                .atoms
-                .bytes()
-                .get(..n.div_ceil(8) * 8)
-                .unwrap_or_default();
-            // One pass over groups of eight, a word written every eighth
-            // group and after the last: zipped chunks of 64 cost more to
-            // set up than the usual molecule's few groups.
-            let mut bits = 0;
-            for (g, group) in padded.chunks_exact(8).enumerate() {
-                let mut bytes = [0; 8];
-                bytes.copy_from_slice(group);
-                bits |= bytes_equal(bytes, keep, want) << (8 * (g % 8));
-                if g % 8 == 7 || 8 * (g + 1) == padded.len() {
-                    if let Some(word) = row.get_mut(g / 8) {
-                        *word = bits;
+            let groups = n.div_ceil(8) * 8;
+            match &self.atoms {
+                // One word, its groups in an array of known length: no
+                // chunks of 64 to set up for the usual molecule.
+                Codes::InPlace(bytes) => {
+                    if let (Some(word), Some(atoms)) = (row.first_mut(), bytes.get(..groups)) {
+                        *word = bytes_equal_bits(atoms, keep, want);
                     }
-                    bits = 0;
+                }
+                Codes::Heap(bytes) => {
+                    let padded = bytes.get(..groups).unwrap_or_default();
+                    for (chunk, word) in padded.chunks(64).zip(row.iter_mut()) {
+                        *word = bytes_equal_bits(chunk, keep, want);
+                    }
                 }
             }
             // The padding read past the last atom may have matched.

@@ -67,6 +67,8 @@ pub struct Smarts {
     /// ([`query::bond_mask`]): tested with one shift, without the
     /// expression walk, unless the expression asks about rings.
     bond_masks: Box<[u16]>,
+    /// [`crate::matcher::Query::fill_keys`] of the atoms.
+    fill_keys: Box<[u64]>,
 }
 
 /// Facts of one query atom's expression, worked out once per pattern.
@@ -114,7 +116,7 @@ impl Smarts {
                 .unwrap_or(ANY_ELEMENT)
         };
         let mut first = HashMap::with_capacity(atoms.len());
-        let facts = atoms
+        let facts: Box<[AtomFacts]> = atoms
             .iter()
             .enumerate()
             .map(|(i, a)| AtomFacts {
@@ -127,6 +129,10 @@ impl Smarts {
             })
             .collect();
         let bond_masks = bonds.iter().map(|b| query::bond_mask(&b.expr)).collect();
+        let fill_keys = facts
+            .iter()
+            .map(|f| u64::from(f.key) << 1 | u64::from(f.elements & matcher::element_bit(6) != 0))
+            .collect();
         Smarts {
             atoms,
             bonds,
@@ -135,6 +141,7 @@ impl Smarts {
             recursive,
             facts,
             bond_masks,
+            fill_keys,
         }
     }
 

@@ -261,6 +261,10 @@ impl Query for Bound<'_> {
         Some((&self.smarts.offsets, &self.smarts.adjacency))
     }
 
+    fn fill_keys(&self) -> Option<&[u64]> {
+        Some(&self.smarts.fill_keys)
+    }
+
     // The one-primitive cases inline into the search loop; whole
     // expressions, rarer, stay out of line so as not to crowd it.
     #[inline]
