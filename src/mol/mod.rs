@@ -409,7 +409,7 @@ impl Mol {
     /// [`Mol::perceive`], given the ring forest the molecule's builder
     /// noted while adding the bonds (see [`rings::Forest`]), if it did.
     pub(crate) fn perceive_given(&mut self, forest: Option<&mut rings::Forest>) {
-        self.rings = rings::perceive_given(self, forest);
+        rings::perceive_given(self, forest);
         aromaticity::perceive(self);
         self.aromatic_on_rings = true;
     }

@@ -448,29 +448,47 @@ thread_local! {
 pub(crate) const KEEP_BUFFERS_UP_TO: usize = 1 << 16;
 
 pub fn perceive(mol: &Mol) -> RingInfo {
-    perceive_given(mol, None)
+    let mut rings = RingInfo::default();
+    with_work(size(mol), &mut rings, |w, rings| {
+        *rings = w.perceive(mol, None)
+    });
+    rings
 }
 
-/// [`perceive`], given the [`Forest`] the molecule's builder noted, if it
-/// did.
+/// [`perceive`] into `mol`, given the [`Forest`] the molecule's builder
+/// noted, if it did. Stored from inside the closure that holds the thread's
+/// buffers: returned out of it, the `RingInfo` was copied twice on the way.
 #[inline(always)]
-pub(crate) fn perceive_given(mol: &Mol, forest: Option<&mut Forest>) -> RingInfo {
-    if mol.atom_count().max(mol.bond_count()) > KEEP_BUFFERS_UP_TO {
-        return perceive_alone(mol, forest);
+pub(crate) fn perceive_given(mol: &mut Mol, forest: Option<&mut Forest>) {
+    with_work(size(mol), mol, |w, mol| mol.rings = w.perceive(mol, forest));
+}
+
+/// What [`KEEP_BUFFERS_UP_TO`] bounds.
+#[inline(always)]
+fn size(mol: &Mol) -> usize {
+    mol.atom_count().max(mol.bond_count())
+}
+
+/// Runs `f` on `target` with the thread's buffers, or with buffers of its
+/// own for a molecule of a [`size`] above [`KEEP_BUFFERS_UP_TO`].
+#[inline(always)]
+fn with_work<T>(size: usize, target: T, f: impl FnOnce(&mut Work, T)) {
+    if size > KEEP_BUFFERS_UP_TO {
+        return with_own_work(target, f);
     }
     WORK.with(|w| match w.try_borrow_mut() {
-        Ok(mut w) => w.perceive(mol, forest),
+        Ok(mut w) => f(&mut w, target),
         // Only reachable if perception were re-entered on this thread.
-        Err(_) => perceive_alone(mol, forest),
+        Err(_) => with_own_work(target, f),
     })
 }
 
-/// Perception with buffers of its own. Kept out of line, so that the
+/// [`with_work`] with buffers of its own. Kept out of line, so that the
 /// common path through the thread's buffers stays small enough to inline.
 #[cold]
 #[inline(never)]
-fn perceive_alone(mol: &Mol, forest: Option<&mut Forest>) -> RingInfo {
-    Work::default().perceive(mol, forest)
+fn with_own_work<T>(target: T, f: impl FnOnce(&mut Work, T)) {
+    f(&mut Work::default(), target)
 }
 
 impl Work {
