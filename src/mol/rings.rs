@@ -1102,7 +1102,8 @@ impl Scratch {
         let (on_ring, shared, owner) = (&mut self.on_ring, &mut self.shared, &mut self.owner);
         let (cycles, partner) = (&mut self.cycles, &mut self.partner);
         partner.clear();
-        partner.resize(from, NONE);
+        // An extend inlines where `resize` is a call, for a ring or two.
+        partner.extend(std::iter::repeat(NONE).take(from));
         for &closure in &g.forest.closures[from..] {
             let c = partner.len() as u32;
             partner.push(NONE);
