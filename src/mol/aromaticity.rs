@@ -207,14 +207,21 @@ fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>) -> bool {
             facts[b].counts[0] += SINGLE;
             continue;
         }
-        let [first, second] = ORDER_COUNTS[bond.order as usize];
-        facts[a].add(first);
-        facts[b].add(second);
-        plain &= bond.order == BondOrder::Double;
-        if matches!(
-            bond.order,
-            BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
-        ) {
+        // Next come the double bonds of Kekulé rings and carbonyls: both
+        // atoms alike, and a multiple bond in or out of a ring.
+        let multiple = if bond.order == BondOrder::Double {
+            const DOUBLE: u128 = BondFacts::pack(1, 2, 0, 1);
+            facts[a].add(DOUBLE);
+            facts[b].add(DOUBLE);
+            true
+        } else {
+            let [first, second] = ORDER_COUNTS[bond.order as usize];
+            facts[a].add(first);
+            facts[b].add(second);
+            plain = false;
+            matches!(bond.order, BondOrder::Triple | BondOrder::Quadruple)
+        };
+        if multiple {
             if ring_facts.get(2 * e).is_some_and(|&rings| rings > 0) {
                 facts[a].cyclic_multiple = true;
                 facts[b].cyclic_multiple = true;
@@ -494,6 +501,8 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let disjoint = info.known_disjoint();
     let stamp = if disjoint { 0 } else { w.stamps.next(m) };
     let mut fused = false;
+    // Sliced once: through `w`, every look-up would load the length again.
+    let facts_of = &mut w.bonds[..];
     for (r, (atoms, bonds)) in info.rings_with_bonds().enumerate() {
         let mut all_candidates = true;
         // Every code's bits in common: `DUMMY` tells whether all are `*`.
@@ -503,7 +512,7 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
         let mut rim = 0;
         for &a in atoms {
             let a = a as usize;
-            let facts = &mut w.bonds[a];
+            let facts = &mut facts_of[a];
             let mut code = facts.donor;
             if code == UNKNOWN {
                 code = donor_code(mol, facts, a);
