@@ -147,10 +147,6 @@ impl BondFacts {
             | (null_bonds as u128) << 64
             | (double_or_triple as u128) << 96
     }
-    /// The four counts, as [`BondFacts::pack`] gives them.
-    fn packed(&self) -> u128 {
-        self.counts[0] as u128 | (self.counts[1] as u128) << 64
-    }
     /// Adds counts given as [`BondFacts::pack`] gives them.
     fn add(&mut self, counts: u128) {
         self.counts[0] += counts as u64;
@@ -207,14 +203,21 @@ fn bond_facts(mol: &Mol, facts: &mut Vec<BondFacts>) -> bool {
             facts[b].counts[0] += SINGLE;
             continue;
         }
-        let [first, second] = ORDER_COUNTS[bond.order as usize];
-        facts[a].add(first);
-        facts[b].add(second);
-        plain &= bond.order == BondOrder::Double;
-        if matches!(
-            bond.order,
-            BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
-        ) {
+        // Next come the double bonds of Kekulé rings and carbonyls: both
+        // atoms alike, and a multiple bond in or out of a ring.
+        let multiple = if bond.order == BondOrder::Double {
+            const DOUBLE: u128 = BondFacts::pack(1, 2, 0, 1);
+            facts[a].add(DOUBLE);
+            facts[b].add(DOUBLE);
+            true
+        } else {
+            let [first, second] = ORDER_COUNTS[bond.order as usize];
+            facts[a].add(first);
+            facts[b].add(second);
+            plain = false;
+            matches!(bond.order, BondOrder::Triple | BondOrder::Quadruple)
+        };
+        if multiple {
             if ring_facts.get(2 * e).is_some_and(|&rings| rings > 0) {
                 facts[a].cyclic_multiple = true;
                 facts[b].cyclic_multiple = true;
@@ -381,11 +384,19 @@ fn donor_code(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
 /// up most ring atoms looked at, settled from their counts alone (`None`
 /// for any other atom): each case is what the rules below give it.
 fn common_donor_code(mol: &Mol, bonds: &BondFacts, a: usize, z: u8, h: u8) -> Option<u8> {
-    let pack = BondFacts::pack;
-    let (counts, cyclic) = (bonds.packed(), bonds.cyclic_multiple);
-    // Hydrogens count as neighbours and valence: added to the counts, they
-    // are compared with constants (one addition, not two subtractions).
-    let with_h = counts.wrapping_add(pack(h as u32, h as u32, 0, 0));
+    // The counts as the two integers `BondFacts::counts` holds them in.
+    let pack = |degree, valence, null_bonds, double_or_triple| {
+        let p = BondFacts::pack(degree, valence, null_bonds, double_or_triple);
+        [p as u64, (p >> 64) as u64]
+    };
+    let (counts, cyclic) = (bonds.counts, bonds.cyclic_multiple);
+    // Hydrogens count as neighbours and valence, both in the first integer:
+    // added to the counts, they are compared with constants (one addition,
+    // not two subtractions).
+    let with_h = [
+        counts[0].wrapping_add(h as u64 * (1 + (1 << 32))),
+        counts[1],
+    ];
     let donor = match z {
         // Kekulé aromatic carbon: one ring double bond and single bonds to
         // three neighbours and hydrogens in all; one electron.
@@ -427,20 +438,20 @@ fn donor_code_by_rules(mol: &Mol, bonds: &BondFacts, a: usize) -> u8 {
     d as u8 | if is_candidate(&f, d) { CANDIDATE } else { 0 } | if f.z == 0 { DUMMY } else { 0 }
 }
 
-/// Electrons a donor code may contribute: minimum, maximum, and 1 for `*`
-/// (which may give one or two), 32 bits each in one integer (at two
+/// Electrons a donor code may contribute: the minimum, and 1 for `*`
+/// (which may give one more), 32 bits each in one integer (at two
 /// electrons an atom, only a rim of 2^31 atoms could carry over), so that a
 /// rim's atoms are summed in one addition each; [`huckel`] takes the sum
 /// apart.
-fn electrons(code: u8) -> u128 {
-    const fn pack(low: u32, high: u32, any: u32) -> u128 {
-        low as u128 | (high as u128) << 32 | (any as u128) << 64
+fn electrons(code: u8) -> u64 {
+    const fn pack(low: u32, any: u32) -> u64 {
+        low as u64 | (any as u64) << 32
     }
-    const RANGE: [u128; 8] = {
+    const RANGE: [u64; 8] = {
         let mut t = [0; 8];
-        t[Donor::One as usize] = pack(1, 1, 0);
-        t[Donor::Two as usize] = pack(2, 2, 0);
-        t[Donor::Any as usize] = pack(1, 2, 1);
+        t[Donor::One as usize] = pack(1, 0);
+        t[Donor::Two as usize] = pack(2, 0);
+        t[Donor::Any as usize] = pack(1, 1);
         t
     };
     RANGE[(code & 7) as usize]
@@ -494,6 +505,8 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
     let disjoint = info.known_disjoint();
     let stamp = if disjoint { 0 } else { w.stamps.next(m) };
     let mut fused = false;
+    // Sliced once: through `w`, every look-up would load the length again.
+    let facts_of = &mut w.bonds[..];
     for (r, (atoms, bonds)) in info.rings_with_bonds().enumerate() {
         let mut all_candidates = true;
         // Every code's bits in common: `DUMMY` tells whether all are `*`.
@@ -503,7 +516,7 @@ fn perceive_with(mol: &mut Mol, w: &mut Work) {
         let mut rim = 0;
         for &a in atoms {
             let a = a as usize;
-            let facts = &mut w.bonds[a];
+            let facts = &mut facts_of[a];
             let mut code = facts.donor;
             if code == UNKNOWN {
                 code = donor_code(mol, facts, a);
@@ -844,12 +857,10 @@ fn grow(
 /// The 4n+2 rule on a rim with `low..=high` pi electrons, `any` of its
 /// atoms being `*` (which may give one or two), summed as [`electrons`]
 /// gives them.
-fn huckel(rim: u128) -> bool {
-    let (low, high, any) = (
-        rim as u32 as i64,
-        (rim >> 32) as u32 as i64,
-        (rim >> 64) as u32,
-    );
+fn huckel(rim: u64) -> bool {
+    let (low, any) = (rim as u32 as i64, rim >> 32);
+    // Every `*` may give one electron more than its minimum.
+    let high = low + any as i64;
     any <= 1
         && if high >= 6 {
             (low..=high).any(|e| e >= 2 && (e - 2) % 4 == 0)

@@ -152,8 +152,10 @@ fn kekulize_with(
     // order.
     s.optional.clear();
     let mut real = 0;
+    // Sliced once: through `s`, every store would load the length again.
+    let local = &mut s.local[..];
     for &i in candidates {
-        s.local[i as usize] = match need(mol.atom(i as usize), shown[i as usize]) {
+        local[i as usize] = match need(mol.atom(i as usize), shown[i as usize]) {
             Need::None => NONE,
             nd => {
                 if nd == Need::Optional {
@@ -164,7 +166,7 @@ fn kekulize_with(
             }
         };
     }
-    let local = &s.local;
+    let local = &s.local[..];
     let real = real as usize;
     let simple = s.rows.build(local, bonds, real, &s.optional);
     let graph = s.rows.graph();
@@ -394,18 +396,12 @@ impl RowStore {
                 self.adj.resize(total * self.width, 0);
             }
             let (width, deg, adj) = (self.width, &mut self.deg[..], &mut self.adj[..]);
-            let mut loops = false;
-            // A bond end's vertex is `NONE` or below `real`: tested against
-            // `real`, it needs no bounds check on the degrees.
-            let deg_real = &mut deg[..real];
-            for &(a, b, _) in bonds {
-                let (la, lb) = (local[a as usize], local[b as usize]);
-                if (la as usize) < real && (lb as usize) < real {
-                    loops |= la == lb;
-                    link(deg_real, adj, width, la, lb);
-                    link(deg_real, adj, width, lb, la);
-                }
-            }
+            // Rows of the usual width get the loop with that width built in.
+            let loops = if width == WIDTH {
+                link_bonds(&mut deg[..real], adj, WIDTH, local, bonds)
+            } else {
+                link_bonds(&mut deg[..real], adj, width, local, bonds)
+            };
             for (k, &v) in optional.iter().enumerate() {
                 link(deg, adj, width, v, (real + k) as u32);
                 link(deg, adj, width, (real + k) as u32, v);
@@ -427,6 +423,31 @@ impl RowStore {
             adj: &self.adj,
         }
     }
+}
+
+/// Links the ends of the `bonds` that `local` numbers below `deg.len()`;
+/// returns whether one of them is a loop.
+#[inline(always)]
+fn link_bonds(
+    deg: &mut [u32],
+    adj: &mut [u32],
+    width: usize,
+    local: &[u32],
+    bonds: &[(u32, u32, u32)],
+) -> bool {
+    let real = deg.len();
+    let mut loops = false;
+    // A bond end's vertex is `NONE` or below `real`: tested against `real`,
+    // it needs no bounds check on the degrees.
+    for &(a, b, _) in bonds {
+        let (la, lb) = (local[a as usize], local[b as usize]);
+        if (la as usize) < real && (lb as usize) < real {
+            loops |= la == lb;
+            link(deg, adj, width, la, lb);
+            link(deg, adj, width, lb, la);
+        }
+    }
+    loops
 }
 
 /// Adds `w` to the row of `v` when it has room (rows of `width`), and counts
