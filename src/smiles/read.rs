@@ -53,7 +53,9 @@ pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
 }
 
 /// Reads `smiles` into a new molecule. The molecule is made inside the
-/// result it is returned in: filled there, it is not copied out (a `memcpy`).
+/// result it is returned in, which saves moving it from a local into the
+/// result (a `memcpy`); the result itself is still copied to the caller, as
+/// its address escapes into the thread's buffers.
 fn read_new(smiles: &str, upto: Upto) -> Result<Mol, SmilesError> {
     let mut result = Ok(sized_for(smiles));
     if let Ok(mol) = &mut result {
