@@ -92,6 +92,18 @@ pub fn element_bit(z: u8) -> u128 {
     1 << z.min(127)
 }
 
+/// Whether an element mask holds carbon.
+pub(crate) fn may_be_carbon(elements: u128) -> bool {
+    elements & element_bit(6) != 0
+}
+
+/// One atom's entry of [`Query::fill_keys`]: its [`Query::atom_key`] and
+/// whether its [`Query::atom_elements`] hold carbon, the two things a
+/// search's row fill order is worked out from.
+pub(crate) fn fill_key(key: u32, elements: u128) -> u64 {
+    u64::from(key) << 1 | u64::from(may_be_carbon(elements))
+}
+
 /// How [`find`] reports matches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MatchOptions {

@@ -7,7 +7,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
-use super::{element_bit, BudgetExceeded, MatchOptions, Query, Target};
+use super::{may_be_carbon, BudgetExceeded, MatchOptions, Query, Target};
 
 /// Marks an unmapped query atom, or a query atom without a parent.
 const NONE: u32 = u32::MAX;
@@ -134,11 +134,9 @@ impl Plan {
             return same_all(&self.fill_keys, keys, |k| k);
         }
         self.fill_from.len() == query.atom_count()
-            && self
-                .fill_from
-                .iter()
-                .enumerate()
-                .all(|(q, &from)| from == (query.atom_key(q), may_be_carbon(query, q)))
+            && self.fill_from.iter().enumerate().all(|(q, &from)| {
+                from == (query.atom_key(q), may_be_carbon(query.atom_elements(q)))
+            })
     }
 
     /// Works out `fill` for `query`, which the plan [`Plan::is_for`].
@@ -157,8 +155,10 @@ impl Plan {
         self.fill_keys
             .extend_from_slice(query.fill_keys().unwrap_or_default());
         self.fill_from.clear();
-        self.fill_from
-            .extend((0..query.atom_count()).map(|q| (query.atom_key(q), may_be_carbon(query, q))));
+        self.fill_from.extend(
+            (0..query.atom_count())
+                .map(|q| (query.atom_key(q), may_be_carbon(query.atom_elements(q)))),
+        );
         rank.clear();
         rank.extend((self.fill_from.iter().zip(&self.degree)).enumerate().map(
             |(q, (&(_, carbon), &degree))| {
@@ -338,11 +338,6 @@ fn same_all<T: Copy>(a: &[T], b: &[T], bits: impl Fn(T) -> u64) -> bool {
 fn same_key<Q: Query + ?Sized>(query: &Q, a: u32, b: u32) -> bool {
     let key = query.atom_key(a as usize);
     key.is_some() && key == query.atom_key(b as usize)
-}
-
-/// Whether query atom `q` may match carbon.
-fn may_be_carbon<Q: Query + ?Sized>(query: &Q, q: usize) -> bool {
-    query.atom_elements(q) & element_bit(6) != 0
 }
 
 /// The first `len` elements of `v`, all set to `value`. Workspace vectors

@@ -394,7 +394,7 @@ fn common_donor_code(mol: &Mol, bonds: &BondFacts, a: usize, z: u8, h: u8) -> Op
     // added to the counts, they are compared with constants (one addition,
     // not two subtractions).
     let with_h = [
-        counts[0].wrapping_add(h as u64 * (1 + (1 << 32))),
+        counts[0].wrapping_add(h as u64 * pack(1, 1, 0, 0)[0]),
         counts[1],
     ];
     let donor = match z {

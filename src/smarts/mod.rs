@@ -131,7 +131,7 @@ impl Smarts {
         let bond_masks = bonds.iter().map(|b| query::bond_mask(&b.expr)).collect();
         let fill_keys = facts
             .iter()
-            .map(|f| u64::from(f.key) << 1 | u64::from(f.elements & matcher::element_bit(6) != 0))
+            .map(|f| matcher::fill_key(f.key, f.elements))
             .collect();
         Smarts {
             atoms,
