@@ -3,21 +3,25 @@
 //! `scripts/bench_match.py` runs this and RDKit on the same file and prints
 //! the ratio.
 //!
-//! `cargo bench --bench match [-- N] [--query NAME]` (default N = 20000;
-//! `--query` runs only the query of that name, so that a script can let
-//! this side and RDKit take turns query by query;
-//! `MARKUSH_BENCH_REPEAT` timed passes of each job, default 3, the best is
-//! reported, since one pass of a fraction of a second is at the mercy of
-//! the scheduler on a shared machine). The corpus is
+//! `cargo bench --bench match [-- N] [--query NAME [--serve]]` (default
+//! N = 20000; `--query` runs only the query of that name, so that a script
+//! can let this side and RDKit take turns query by query; `--serve` then
+//! skips the timed passes and answers requests on stdin instead, one line
+//! `START END` each, with `hits seconds` for parse plus the query over
+//! molecules START..END, so that a script can interleave the two sides
+//! chunk by chunk; `MARKUSH_BENCH_REPEAT` timed passes of each job, default
+//! 3, the best is reported, since one pass of a fraction of a second is at
+//! the mercy of the scheduler on a shared machine). The corpus is
 //! looked for at `$MARKUSH_SHARED_DATA/corpus/moses_train.smi.gz`, else
 //! `../shared/data/corpus/` from the crate root; without it the bench says
 //! so and does nothing.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::time::Instant;
 
+use cpu_time::ThreadTime;
 use markush::matcher::{Target, DEFAULT_BUDGET};
+use markush::mol::Mol;
 use markush::smarts::Smarts;
 use markush::smiles::parse;
 
@@ -34,53 +38,17 @@ const QUERIES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Seconds this thread has been on a CPU (Linux schedstat), so that the
-/// figures hold on a loaded machine; wall-clock time elsewhere.
-struct Clock(Option<Instant>);
-
-impl Clock {
-    fn start() -> (Clock, f64) {
-        match thread_cpu_seconds() {
-            Some(s) => (Clock(None), s),
-            None => (Clock(Some(Instant::now())), 0.0),
-        }
-    }
-
-    fn seconds_since(&self, start: f64) -> f64 {
-        match self.0 {
-            Some(instant) => instant.elapsed().as_secs_f64(),
-            None => thread_cpu_seconds().unwrap_or(start) - start,
-        }
-    }
-}
-
-fn thread_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
-}
-
 /// Runs `f` `repeat` times, returning its result and the fewest seconds
-/// one run took. Each time is taken over as many runs as fill a quarter of
-/// a second: the thread's CPU clock (schedstat) moves in scheduler ticks of
-/// a few milliseconds, which over one run of 20,000 molecules (15-80 ms)
-/// made rates jump by whole ticks.
+/// of CPU time one run took on this thread, so that the figures hold on a
+/// loaded machine (a virtual one's stolen time is not counted, as it is
+/// not in RDKit's `time.thread_time`).
 fn timed<T>(repeat: usize, mut f: impl FnMut() -> T) -> (T, f64) {
-    const SPAN: f64 = 0.25;
     let mut best = f64::INFINITY;
     let mut out = None;
     for _ in 0..repeat.max(1) {
-        let (clock, start) = Clock::start();
-        let mut runs = 0;
-        let seconds = loop {
-            out = Some(f());
-            runs += 1;
-            let seconds = clock.seconds_since(start);
-            if seconds >= SPAN {
-                break seconds;
-            }
-        };
-        best = best.min(seconds / runs as f64);
+        let clock = ThreadTime::now();
+        out = Some(f());
+        best = best.min(clock.elapsed().as_secs_f64());
     }
     (out.expect("at least one run"), best)
 }
@@ -128,6 +96,16 @@ fn main() {
         .iter()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
+    if args.iter().any(|a| a == "--serve") {
+        match queries[..] {
+            [(_, smarts)] => serve(&smiles, smarts),
+            _ => {
+                eprintln!("match bench: --serve needs --query NAME");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
 
     let (mols, parse_s) = timed(repeat, || {
         smiles
@@ -155,17 +133,8 @@ fn main() {
 
     for (name, smarts) in queries {
         let query = Smarts::parse(smarts).expect("bench SMARTS");
-        let found =
-            |m: &markush::mol::Mol| query.has_match_in(&Target::new(m), DEFAULT_BUDGET) == Ok(true);
-        let match_only = |mols: &[markush::mol::Mol]| mols.iter().filter(|m| found(m)).count();
-        let (hits, match_s) = timed(repeat, || match_only(&mols));
-        let (parse_hits, total_s) = timed(repeat, || {
-            smiles
-                .iter()
-                .filter_map(|s| parse(s).ok())
-                .filter(|m| found(m))
-                .count()
-        });
+        let (hits, match_s) = timed(repeat, || mols.iter().filter(|m| found(&query, m)).count());
+        let (parse_hits, total_s) = timed(repeat, || parse_and_match(&smiles, &query));
         assert_eq!(hits, parse_hits);
         // One machine-readable line per query for scripts/bench_match.py.
         println!(
@@ -174,5 +143,44 @@ fn main() {
             smiles.len() as f64 / total_s,
             mols.len() as f64 / match_s,
         );
+    }
+}
+
+fn found(query: &Smarts, mol: &Mol) -> bool {
+    query.has_match_in(&Target::new(mol), DEFAULT_BUDGET) == Ok(true)
+}
+
+/// The job RDKit is compared on: read each SMILES, test the query.
+fn parse_and_match(smiles: &[&str], query: &Smarts) -> usize {
+    smiles
+        .iter()
+        .filter_map(|s| parse(s).ok())
+        .filter(|m| found(query, m))
+        .count()
+}
+
+/// Answers `START END` lines on stdin with `hits seconds` for parse plus
+/// `smarts` over `smiles[START..END]`, timed once.
+fn serve(smiles: &[&str], smarts: &str) {
+    let query = Smarts::parse(smarts).expect("bench SMARTS");
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ready")
+        .and_then(|()| out.flush())
+        .expect("write");
+    for line in std::io::stdin().lock().lines() {
+        let line = line.expect("read request");
+        let range: Vec<usize> = line
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let [start, end] = range[..] else {
+            eprintln!("match bench: request {line:?} is not START END");
+            std::process::exit(2);
+        };
+        let chunk = &smiles[start.min(smiles.len())..end.min(smiles.len())];
+        let (hits, seconds) = timed(1, || parse_and_match(chunk, &query));
+        writeln!(out, "{hits} {seconds:.9}")
+            .and_then(|()| out.flush())
+            .expect("write");
     }
 }
