@@ -20,6 +20,8 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use cpu_time::ThreadTime;
+
 use markush::io::{open_input, SmiReader};
 use markush::markush::engine::Classifier;
 
@@ -36,17 +38,11 @@ fn setting(name: &str, default: usize) -> usize {
     })
 }
 
-/// Seconds of CPU time this thread has used (Linux), so that rates hold on
-/// a machine shared with other jobs.
-fn thread_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let nanos: f64 = stat.split_whitespace().next()?.parse().ok()?;
-    Some(nanos / 1e9)
-}
-
 /// One pass: seconds taken, and how many molecules matched some formula.
 fn pass(classifier: &Classifier, smiles: &[String]) -> (f64, usize) {
-    let cpu = thread_seconds();
+    // CPU time of this thread, so that rates hold on a machine shared with
+    // other jobs; the wall clock where the platform has no such clock.
+    let cpu = ThreadTime::try_now().ok();
     let wall = Instant::now();
     let mut matched = 0;
     for s in smiles {
@@ -56,10 +52,9 @@ fn pass(classifier: &Classifier, smiles: &[String]) -> (f64, usize) {
             }
         }
     }
-    let seconds = match (cpu, thread_seconds()) {
-        (Some(a), Some(b)) => b - a,
-        _ => wall.elapsed().as_secs_f64(),
-    };
+    let seconds = cpu
+        .map_or_else(|| wall.elapsed(), |c| c.elapsed())
+        .as_secs_f64();
     (seconds, matched)
 }
 

@@ -14,6 +14,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use cpu_time::ThreadTime;
+
 use markush::io::{open_input, SmiReader};
 
 const CORPUS: &str = "corpus/moses_train.smi.gz";
@@ -33,15 +35,6 @@ fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
 }
 
-/// CPU time of this thread (Linux schedstat, nanoseconds); `None` elsewhere.
-/// Steadier than wall-clock time on a machine shared with other jobs.
-fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    Some(Duration::from_nanos(
-        stat.split_whitespace().next()?.parse().ok()?,
-    ))
-}
-
 struct Pass {
     wall: Duration,
     cpu: Option<Duration>,
@@ -51,7 +44,9 @@ struct Pass {
 }
 
 fn pass(smiles: &[String]) -> Pass {
-    let cpu_start = cpu_time();
+    // CPU time of this thread, steadier than the wall clock on a machine
+    // shared with other jobs; `None` where the platform has no such clock.
+    let cpu_start = ThreadTime::try_now().ok();
     let start = Instant::now();
     let (mut failed, mut atoms) = (0, 0);
     for s in smiles {
@@ -61,7 +56,7 @@ fn pass(smiles: &[String]) -> Pass {
         }
     }
     let wall = start.elapsed();
-    let cpu = cpu_start.zip(cpu_time()).map(|(a, b)| b - a);
+    let cpu = cpu_start.map(|c| c.elapsed());
     Pass {
         wall,
         cpu,
