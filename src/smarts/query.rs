@@ -113,46 +113,46 @@ const MEMO_WORDS: usize = 4;
 
 /// Answers of two bits each, [`UNKNOWN`] until set: in place when they
 /// fit, as for nearly every molecule, so that a search with `$(...)`
-/// allocates none; else on the heap.
-#[derive(Default)]
-struct Memo {
-    in_place: [Cell<u64>; MEMO_WORDS],
-    heap: Vec<Cell<u64>>,
+/// allocates none; else on the heap. A pattern without `$(...)` asks
+/// none and has none, which costs its bound query nothing to make or drop.
+enum Memo {
+    Unused,
+    InPlace([Cell<u64>; MEMO_WORDS]),
+    Heap(Box<[Cell<u64>]>),
 }
 
 impl Memo {
     fn new(entries: usize) -> Memo {
         let words = entries.div_ceil(32);
-        Memo {
-            in_place: Default::default(),
-            heap: if words > MEMO_WORDS {
-                vec![Cell::new(0); words]
-            } else {
-                Vec::new()
-            },
+        if words > MEMO_WORDS {
+            Memo::Heap(vec![Cell::new(0); words].into())
+        } else {
+            Memo::InPlace(Default::default())
         }
     }
 
     #[inline]
-    fn word(&self, entry: usize) -> &Cell<u64> {
+    fn word(&self, entry: usize) -> Option<&Cell<u64>> {
         let w = entry / 32;
-        if self.heap.is_empty() {
-            &self.in_place[w]
-        } else {
-            &self.heap[w]
+        match self {
+            Memo::InPlace(words) => words.get(w),
+            Memo::Heap(words) => words.get(w),
+            Memo::Unused => None,
         }
     }
 
     #[inline]
     fn get(&self, entry: usize) -> u64 {
-        self.word(entry).get() >> (entry % 32 * 2) & 3
+        self.word(entry)
+            .map_or(UNKNOWN, |word| word.get() >> (entry % 32 * 2) & 3)
     }
 
     /// Sets an entry that is still [`UNKNOWN`].
     #[inline]
     fn set(&self, entry: usize, answer: u64) {
-        let word = self.word(entry);
-        word.set(word.get() | answer << (entry % 32 * 2));
+        if let Some(word) = self.word(entry) {
+            word.set(word.get() | answer << (entry % 32 * 2));
+        }
     }
 }
 
@@ -178,17 +178,23 @@ impl<'a> Bound<'a> {
     /// the search no call: only the memos are made out of line.
     #[inline]
     pub(super) fn new(smarts: &'a Smarts, target_atoms: usize, budget: &'a Budget) -> Self {
-        let mut bound = Bound {
-            smarts,
-            budget,
-            memo: Memo::default(),
-            atoms: target_atoms,
-            subs: Vec::new(),
-        };
+        let mut bound = Bound::leaf(smarts, target_atoms, budget);
         if !smarts.recursive.is_empty() {
             bound.bind_subpatterns();
         }
         bound
+    }
+
+    /// [`Bound::new`] for a pattern without `$(...)`.
+    #[inline]
+    fn leaf(smarts: &'a Smarts, target_atoms: usize, budget: &'a Budget) -> Self {
+        Bound {
+            smarts,
+            budget,
+            memo: Memo::Unused,
+            atoms: target_atoms,
+            subs: Vec::new(),
+        }
     }
 
     /// Makes the memo of every subpattern, and the subpatterns' own bound
@@ -219,7 +225,8 @@ impl<'a> Bound<'a> {
         let sub = match self.subs.get(i) {
             Some(sub) => sub,
             None => {
-                leaf = Bound::new(&self.smarts.recursive[i], self.atoms, self.budget);
+                // No subpattern nests: this one is a leaf.
+                leaf = Bound::leaf(&self.smarts.recursive[i], self.atoms, self.budget);
                 &leaf
             }
         };
@@ -239,6 +246,9 @@ impl<'a> Bound<'a> {
         found
     }
 
+    /// Inlined into the loop over an expression's literals: the call
+    /// per literal cost more than the arms it reaches, nearly all cheap.
+    #[inline(always)]
     fn primitive(&self, target: &Target, p: &AtomPrimitive, t: usize) -> bool {
         use AtomPrimitive as P;
         let atom = target.mol().atom(t);
@@ -270,9 +280,14 @@ impl<'a> Bound<'a> {
 
     #[inline(never)]
     fn atom_expr_matches(&self, target: &Target, q: usize, t: usize) -> bool {
-        self.smarts.atoms[q]
-            .expr
-            .eval(|p| self.primitive(target, p, t))
+        match &self.smarts.facts[q].conjunction {
+            Some(literals) => literals
+                .iter()
+                .all(|l| self.primitive(target, &l.primitive, t) != l.negated),
+            None => self.smarts.atoms[q]
+                .expr
+                .eval(|p| self.primitive(target, p, t)),
+        }
     }
 
     #[inline(never)]
