@@ -1137,21 +1137,25 @@ pub(crate) fn rooted_has_match<Q: Query + ?Sized>(
     // the candidates: positions in the adjacency table, or atoms for a
     // component's first atom. The images placed are the first `depth`,
     // few enough to be searched rather than marked.
-    let mut at = [(0u32, NONE, 0u32); ROOTED_ATOMS];
+    let mut at = [(0u32, 0u32, 0u32); ROOTED_ATOMS];
     at[0].0 = t as u32;
+    // The candidates of the atom at a depth just reached: its parent's
+    // image's row, or every atom.
+    let candidates = |step: &RootedStep, at: &[(u32, u32, u32)]| match at.get(step.parent as usize)
+    {
+        Some(&(image, _, _)) => {
+            let (start, len) = heads[image as usize];
+            (start, start + len)
+        }
+        None => (0, codes.len() as u32),
+    };
+    if let Some(step) = plan_steps.get(1) {
+        (at[1].1, at[1].2) = candidates(step, &at);
+    }
     let mut steps = 1;
     let mut depth = 1;
     while depth < n {
         let step = &plan_steps[depth];
-        if at[depth].1 == NONE {
-            // Just reached: its candidates, from its parent's image.
-            at[depth].1 = 0;
-            at[depth].2 = codes.len() as u32;
-            if let Some(&(image, _, _)) = at.get(step.parent as usize) {
-                let (start, len) = heads[image as usize];
-                (at[depth].1, at[depth].2) = (start, start + len);
-            }
-        }
         let (_, mut i, end) = at[depth];
         let mut next = None;
         while i < end {
@@ -1185,8 +1189,8 @@ pub(crate) fn rooted_has_match<Q: Query + ?Sized>(
             Some(c) => {
                 at[depth].0 = c;
                 depth += 1;
-                if let Some(slot) = at.get_mut(depth) {
-                    slot.1 = NONE;
+                if let Some(step) = plan_steps.get(depth) {
+                    (at[depth].1, at[depth].2) = candidates(step, &at);
                 }
             }
             None if depth == 1 => return (Ok(false), steps),

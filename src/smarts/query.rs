@@ -384,6 +384,9 @@ mod tests {
             "C[$(N-[$(C=O)])]",
             "c(:c)@c",
             "[R]-,:[!#1]",
+            "C1CCCCC1",
+            "c1ccc2ccccc2c1",
+            "[#6]1~[#6]~[#6]~[#6]~[#6]~[#6]~1-[$(C=O)]",
         ];
         let molecules = [
             "CC(=O)NC1CCC(S(=O)(=O)N)CC1",
@@ -391,6 +394,7 @@ mod tests {
             "OC(=O)CC(O)(CC(=O)O)C(=O)O.[Na+]",
             "C1CC1C(C)(C)C",
             "CN(C)C(=O)c1cccnc1O",
+            "c1ccc2ccccc2c1C1CCCCC1CC(=O)N",
         ];
         for pattern in patterns {
             let sub = Smarts::parse(pattern).unwrap();
