@@ -24,6 +24,7 @@ mod target;
 pub use mol_query::MolQuery;
 pub use search::Matches;
 use search::Root;
+pub(crate) use search::{rooted_has_match, RootedPlan};
 pub use target::Target;
 
 /// A pattern graph whose atoms and bonds are predicates.

@@ -431,19 +431,19 @@ fn passes<Q: Query + ?Sized>(
         && query.atom_matches(target, q, t)
 }
 
-/// Every bond in `back` (query atom placed before, query bond to it)
-/// exists on `t` and matches: the bonds of an atom back to earlier atoms
+/// Every bond in `back` (atom placed before, whose image `image_of`
+/// gives, query bond to it) exists on `t` and matches: the bonds of an atom back to earlier atoms
 /// other than its parent.
 #[inline]
 fn back_bonds_match<Q: Query + ?Sized>(
     query: &Q,
     target: &Target,
     back: &[(u32, u32)],
-    mapping: &[u32],
+    image_of: impl Fn(usize) -> u32,
     t: usize,
 ) -> bool {
     back.iter().all(|&(p, q_bond)| {
-        let image = mapping[p as usize];
+        let image = image_of(p as usize);
         target
             .neighbors(t)
             .iter()
@@ -869,7 +869,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if !used[t]
                         && in_domain(q, t)
                         && query.bond_matches(target, parent_bond as usize, t_bond as usize)
-                        && back_bonds_match(query, target, back_of(depth), mapping, t)
+                        && back_bonds_match(query, target, back_of(depth), |p| mapping[p], t)
                     {
                         next = Some(t);
                         break;
@@ -992,6 +992,212 @@ impl<Q: Query + ?Sized> Drop for Matches<'_, Q> {
             ws.give_back();
         }
     }
+}
+
+/// Query atoms up to which a rooted search can run on a [`RootedPlan`]:
+/// its state then fits in arrays on the stack.
+const ROOTED_ATOMS: usize = 16;
+
+/// One depth of a [`RootedPlan`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct RootedStep {
+    /// The query atom placed at this depth, its elements, and its number
+    /// of query neighbours, which its image needs at least.
+    q: u32,
+    elements: u128,
+    degree: u32,
+    /// For an atom that [`Query::atom_plain`] says its element and
+    /// aromaticity decide, the [`Target::code_of`] its images have: one
+    /// byte compared, no predicate call.
+    code: Option<u8>,
+    /// The depth of the atom whose image's neighbours are the candidates,
+    /// and the query bond to it; `NONE` for the first atom of a query
+    /// component, whose candidates are every target atom.
+    parent: u32,
+    bond: u32,
+    /// This depth's other bonds back, `RootedPlan::back[back.0..back.1]`.
+    back: (u32, u32),
+}
+
+/// The plan of a search with one query atom fixed on a target atom, as a
+/// recursive SMARTS subpattern runs it once per atom it is asked about.
+/// With no rows to count, the general search's plan depends on the
+/// query's bonds alone, so it is built once with the pattern, and such a
+/// search ([`rooted_has_match`]) needs none of the general set-up: no
+/// workspace, no plan to check, no set of used atoms the size of the
+/// target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RootedPlan {
+    /// Depth -> what is placed there.
+    steps: Box<[RootedStep]>,
+    /// (depth of an atom placed before, query bond to it).
+    back: Box<[(u32, u32)]>,
+}
+
+impl RootedPlan {
+    /// The plan [`super::find_at`] follows for `query` with atom `root`
+    /// fixed, and the atoms' facts it needs; `None` past [`ROOTED_ATOMS`]
+    /// atoms or without such an atom.
+    pub(crate) fn new<Q: Query + ?Sized>(query: &Q, root: usize) -> Option<RootedPlan> {
+        let n = query.atom_count();
+        if root >= n || n > ROOTED_ATOMS {
+            return None;
+        }
+        let mut plan = Plan::default();
+        plan.shape(query);
+        // A rooted search counts no candidates: every count is zero, and
+        // the keys' only other part is the atoms' degrees.
+        let mut keys = Vec::new();
+        order_keys(&vec![0; n], &plan.degree, &mut keys);
+        plan.build(query, &keys, Some(root), &mut Vec::new());
+        let mut depth_of = vec![NONE; n];
+        for (d, &q) in plan.order.iter().enumerate() {
+            depth_of[q as usize] = d as u32;
+        }
+        let depth = |q: u32| depth_of.get(q as usize).copied().unwrap_or(NONE);
+        let steps = (0..n)
+            .map(|d| {
+                let q = plan.order[d];
+                let (parent, bond) = plan.parent[d];
+                let elements = query.atom_elements(q as usize);
+                RootedStep {
+                    q,
+                    elements,
+                    degree: plan.degree[q as usize],
+                    code: query
+                        .atom_plain(q as usize)
+                        .and_then(|aromatic| Target::code_of(elements, aromatic)),
+                    parent: depth(parent),
+                    bond,
+                    back: (plan.back_start[d], plan.back_start[d + 1]),
+                }
+            })
+            .collect();
+        let back = plan
+            .back
+            .iter()
+            .map(|&(p, bond)| (depth(p), bond))
+            .collect();
+        Some(RootedPlan { steps, back })
+    }
+}
+
+/// What [`passes`] asks of target atom `t` for the atom placed at `step`,
+/// but of a plain atom, which its byte answers, no predicate call.
+#[inline(always)]
+fn rooted_passes<Q: Query + ?Sized>(
+    query: &Q,
+    target: &Target,
+    codes: &[u8],
+    heads: &[(u32, u32)],
+    step: &RootedStep,
+    t: usize,
+) -> bool {
+    let fits = match step.code {
+        Some(code) => codes[t] == code,
+        None => target.element_in(t, step.elements),
+    };
+    fits && heads[t].1 >= step.degree
+        && (step.code.is_some() || query.atom_matches(target, step.q as usize, t))
+}
+
+/// Whether `query` has a match with `plan`'s root atom on target atom `t`,
+/// and the steps that took: the same answer and steps as the general
+/// search rooted there, candidates tried in the same order, and so the
+/// same predicate calls, which a recursive predicate's memo and budget
+/// see. `plan` must be the query's own. Out of line: inlined into the
+/// atom predicate that asks, it cost that more than the call.
+#[inline(never)]
+pub(crate) fn rooted_has_match<Q: Query + ?Sized>(
+    query: &Q,
+    plan: &RootedPlan,
+    target: &Target,
+    t: usize,
+    budget: u64,
+) -> (Result<bool, BudgetExceeded>, u64) {
+    let plan_steps = &plan.steps[..];
+    let n = plan_steps.len();
+    let codes = target.codes();
+    let Some(&root) = plan_steps.first().filter(|_| n <= codes.len()) else {
+        return (Ok(false), 0);
+    };
+    if t >= codes.len() {
+        return (Ok(false), 0);
+    }
+    if budget == 0 {
+        return (Err(BudgetExceeded), 1);
+    }
+    let adjacency = target.adjacency();
+    let (heads, table) = (adjacency.heads(), adjacency.table());
+    let passes = |step: &RootedStep, t: usize| rooted_passes(query, target, codes, heads, step, t);
+    if !passes(&root, t) {
+        return (Ok(false), 1);
+    }
+    // Depth -> the image placed there, the next candidate and the end of
+    // the candidates: positions in the adjacency table, or atoms for a
+    // component's first atom. The images placed are the first `depth`,
+    // few enough to be searched rather than marked.
+    let mut at = [(0u32, 0u32, 0u32); ROOTED_ATOMS];
+    at[0].0 = t as u32;
+    // The candidates of the atom at a depth just reached: its parent's
+    // image's row, or every atom.
+    let candidates = |step: &RootedStep, at: &[(u32, u32, u32)]| match at.get(step.parent as usize)
+    {
+        Some(&(image, _, _)) => {
+            let (start, len) = heads[image as usize];
+            (start, start + len)
+        }
+        None => (0, codes.len() as u32),
+    };
+    if let Some(step) = plan_steps.get(1) {
+        (at[1].1, at[1].2) = candidates(step, &at);
+    }
+    let mut steps = 1;
+    let mut depth = 1;
+    while depth < n {
+        let step = &plan_steps[depth];
+        let (_, mut i, end) = at[depth];
+        let mut next = None;
+        while i < end {
+            steps += 1;
+            if steps > budget {
+                return (Err(BudgetExceeded), steps);
+            }
+            let (c, t_bond) = match step.parent {
+                NONE => (i, NONE),
+                _ => table[i as usize],
+            };
+            i += 1;
+            if !at[..depth].iter().any(|&(image, _, _)| image == c)
+                && passes(step, c as usize)
+                && (step.parent == NONE
+                    || query.bond_matches(target, step.bond as usize, t_bond as usize))
+                && back_bonds_match(
+                    query,
+                    target,
+                    &plan.back[step.back.0 as usize..step.back.1 as usize],
+                    |d| at[d].0,
+                    c as usize,
+                )
+            {
+                next = Some(c);
+                break;
+            }
+        }
+        at[depth].1 = i;
+        match next {
+            Some(c) => {
+                at[depth].0 = c;
+                depth += 1;
+                if let Some(step) = plan_steps.get(depth) {
+                    (at[depth].1, at[depth].2) = candidates(step, &at);
+                }
+            }
+            None if depth == 1 => return (Ok(false), steps),
+            None => depth -= 1,
+        }
+    }
+    (Ok(true), steps)
 }
 
 #[cfg(test)]

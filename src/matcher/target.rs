@@ -145,9 +145,19 @@ impl<'m> Target<'m> {
         self.mol.atom_count()
     }
 
-    /// The per-atom bytes, without the padding.
-    fn codes(&self) -> &[u8] {
+    /// The per-atom bytes, without the padding: for a search that tests
+    /// many atoms against [`Target::code_of`].
+    #[inline]
+    pub(super) fn codes(&self) -> &[u8] {
         &self.atoms.bytes()[..self.atom_count()]
+    }
+
+    /// The byte of [`Target::codes`] that exactly the atoms of the one
+    /// element of `mask` that are aromatic (or not) as told have; `None`
+    /// when `mask` has other elements too.
+    pub(super) fn code_of(mask: u128, aromatic: bool) -> Option<u8> {
+        let z = mask.trailing_zeros() as u8;
+        (mask.count_ones() == 1).then_some(z | if aromatic { AROMATIC } else { 0 })
     }
 
     /// Whether atom `t`'s element is in `mask` ([`super::element_bit`]s):

@@ -30,7 +30,9 @@ pub use parse::MAX_RECURSION;
 
 use std::collections::HashMap;
 
-use crate::matcher::{self, BudgetExceeded, MatchOptions, Target, ANY_ELEMENT, DEFAULT_BUDGET};
+use crate::matcher::{
+    self, BudgetExceeded, MatchOptions, RootedPlan, Target, ANY_ELEMENT, DEFAULT_BUDGET,
+};
 use crate::mol::{Chirality, Mol};
 pub use query::{bond_allows, bond_satisfies};
 use query::{Bound, Budget};
@@ -60,7 +62,7 @@ pub struct Smarts {
     offsets: Box<[u32]>,
     adjacency: Box<[(u32, u32)]>,
     /// The `$(...)` subpatterns that [`AtomPrimitive::Recursive`] points to.
-    recursive: Vec<Smarts>,
+    recursive: Box<[Smarts]>,
     /// Atom `i` -> what a search needs to know of its expression.
     facts: Box<[AtomFacts]>,
     /// Bond `e` -> the kinds of bond its expression allows
@@ -69,6 +71,12 @@ pub struct Smarts {
     bond_masks: Box<[u16]>,
     /// [`crate::matcher::Query::fill_keys`] of the atoms.
     fill_keys: Box<[u64]>,
+    /// The plan of a search rooted at atom 0, as a `$(...)` is searched:
+    /// made with the pattern, not per search. `None` for a pattern too
+    /// large for that search, which then takes the general one. Boxed,
+    /// as `recursive` is, so that the pattern grows no larger for it: it
+    /// is held by value in enums that lint their variants' sizes.
+    rooted: Option<Box<RootedPlan>>,
 }
 
 /// Facts of one query atom's expression, worked out once per pattern.
@@ -83,6 +91,10 @@ struct AtomFacts {
     /// symbol (`C`, `c`, `N`): the element mask has then decided all but
     /// the aromaticity.
     plain: Option<bool>,
+    /// The expression's literals in order when it has no `,`, as most
+    /// have: all of them must hold, tested in one loop rather than
+    /// through the three levels of [`Expr`].
+    conjunction: Option<Box<[Literal<AtomPrimitive>]>>,
 }
 
 impl Smarts {
@@ -126,6 +138,12 @@ impl Smarts {
                     Some(AtomPrimitive::Element { aromatic, .. }) => Some(*aromatic),
                     _ => None,
                 },
+                conjunction: a
+                    .expr
+                    .low
+                    .iter()
+                    .all(|alternatives| alternatives.len() == 1)
+                    .then(|| a.expr.low.iter().flatten().flatten().cloned().collect()),
             })
             .collect();
         let bond_masks = bonds.iter().map(|b| query::bond_mask(&b.expr)).collect();
@@ -133,16 +151,20 @@ impl Smarts {
             .iter()
             .map(|f| matcher::fill_key(f.key, f.elements))
             .collect();
-        Smarts {
+        let mut smarts = Smarts {
             atoms,
             bonds,
             offsets: offsets.into(),
             adjacency: adjacency.into(),
-            recursive,
+            recursive: recursive.into(),
             facts,
             bond_masks,
             fill_keys,
-        }
+            rooted: None,
+        };
+        let rooted = RootedPlan::new(&Bound::new(&smarts, 0, &Budget::new(0)), 0);
+        smarts.rooted = rooted.map(Box::new);
+        smarts
     }
 
     /// A pattern assembled from parts, as the Markush engine builds concrete

@@ -104,9 +104,57 @@ fn primitive_allows(
     }
 }
 
-const UNKNOWN: u8 = 0;
-const NO: u8 = 1;
-const YES: u8 = 2;
+const UNKNOWN: u64 = 0;
+const NO: u64 = 1;
+const YES: u64 = 2;
+
+/// Words of [`Memo`] kept in place: two subpatterns on 64 atoms.
+const MEMO_WORDS: usize = 4;
+
+/// Answers of two bits each, [`UNKNOWN`] until set: in place when they
+/// fit, as for nearly every molecule, so that a search with `$(...)`
+/// allocates none; else on the heap. A pattern without `$(...)` asks
+/// none and has none, which costs its bound query nothing to make or drop.
+enum Memo {
+    Unused,
+    InPlace([Cell<u64>; MEMO_WORDS]),
+    Heap(Box<[Cell<u64>]>),
+}
+
+impl Memo {
+    fn new(entries: usize) -> Memo {
+        let words = entries.div_ceil(32);
+        if words > MEMO_WORDS {
+            Memo::Heap(vec![Cell::new(0); words].into())
+        } else {
+            Memo::InPlace(Default::default())
+        }
+    }
+
+    #[inline]
+    fn word(&self, entry: usize) -> Option<&Cell<u64>> {
+        let w = entry / 32;
+        match self {
+            Memo::InPlace(words) => words.get(w),
+            Memo::Heap(words) => words.get(w),
+            Memo::Unused => None,
+        }
+    }
+
+    #[inline]
+    fn get(&self, entry: usize) -> u64 {
+        self.word(entry)
+            .map_or(UNKNOWN, |word| word.get() >> (entry % 32 * 2) & 3)
+    }
+
+    /// Sets an entry that is still [`UNKNOWN`].
+    #[inline]
+    fn set(&self, entry: usize, answer: u64) {
+        if let Some(word) = self.word(entry) {
+            word.set(word.get() | answer << (entry % 32 * 2));
+        }
+    }
+}
 
 /// `smarts` for one target. Each `$(...)` is searched at most once per
 /// target atom, rooted there (its first atom on that atom), and the answer
@@ -115,9 +163,9 @@ const YES: u8 = 2;
 pub(super) struct Bound<'a> {
     smarts: &'a Smarts,
     budget: &'a Budget,
-    /// `memo[i * atoms + t]`: does recursive subpattern `i` match at target
-    /// atom `t`? One allocation for all subpatterns.
-    memo: Vec<Cell<u8>>,
+    /// Entry `i * atoms + t`: does recursive subpattern `i` match at
+    /// target atom `t`?
+    memo: Memo,
     atoms: usize,
     /// The subpatterns bound, kept for their own memos; none when no
     /// subpattern has a `$(...)` of its own: a subpattern's memo is then
@@ -130,17 +178,23 @@ impl<'a> Bound<'a> {
     /// the search no call: only the memos are made out of line.
     #[inline]
     pub(super) fn new(smarts: &'a Smarts, target_atoms: usize, budget: &'a Budget) -> Self {
-        let mut bound = Bound {
-            smarts,
-            budget,
-            memo: Vec::new(),
-            atoms: target_atoms,
-            subs: Vec::new(),
-        };
+        let mut bound = Bound::leaf(smarts, target_atoms, budget);
         if !smarts.recursive.is_empty() {
             bound.bind_subpatterns();
         }
         bound
+    }
+
+    /// [`Bound::new`] for a pattern without `$(...)`.
+    #[inline]
+    fn leaf(smarts: &'a Smarts, target_atoms: usize, budget: &'a Budget) -> Self {
+        Bound {
+            smarts,
+            budget,
+            memo: Memo::Unused,
+            atoms: target_atoms,
+            subs: Vec::new(),
+        }
     }
 
     /// Makes the memo of every subpattern, and the subpatterns' own bound
@@ -148,11 +202,7 @@ impl<'a> Bound<'a> {
     #[inline(never)]
     fn bind_subpatterns(&mut self) {
         let (smarts, atoms, budget) = (self.smarts, self.atoms, self.budget);
-        // Cleared by a fill after the allocation: calloc cost more.
-        let len = smarts.recursive.len() * atoms;
-        let mut memo = Vec::with_capacity(len);
-        memo.resize(len, Cell::new(UNKNOWN));
-        self.memo = memo;
+        self.memo = Memo::new(smarts.recursive.len() * atoms);
         if smarts.recursive.iter().any(|sub| !sub.recursive.is_empty()) {
             self.subs = smarts
                 .recursive
@@ -163,8 +213,8 @@ impl<'a> Bound<'a> {
     }
 
     fn recursive_matches(&self, target: &Target, i: usize, t: usize) -> bool {
-        let memo = &self.memo[i * self.atoms + t];
-        let known = memo.get();
+        let entry = i * self.atoms + t;
+        let known = self.memo.get(entry);
         if known != UNKNOWN {
             return known == YES;
         }
@@ -175,12 +225,16 @@ impl<'a> Bound<'a> {
         let sub = match self.subs.get(i) {
             Some(sub) => sub,
             None => {
-                leaf = Bound::new(&self.smarts.recursive[i], self.atoms, self.budget);
+                // No subpattern nests: this one is a leaf.
+                leaf = Bound::leaf(&self.smarts.recursive[i], self.atoms, self.budget);
                 &leaf
             }
         };
         let remaining = self.budget.remaining.get();
-        let (found, spent) = matcher::has_match_at_spending(sub, target, 0, t, remaining);
+        let (found, spent) = match &sub.smarts.rooted {
+            Some(plan) => matcher::rooted_has_match(sub, plan, target, t, remaining),
+            None => matcher::has_match_at_spending(sub, target, 0, t, remaining),
+        };
         let Ok(found) = found else {
             self.budget.exceeded.set(true);
             return false;
@@ -188,10 +242,13 @@ impl<'a> Bound<'a> {
         self.budget
             .remaining
             .set(self.budget.remaining.get().saturating_sub(spent));
-        memo.set(if found { YES } else { NO });
+        self.memo.set(entry, if found { YES } else { NO });
         found
     }
 
+    /// Inlined into the loop over an expression's literals: the call
+    /// per literal cost more than the arms it reaches, nearly all cheap.
+    #[inline(always)]
     fn primitive(&self, target: &Target, p: &AtomPrimitive, t: usize) -> bool {
         use AtomPrimitive as P;
         let atom = target.mol().atom(t);
@@ -223,9 +280,14 @@ impl<'a> Bound<'a> {
 
     #[inline(never)]
     fn atom_expr_matches(&self, target: &Target, q: usize, t: usize) -> bool {
-        self.smarts.atoms[q]
-            .expr
-            .eval(|p| self.primitive(target, p, t))
+        match &self.smarts.facts[q].conjunction {
+            Some(literals) => literals
+                .iter()
+                .all(|l| self.primitive(target, &l.primitive, t) != l.negated),
+            None => self.smarts.atoms[q]
+                .expr
+                .eval(|p| self.primitive(target, p, t)),
+        }
     }
 
     #[inline(never)]
@@ -295,5 +357,68 @@ impl Query for Bound<'_> {
         }
         let bond = target.mol().bond(t_bond);
         mask >> bond_bit(bond.order, bond.aromatic) & 1 != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search on a [`matcher::RootedPlan`] and the general one
+    /// rooted at the same atom: the same answers, steps, and steps spent
+    /// by nested subpatterns, at every atom and under budgets that run out
+    /// anywhere.
+    #[test]
+    fn rooted_plan_search_is_the_general_rooted_search() {
+        let patterns = [
+            "N-C=O",
+            "N-S(=O)=O",
+            "C",
+            "c1ccccc1",
+            "C1CC1",
+            "[#6]~[#7,#8]~*",
+            "C(=O)[OH].N",
+            "O.C",
+            "C(C)(C)(C)C",
+            "[$(C=O)]N",
+            "C[$(N-[$(C=O)])]",
+            "c(:c)@c",
+            "[R]-,:[!#1]",
+            "C1CCCCC1",
+            "c1ccc2ccccc2c1",
+            "[#6]1~[#6]~[#6]~[#6]~[#6]~[#6]~1-[$(C=O)]",
+        ];
+        let molecules = [
+            "CC(=O)NC1CCC(S(=O)(=O)N)CC1",
+            "c1ccc2c(c1)Nc1ccccc1S2",
+            "OC(=O)CC(O)(CC(=O)O)C(=O)O.[Na+]",
+            "C1CC1C(C)(C)C",
+            "CN(C)C(=O)c1cccnc1O",
+            "c1ccc2ccccc2c1C1CCCCC1CC(=O)N",
+        ];
+        for pattern in patterns {
+            let sub = Smarts::parse(pattern).unwrap();
+            let plan = sub.rooted.as_ref().unwrap();
+            for smiles in molecules {
+                let mol = crate::smiles::parse(smiles).unwrap();
+                let target = Target::new(&mol);
+                let n = target.atom_count();
+                for t in 0..n {
+                    for budget in [0, 1, 2, 3, 5, 8, 13, 1000] {
+                        let (lean_budget, general_budget) = (Budget::new(50), Budget::new(50));
+                        let lean = Bound::new(&sub, n, &lean_budget);
+                        let general = Bound::new(&sub, n, &general_budget);
+                        let got = matcher::rooted_has_match(&lean, plan, &target, t, budget);
+                        let want = matcher::has_match_at_spending(&general, &target, 0, t, budget);
+                        assert_eq!(got, want, "{pattern} in {smiles} at {t}, budget {budget}");
+                        assert_eq!(
+                            lean_budget.remaining.get(),
+                            general_budget.remaining.get(),
+                            "{pattern} in {smiles} at {t}, budget {budget}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
