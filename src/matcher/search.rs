@@ -59,6 +59,12 @@ struct Plan {
     /// with an earlier one of the same key, whose row it starts from, or
     /// `NONE`.
     fill: Vec<(u32, u32)>,
+    /// The atoms left out of `fill` as their rows are copies, with the
+    /// atom of the same key and degree whose row is copied (marked in
+    /// `fill`): benzene's five atoms after the first. Their rows and counts
+    /// are those of the atoms copied, so they are set after `fill` is done,
+    /// with no test of a count.
+    copies: Vec<(u32, u32)>,
     /// What `fill` was worked out from: query atom -> its key and whether
     /// it may be carbon. Empty until it is.
     fill_from: Vec<(Option<u64>, bool)>,
@@ -167,6 +173,7 @@ impl Plan {
         ));
         rank.sort_unstable();
         self.fill.clear();
+        self.copies.clear();
         for (i, &r) in rank.iter().enumerate() {
             let q = r as u32;
             let key = self.fill_from[q as usize].0;
@@ -174,7 +181,14 @@ impl Plan {
                 .iter()
                 .map(|&p| p as u32)
                 .find(|&p| key.is_some() && self.fill_from[p as usize].0 == key);
-            self.fill.push((q, same.unwrap_or(NONE)));
+            // The first atom of a key is the one marked, and the lowest in
+            // degree: an atom of the same degree takes its row as it is.
+            match same {
+                Some(p) if self.degree[p as usize] == self.degree[q as usize] => {
+                    self.copies.push((q, p));
+                }
+                _ => self.fill.push((q, same.unwrap_or(NONE))),
+            }
         }
     }
 
@@ -359,6 +373,18 @@ fn sized<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
         v.resize(len, value);
     }
     &mut v[..len]
+}
+
+/// Copies row `from` of `domain` over row `to`, rows being `words` long.
+#[inline]
+fn copy_row(domain: &mut [u64], from: usize, to: usize, words: usize) {
+    // Rows are mostly one word, which a call to memmove costs many times
+    // over.
+    if words == 1 {
+        domain[to] = domain[from];
+    } else {
+        domain.copy_within(from * words..(from + 1) * words, to * words);
+    }
 }
 
 /// Clears in `row` (bit `t` for target atom `t`) the atoms that fail
@@ -728,31 +754,24 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 }
                 p => {
                     // Rows sharing a key come lowest degree first: `p`'s row
-                    // holds `q`'s atoms, and perhaps some of too low a
-                    // degree, none when the degrees are equal (benzene's
-                    // six atoms).
-                    let (from, to) = (p as usize * words, q * words);
-                    // Rows are mostly one word, which a call to memmove
-                    // costs many times over.
-                    if words == 1 {
-                        domain[to] = domain[from];
-                    } else {
-                        domain.copy_within(from..from + words, to);
-                    }
-                    if degree[p as usize] == min_degree {
-                        candidates[p as usize]
-                    } else {
-                        // The same key: `p`'s atoms passed `q`'s predicate,
-                        // which only the degree is left to narrow.
-                        let aromatic = query.atom_plain(q) == Some(true);
-                        keep_plain(target, &mut domain[to..to + words], min_degree, aromatic)
-                    }
+                    // holds `q`'s atoms, and some of too low a degree. The
+                    // same key: `p`'s atoms passed `q`'s predicate, which
+                    // only the degree is left to narrow.
+                    let to = q * words;
+                    copy_row(domain, p as usize, q, words);
+                    let aromatic = query.atom_plain(q) == Some(true);
+                    keep_plain(target, &mut domain[to..to + words], min_degree, aromatic)
                 }
             };
             if count == 0 {
                 return false;
             }
             candidates[q] = count;
+        }
+        for &(q, p) in &plan.copies {
+            let (q, p) = (q as usize, p as usize);
+            copy_row(domain, p, q, words);
+            candidates[q] = candidates[p];
         }
         true
     }
