@@ -663,7 +663,11 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         if !rooted {
             // An element the molecule lacks rules the query out before any
             // set-up.
-            if (0..n).any(|q| query.atom_elements(q) & target.elements() == 0) {
+            let lacks = |mask: u128| mask & target.elements() == 0;
+            if match query.required_elements() {
+                Some(masks) => masks.iter().any(|&mask| lacks(mask)),
+                None => (0..n).any(|q| lacks(query.atom_elements(q))),
+            } {
                 return Ok(false);
             }
             // Each row costs one predicate call per target atom: charge

@@ -69,6 +69,8 @@ pub struct Smarts {
     bond_masks: Box<[u16]>,
     /// [`crate::matcher::Query::fill_keys`] of the atoms.
     fill_keys: Box<[u64]>,
+    /// [`crate::matcher::Query::required_elements`] of the atoms.
+    required_elements: Box<[u128]>,
 }
 
 /// Facts of one query atom's expression, worked out once per pattern.
@@ -133,6 +135,7 @@ impl Smarts {
             .iter()
             .map(|f| matcher::fill_key(f.key, f.elements))
             .collect();
+        let required_elements = matcher::required_elements(facts.iter().map(|f| f.elements)).into();
         Smarts {
             atoms,
             bonds,
@@ -142,6 +145,7 @@ impl Smarts {
             facts,
             bond_masks,
             fill_keys,
+            required_elements,
         }
     }
 

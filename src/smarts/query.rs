@@ -265,6 +265,10 @@ impl Query for Bound<'_> {
         Some(&self.smarts.fill_keys)
     }
 
+    fn required_elements(&self) -> Option<&[u128]> {
+        Some(&self.smarts.required_elements)
+    }
+
     // The one-primitive cases inline into the search loop; whole
     // expressions, rarer, stay out of line so as not to crowd it.
     #[inline]
