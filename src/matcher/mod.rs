@@ -86,6 +86,13 @@ pub trait Query {
     fn required_elements(&self) -> Option<&[u128]> {
         None
     }
+    /// Optional: a number that no query with other bonds or other
+    /// [`Query::fill_keys`] ever gives. A search keeps the plan and row
+    /// order it made for the last query, and skips comparing them with the
+    /// next when its number is the same. Default: `None`, compare.
+    fn identity(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// [`Query::required_elements`] for atoms with these element masks, in the

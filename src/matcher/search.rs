@@ -74,6 +74,11 @@ struct Plan {
     /// Whether `ties` are known to hold for the keys in `fill_from`: once
     /// checked, they need no look while `fill` fits the query.
     ties_hold: bool,
+    /// The [`Query::identity`] of a query whose bonds the plan is for, and
+    /// of one that `fill` is the order for, if known: a query of the same
+    /// identity needs no comparison of either.
+    bonds_of: Option<u64>,
+    fill_of: Option<u64>,
 }
 
 /// The last three criteria of [`Plan::build`]'s order packed in one key:
@@ -92,8 +97,12 @@ fn order_keys(candidates: &[u32], degree: &[u32], keys: &mut Vec<u128>) {
 }
 
 impl Plan {
-    /// Whether the plan is for the bonds of `query`.
-    fn is_for<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+    /// Whether the plan is for the bonds of `query`, whose
+    /// [`Query::identity`] is `id`.
+    fn is_for<Q: Query + ?Sized>(&self, query: &Q, id: Option<u64>) -> bool {
+        if id.is_some() && id == self.bonds_of {
+            return true;
+        }
         if let Some((offsets, rows)) = query.shape() {
             return self.offsets == offsets && same_rows(&self.rows, rows);
         }
@@ -117,6 +126,7 @@ impl Plan {
     fn shape<Q: Query + ?Sized>(&mut self, query: &Q) {
         self.built = false;
         self.ties_hold = false;
+        self.fill_of = None;
         self.fill_from.clear();
         self.fill_keys.clear();
         self.rows.clear();
@@ -131,9 +141,12 @@ impl Plan {
         }
     }
 
-    /// Whether `fill` is the order for the atoms of `query`, which the
-    /// plan [`Plan::is_for`].
-    fn fill_fits<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+    /// Whether `fill` is the order for the atoms of `query`, of
+    /// [`Query::identity`] `id`, which the plan [`Plan::is_for`].
+    fn fill_fits<Q: Query + ?Sized>(&self, query: &Q, id: Option<u64>) -> bool {
+        if id.is_some() && id == self.fill_of {
+            return true;
+        }
         if let Some(keys) = query.fill_keys() {
             // Equal keys say equal `fill_from`: none when `fill` was not
             // worked out from keys.
@@ -681,12 +694,14 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         }
         let mut ws = Workspace::take();
         let plans = &mut ws.plans;
-        if !plans[0].is_for(query) {
+        let id = query.identity();
+        if !plans[0].is_for(query, id) {
             plans.swap(0, 1);
-            if !plans[0].is_for(query) {
+            if !plans[0].is_for(query, id) {
                 plans[0].shape(query);
             }
         }
+        plans[0].bonds_of = id;
         // A free search counts every atom's candidates; a rooted one has
         // no rows to count and keeps zeros.
         if rooted {
@@ -731,9 +746,11 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             rank,
             ..
         } = ws;
-        if !plan.fill_fits(query) {
+        let id = query.identity();
+        if !plan.fill_fits(query, id) {
             plan.order_fill(query, rank);
         }
+        plan.fill_of = id;
         let degree = &plan.degree[..n];
         let candidates = sized(candidates, n, 0);
         // Every row is written whole (marked or copied) before it is read.
@@ -1078,8 +1095,8 @@ mod tests {
         assert!(!plan.fits(&q, &[5, 5, 1, 2], None, false));
         assert!(!plan.fits(&q, &[5, 5, 2, 1], Some(0), false));
         // Bond orders are not the plan's business; which atoms are bonded is.
-        assert!(plan.is_for(&q));
-        assert!(plan.is_for(&MolQuery::new(&parse("CC(N)=O").unwrap())));
-        assert!(!plan.is_for(&MolQuery::new(&parse("C1CC1N").unwrap())));
+        assert!(plan.is_for(&q, None));
+        assert!(plan.is_for(&MolQuery::new(&parse("CC(N)=O").unwrap()), None));
+        assert!(!plan.is_for(&MolQuery::new(&parse("C1CC1N").unwrap()), None));
     }
 }

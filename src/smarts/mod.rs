@@ -29,6 +29,7 @@ pub use expr::{AtomPrimitive, BondPrimitive, Expr, Literal, Range};
 pub use parse::MAX_RECURSION;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::matcher::{self, BudgetExceeded, MatchOptions, Target, ANY_ELEMENT, DEFAULT_BUDGET};
 use crate::mol::{Chirality, Mol};
@@ -71,7 +72,29 @@ pub struct Smarts {
     fill_keys: Box<[u64]>,
     /// [`crate::matcher::Query::required_elements`] of the atoms.
     required_elements: Box<[u128]>,
+    identity: Identity,
 }
+
+/// A number each pattern is given when built, its
+/// [`crate::matcher::Query::identity`]: no part of a pattern changes once
+/// built, so a clone may keep it. Patterns equal but for it are equal.
+#[derive(Clone, Copy, Debug)]
+struct Identity(u64);
+
+impl Identity {
+    fn next() -> Identity {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        Identity(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl PartialEq for Identity {
+    fn eq(&self, _: &Identity) -> bool {
+        true
+    }
+}
+
+impl Eq for Identity {}
 
 /// Facts of one query atom's expression, worked out once per pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,6 +169,7 @@ impl Smarts {
             bond_masks,
             fill_keys,
             required_elements,
+            identity: Identity::next(),
         }
     }
 

@@ -269,6 +269,10 @@ impl Query for Bound<'_> {
         Some(&self.smarts.required_elements)
     }
 
+    fn identity(&self) -> Option<u64> {
+        Some(self.smarts.identity.0)
+    }
+
     // The one-primitive cases inline into the search loop; whole
     // expressions, rarer, stay out of line so as not to crowd it.
     #[inline]
