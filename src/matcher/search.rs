@@ -57,8 +57,10 @@ struct Plan {
     built: bool,
     /// The order [`Matches::fill_domain`] fills rows in: each query atom
     /// with an earlier one of the same key, whose row it starts from, or
-    /// `NONE`.
-    fill: Vec<(u32, u32)>,
+    /// `NONE`, and the atoms its row must hold at least: those of its key
+    /// and no lower degree, which all map to distinct atoms of that row
+    /// (one when it has no key).
+    fill: Vec<(u32, u32, u32)>,
     /// The atoms left out of `fill` as their rows are copies, with the
     /// atom of the same key and degree whose row is copied (marked in
     /// `fill`): benzene's five atoms after the first. Their rows and counts
@@ -200,7 +202,16 @@ impl Plan {
                 Some(p) if self.degree[p as usize] == self.degree[q as usize] => {
                     self.copies.push((q, p));
                 }
-                _ => self.fill.push((q, same.unwrap_or(NONE))),
+                _ => {
+                    let degree = self.degree[q as usize];
+                    let need = match key {
+                        Some(_) => (self.fill_from.iter().zip(&self.degree))
+                            .filter(|&(&(k, _), &d)| k == key && d >= degree)
+                            .count() as u32,
+                        None => 1,
+                    };
+                    self.fill.push((q, same.unwrap_or(NONE), need));
+                }
             }
         }
     }
@@ -733,7 +744,8 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     }
 
     /// Fills the candidate rows of a free search and counts them; false
-    /// when some query atom has no candidate at all.
+    /// when some row holds fewer atoms than the query atoms that must map
+    /// to distinct atoms of it.
     fn fill_domain(&mut self, ws: &mut Workspace) -> bool {
         let (query, target) = (self.query, self.target);
         let (n, t_n) = (query.atom_count(), target.atom_count());
@@ -755,7 +767,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let candidates = sized(candidates, n, 0);
         // Every row is written whole (marked or copied) before it is read.
         let domain = sized(domain, n * words, 0);
-        for &(q, same) in &plan.fill {
+        for &(q, same, need) in &plan.fill {
             let q = q as usize;
             let min_degree = degree[q];
             let count = match same {
@@ -784,7 +796,9 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     keep_plain(target, &mut domain[to..to + words], min_degree, aromatic)
                 }
             };
-            if count == 0 {
+            // Fewer than `need` (a pyridine's five carbons for benzene's
+            // six) leave no match to search for.
+            if count < need {
                 return false;
             }
             candidates[q] = count;
