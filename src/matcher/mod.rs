@@ -78,6 +78,36 @@ pub trait Query {
     fn fill_keys(&self) -> Option<&[u64]> {
         None
     }
+    /// Optional: element masks such that a target with no element of one of
+    /// them has no match, and one with some element of each lacks none of
+    /// any atom's [`Query::atom_elements`]: those masks with repeats and
+    /// supersets of others left out. A search that gives up on a missing
+    /// element then tests each once (benzene's six atoms one), not once
+    /// per atom. Default: `None`, test every atom.
+    fn required_elements(&self) -> Option<&[u128]> {
+        None
+    }
+    /// Optional: a number that no query with other bonds or other
+    /// [`Query::fill_keys`] ever gives. A search keeps the plan and row
+    /// order it made for the last query, and skips comparing them with the
+    /// next when its number is the same. Default: `None`, compare.
+    fn identity(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// [`Query::required_elements`] for atoms with these element masks, in the
+/// order first met.
+pub(crate) fn required_elements(masks: impl IntoIterator<Item = u128>) -> Vec<u128> {
+    let mut required: Vec<u128> = Vec::new();
+    for mask in masks {
+        // A superset of a mask kept is met whenever that one is.
+        if required.iter().all(|&kept| kept & !mask != 0) {
+            required.retain(|&kept| mask & !kept != 0);
+            required.push(mask);
+        }
+    }
+    required
 }
 
 /// Every row of a query's neighbours at once ([`Query::shape`]): `(offsets,
@@ -261,5 +291,19 @@ fn first_of<Q: Query + ?Sized>(mut matches: Matches<'_, Q>) -> Result<bool, Budg
         Some(Ok(_)) => Ok(true),
         Some(Err(e)) => Err(e),
         None => Ok(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_elements_drop_repeats_and_supersets() {
+        let (c, n, o) = (element_bit(6), element_bit(7), element_bit(8));
+        // A superset before its subset is dropped when the subset comes.
+        let masks = [c | n, c, ANY_ELEMENT, c, o, n | o];
+        assert_eq!(required_elements(masks), vec![c, o]);
+        assert_eq!(required_elements([ANY_ELEMENT]), vec![ANY_ELEMENT]);
     }
 }

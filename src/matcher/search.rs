@@ -57,8 +57,16 @@ struct Plan {
     built: bool,
     /// The order [`Matches::fill_domain`] fills rows in: each query atom
     /// with an earlier one of the same key, whose row it starts from, or
-    /// `NONE`.
-    fill: Vec<(u32, u32)>,
+    /// `NONE`, and the atoms its row must hold at least: those of its key
+    /// and no lower degree, which all map to distinct atoms of that row
+    /// (one when it has no key).
+    fill: Vec<(u32, u32, u32)>,
+    /// The atoms left out of `fill` as their rows are copies, with the
+    /// atom of the same key and degree whose row is copied (marked in
+    /// `fill`): benzene's five atoms after the first. Their rows and counts
+    /// are those of the atoms copied, so they are set after `fill` is done,
+    /// with no test of a count.
+    copies: Vec<(u32, u32)>,
     /// What `fill` was worked out from: query atom -> its key and whether
     /// it may be carbon. Empty until it is.
     fill_from: Vec<(Option<u64>, bool)>,
@@ -68,6 +76,11 @@ struct Plan {
     /// Whether `ties` are known to hold for the keys in `fill_from`: once
     /// checked, they need no look while `fill` fits the query.
     ties_hold: bool,
+    /// The [`Query::identity`] of a query whose bonds the plan is for, and
+    /// of one that `fill` is the order for, if known: a query of the same
+    /// identity needs no comparison of either.
+    bonds_of: Option<u64>,
+    fill_of: Option<u64>,
 }
 
 /// The last three criteria of [`Plan::build`]'s order packed in one key:
@@ -86,8 +99,12 @@ fn order_keys(candidates: &[u32], degree: &[u32], keys: &mut Vec<u128>) {
 }
 
 impl Plan {
-    /// Whether the plan is for the bonds of `query`.
-    fn is_for<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+    /// Whether the plan is for the bonds of `query`, whose
+    /// [`Query::identity`] is `id`.
+    fn is_for<Q: Query + ?Sized>(&self, query: &Q, id: Option<u64>) -> bool {
+        if id.is_some() && id == self.bonds_of {
+            return true;
+        }
         if let Some((offsets, rows)) = query.shape() {
             return self.offsets == offsets && same_rows(&self.rows, rows);
         }
@@ -111,6 +128,7 @@ impl Plan {
     fn shape<Q: Query + ?Sized>(&mut self, query: &Q) {
         self.built = false;
         self.ties_hold = false;
+        self.fill_of = None;
         self.fill_from.clear();
         self.fill_keys.clear();
         self.rows.clear();
@@ -125,9 +143,12 @@ impl Plan {
         }
     }
 
-    /// Whether `fill` is the order for the atoms of `query`, which the
-    /// plan [`Plan::is_for`].
-    fn fill_fits<Q: Query + ?Sized>(&self, query: &Q) -> bool {
+    /// Whether `fill` is the order for the atoms of `query`, of
+    /// [`Query::identity`] `id`, which the plan [`Plan::is_for`].
+    fn fill_fits<Q: Query + ?Sized>(&self, query: &Q, id: Option<u64>) -> bool {
+        if id.is_some() && id == self.fill_of {
+            return true;
+        }
         if let Some(keys) = query.fill_keys() {
             // Equal keys say equal `fill_from`: none when `fill` was not
             // worked out from keys.
@@ -167,6 +188,7 @@ impl Plan {
         ));
         rank.sort_unstable();
         self.fill.clear();
+        self.copies.clear();
         for (i, &r) in rank.iter().enumerate() {
             let q = r as u32;
             let key = self.fill_from[q as usize].0;
@@ -174,7 +196,23 @@ impl Plan {
                 .iter()
                 .map(|&p| p as u32)
                 .find(|&p| key.is_some() && self.fill_from[p as usize].0 == key);
-            self.fill.push((q, same.unwrap_or(NONE)));
+            // The first atom of a key is the one marked, and the lowest in
+            // degree: an atom of the same degree takes its row as it is.
+            match same {
+                Some(p) if self.degree[p as usize] == self.degree[q as usize] => {
+                    self.copies.push((q, p));
+                }
+                _ => {
+                    let degree = self.degree[q as usize];
+                    let need = match key {
+                        Some(_) => (self.fill_from.iter().zip(&self.degree))
+                            .filter(|&(&(k, _), &d)| k == key && d >= degree)
+                            .count() as u32,
+                        None => 1,
+                    };
+                    self.fill.push((q, same.unwrap_or(NONE), need));
+                }
+            }
         }
     }
 
@@ -359,6 +397,18 @@ fn sized<T: Copy>(v: &mut Vec<T>, len: usize, value: T) -> &mut [T] {
         v.resize(len, value);
     }
     &mut v[..len]
+}
+
+/// Copies row `from` of `domain` over row `to`, rows being `words` long.
+#[inline]
+fn copy_row(domain: &mut [u64], from: usize, to: usize, words: usize) {
+    // Rows are mostly one word, which a call to memmove costs many times
+    // over.
+    if words == 1 {
+        domain[to] = domain[from];
+    } else {
+        domain.copy_within(from * words..(from + 1) * words, to * words);
+    }
 }
 
 /// Clears in `row` (bit `t` for target atom `t`) the atoms that fail
@@ -637,7 +687,11 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         if !rooted {
             // An element the molecule lacks rules the query out before any
             // set-up.
-            if (0..n).any(|q| query.atom_elements(q) & target.elements() == 0) {
+            let lacks = |mask: u128| mask & target.elements() == 0;
+            if match query.required_elements() {
+                Some(masks) => masks.iter().any(|&mask| lacks(mask)),
+                None => (0..n).any(|q| lacks(query.atom_elements(q))),
+            } {
                 return Ok(false);
             }
             // Each row costs one predicate call per target atom: charge
@@ -651,12 +705,14 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         }
         let mut ws = Workspace::take();
         let plans = &mut ws.plans;
-        if !plans[0].is_for(query) {
+        let id = query.identity();
+        if !plans[0].is_for(query, id) {
             plans.swap(0, 1);
-            if !plans[0].is_for(query) {
+            if !plans[0].is_for(query, id) {
                 plans[0].shape(query);
             }
         }
+        plans[0].bonds_of = id;
         // A free search counts every atom's candidates; a rooted one has
         // no rows to count and keeps zeros.
         if rooted {
@@ -688,7 +744,8 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
     }
 
     /// Fills the candidate rows of a free search and counts them; false
-    /// when some query atom has no candidate at all.
+    /// when some row holds fewer atoms than the query atoms that must map
+    /// to distinct atoms of it.
     fn fill_domain(&mut self, ws: &mut Workspace) -> bool {
         let (query, target) = (self.query, self.target);
         let (n, t_n) = (query.atom_count(), target.atom_count());
@@ -701,14 +758,16 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             rank,
             ..
         } = ws;
-        if !plan.fill_fits(query) {
+        let id = query.identity();
+        if !plan.fill_fits(query, id) {
             plan.order_fill(query, rank);
         }
+        plan.fill_of = id;
         let degree = &plan.degree[..n];
         let candidates = sized(candidates, n, 0);
         // Every row is written whole (marked or copied) before it is read.
         let domain = sized(domain, n * words, 0);
-        for &(q, same) in &plan.fill {
+        for &(q, same, need) in &plan.fill {
             let q = q as usize;
             let min_degree = degree[q];
             let count = match same {
@@ -728,31 +787,26 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 }
                 p => {
                     // Rows sharing a key come lowest degree first: `p`'s row
-                    // holds `q`'s atoms, and perhaps some of too low a
-                    // degree, none when the degrees are equal (benzene's
-                    // six atoms).
-                    let (from, to) = (p as usize * words, q * words);
-                    // Rows are mostly one word, which a call to memmove
-                    // costs many times over.
-                    if words == 1 {
-                        domain[to] = domain[from];
-                    } else {
-                        domain.copy_within(from..from + words, to);
-                    }
-                    if degree[p as usize] == min_degree {
-                        candidates[p as usize]
-                    } else {
-                        // The same key: `p`'s atoms passed `q`'s predicate,
-                        // which only the degree is left to narrow.
-                        let aromatic = query.atom_plain(q) == Some(true);
-                        keep_plain(target, &mut domain[to..to + words], min_degree, aromatic)
-                    }
+                    // holds `q`'s atoms, and some of too low a degree. The
+                    // same key: `p`'s atoms passed `q`'s predicate, which
+                    // only the degree is left to narrow.
+                    let to = q * words;
+                    copy_row(domain, p as usize, q, words);
+                    let aromatic = query.atom_plain(q) == Some(true);
+                    keep_plain(target, &mut domain[to..to + words], min_degree, aromatic)
                 }
             };
-            if count == 0 {
+            // Fewer than `need` (a pyridine's five carbons for benzene's
+            // six) leave no match to search for.
+            if count < need {
                 return false;
             }
             candidates[q] = count;
+        }
+        for &(q, p) in &plan.copies {
+            let (q, p) = (q as usize, p as usize);
+            copy_row(domain, p, q, words);
+            candidates[q] = candidates[p];
         }
         true
     }
@@ -1261,8 +1315,8 @@ mod tests {
         assert!(!plan.fits(&q, &[5, 5, 1, 2], None, false));
         assert!(!plan.fits(&q, &[5, 5, 2, 1], Some(0), false));
         // Bond orders are not the plan's business; which atoms are bonded is.
-        assert!(plan.is_for(&q));
-        assert!(plan.is_for(&MolQuery::new(&parse("CC(N)=O").unwrap())));
-        assert!(!plan.is_for(&MolQuery::new(&parse("C1CC1N").unwrap())));
+        assert!(plan.is_for(&q, None));
+        assert!(plan.is_for(&MolQuery::new(&parse("CC(N)=O").unwrap()), None));
+        assert!(!plan.is_for(&MolQuery::new(&parse("C1CC1N").unwrap()), None));
     }
 }

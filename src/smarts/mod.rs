@@ -29,6 +29,7 @@ pub use expr::{AtomPrimitive, BondPrimitive, Expr, Literal, Range};
 pub use parse::MAX_RECURSION;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::matcher::{
     self, BudgetExceeded, MatchOptions, RootedPlan, Target, ANY_ELEMENT, DEFAULT_BUDGET,
@@ -77,7 +78,31 @@ pub struct Smarts {
     /// as `recursive` is, so that the pattern grows no larger for it: it
     /// is held by value in enums that lint their variants' sizes.
     rooted: Option<Box<RootedPlan>>,
+    /// [`crate::matcher::Query::required_elements`] of the atoms.
+    required_elements: Box<[u128]>,
+    identity: Identity,
 }
+
+/// A number each pattern is given when built, its
+/// [`crate::matcher::Query::identity`]: no part of a pattern changes once
+/// built, so a clone may keep it. Patterns equal but for it are equal.
+#[derive(Clone, Copy, Debug)]
+struct Identity(u64);
+
+impl Identity {
+    fn next() -> Identity {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        Identity(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl PartialEq for Identity {
+    fn eq(&self, _: &Identity) -> bool {
+        true
+    }
+}
+
+impl Eq for Identity {}
 
 /// Facts of one query atom's expression, worked out once per pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,6 +176,7 @@ impl Smarts {
             .iter()
             .map(|f| matcher::fill_key(f.key, f.elements))
             .collect();
+        let required_elements = matcher::required_elements(facts.iter().map(|f| f.elements)).into();
         let mut smarts = Smarts {
             atoms,
             bonds,
@@ -161,6 +187,8 @@ impl Smarts {
             bond_masks,
             fill_keys,
             rooted: None,
+            required_elements,
+            identity: Identity::next(),
         };
         let rooted = RootedPlan::new(&Bound::new(&smarts, 0, &Budget::new(0)), 0);
         smarts.rooted = rooted.map(Box::new);

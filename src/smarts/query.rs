@@ -327,6 +327,14 @@ impl Query for Bound<'_> {
         Some(&self.smarts.fill_keys)
     }
 
+    fn required_elements(&self) -> Option<&[u128]> {
+        Some(&self.smarts.required_elements)
+    }
+
+    fn identity(&self) -> Option<u64> {
+        Some(self.smarts.identity.0)
+    }
+
     // The one-primitive cases inline into the search loop; whole
     // expressions, rarer, stay out of line so as not to crowd it.
     #[inline]

@@ -270,7 +270,7 @@ fn fragment_options(var: &Variable) -> Result<Vec<AxisOption>, String> {
             let parsed = Smarts::parse(smarts).map_err(|e| format!("bad SMARTS {smarts}: {e}"))?;
             options.push(AxisOption::Fragment(
                 alt.title.clone(),
-                parsed,
+                Box::new(parsed),
                 sites.clone(),
             ));
         }
@@ -396,7 +396,7 @@ enum Axis {
 }
 
 enum AxisOption {
-    Fragment(String, Smarts, Vec<Site>),
+    Fragment(String, Box<Smarts>, Vec<Site>),
     /// The variable stays a label.
     Label,
     NoCenter,
