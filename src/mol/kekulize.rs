@@ -88,7 +88,7 @@ pub fn kekulize(mol: &mut Mol) -> Result<(), KekulizeError> {
     let mut shown = Vec::new();
     bond_valences(mol, &mut shown);
     // A molecule built by hand may have aromatic bonds of any order.
-    with_scratch(|s| kekulize_with(mol, &mut shown, &bonds, &atoms, s, false))
+    with_scratch(|s| kekulize_with::<false>(mol, &mut shown, &bonds, &atoms, s))
 }
 
 /// The atoms kekulization looks at, ascending: the aromatic atoms and the
@@ -120,7 +120,7 @@ pub(crate) fn kekulize_prepared(
     bonds: &[(u32, u32, u32)],
     candidates: &[u32],
 ) -> Result<(), KekulizeError> {
-    with_scratch(|s| kekulize_with(mol, shown, bonds, candidates, s, true))
+    with_scratch(|s| kekulize_with::<true>(mol, shown, bonds, candidates, s))
 }
 
 fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
@@ -131,15 +131,15 @@ fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
     })
 }
 
-/// Finds the double bonds and writes them; `single` says that every
-/// aromatic bond is single already, so only the double ones need writing.
-fn kekulize_with(
+/// Finds the double bonds and writes them; `SINGLE` says that every
+/// aromatic bond is single already, so only the double ones need writing
+/// (a constant: the reader's loop over the bonds then has no other case).
+fn kekulize_with<const SINGLE: bool>(
     mol: &mut Mol,
     shown: &mut [u32],
     bonds: &[(u32, u32, u32)],
     candidates: &[u32],
     s: &mut Scratch,
-    single: bool,
 ) -> Result<(), KekulizeError> {
     let n = mol.atom_count();
     // Only the candidates' entries are read below (every aromatic bond end
@@ -241,7 +241,7 @@ fn kekulize_with(
             mol.bond_mut(e as usize).order = BondOrder::Double;
             shown[a as usize] += 1;
             shown[b as usize] += 1;
-        } else if !single {
+        } else if !SINGLE {
             mol.bond_mut(e as usize).order = BondOrder::Single;
         }
     }

@@ -207,15 +207,20 @@ impl RingInfo {
         self.facts()[2 * (self.atom_count + bond) + which]
     }
 
-    /// `disjoint` when the rings share no atom: each item is then on one
-    /// ring, which the facts are set to without comparing.
-    fn from_store(
-        n: usize,
-        m: usize,
-        store: &RingList,
-        sssr_count: usize,
-        disjoint: bool,
-    ) -> RingInfo {
+    /// Sets these to the rings `found` in `store` (none when `None`), in
+    /// place: built and then moved in, the `RingInfo` cost a copy and the
+    /// drop of the one it replaced.
+    fn fill(&mut self, n: usize, m: usize, store: &RingList, found: Option<Found>) {
+        let Some(Found {
+            sssr_count,
+            disjoint,
+        }) = found
+        else {
+            if !self.data.is_empty() {
+                *self = RingInfo::default();
+            }
+            return;
+        };
         let list = &store.rings;
         let len = list.atoms.len();
         let start_at = 2 * len;
@@ -232,16 +237,14 @@ impl RingInfo {
         } else {
             note_rings::<false>(facts, 2 * n, store);
         }
-        RingInfo {
-            data,
-            start_at,
-            facts_at,
-            sssr_count,
-            atom_count: n,
-            disjoint,
-            nested: OnceLock::new(),
-            systems: OnceLock::new(),
-        }
+        self.data = data;
+        self.start_at = start_at;
+        self.facts_at = facts_at;
+        self.sssr_count = sssr_count;
+        self.atom_count = n;
+        self.disjoint = disjoint;
+        self.nested.take();
+        self.systems.take();
     }
 
     /// Groups rings that share a bond (union-find over rings, keyed by the
@@ -305,31 +308,30 @@ fn note_rings<const ONLY: bool>(facts: &mut [u32], bonds_at: usize, store: &Ring
         (atoms, bonds) = (rest, rest_bonds);
         for (&a, &e) in ring.iter().zip(ring_bonds) {
             note(atom_facts, a, size, ONLY);
-            if e != NONE {
-                note(bond_facts, e, size, ONLY);
-            }
+            note(bond_facts, e, size, ONLY);
         }
     }
 }
 
 /// Counts one more ring of `size` on item `i`, keeping its smallest ring
 /// size (0 is none yet, which the wrapping subtraction puts above all).
-/// `only` when no other ring has the item.
+/// `only` when no other ring has the item. An item past the facts (a ring
+/// bond not found, `NONE`) is skipped: the bounds check is the test.
 #[inline]
 fn note(facts: &mut [u32], i: u32, size: u32, only: bool) {
-    // From a `u32` the sum cannot overflow: the check on the higher index
-    // covers the lower.
+    // From a `u32` the sum cannot overflow.
     let at = 2 * i as usize;
-    let min = &mut facts[at + 1];
+    let Some([count, min]) = facts.get_mut(at..at + 2) else {
+        return;
+    };
     if only {
-        *min = size;
-        facts[at] = 1;
+        (*count, *min) = (1, size);
         return;
     }
     if min.wrapping_sub(1) >= size {
         *min = size;
     }
-    facts[at] += 1;
+    *count += 1;
 }
 
 fn nonzero(v: u32) -> Option<usize> {
@@ -450,7 +452,8 @@ pub(crate) const KEEP_BUFFERS_UP_TO: usize = 1 << 16;
 pub fn perceive(mol: &Mol) -> RingInfo {
     let mut rings = RingInfo::default();
     with_work(size(mol), &mut rings, |w, rings| {
-        *rings = w.perceive(mol, None)
+        let found = w.perceive(mol, None);
+        rings.fill(w.g.n, w.g.m, &w.s.store, found);
     });
     rings
 }
@@ -460,7 +463,19 @@ pub fn perceive(mol: &Mol) -> RingInfo {
 /// buffers: returned out of it, the `RingInfo` was copied twice on the way.
 #[inline(always)]
 pub(crate) fn perceive_given(mol: &mut Mol, forest: Option<&mut Forest>) {
-    with_work(size(mol), mol, |w, mol| mol.rings = w.perceive(mol, forest));
+    with_work(size(mol), mol, |w, mol| {
+        let found = w.perceive(mol, forest);
+        mol.rings.fill(w.g.n, w.g.m, &w.s.store, found);
+    });
+}
+
+/// What [`Work::perceive`] found, the rings themselves left in its store.
+#[derive(Clone, Copy)]
+struct Found {
+    sssr_count: usize,
+    /// No two rings share an atom: each item is then on one ring, which
+    /// the facts are set to without comparing.
+    disjoint: bool,
 }
 
 /// What [`KEEP_BUFFERS_UP_TO`] bounds.
@@ -492,11 +507,12 @@ fn with_own_work<T>(target: T, f: impl FnOnce(&mut Work, T)) {
 }
 
 impl Work {
+    /// Finds the rings of `mol` into the store; `None` when it has none.
     /// With `forest`, takes its buffers for the forest instead of reading
     /// it from the bonds, and leaves it others to reuse.
-    fn perceive(&mut self, mol: &Mol, forest: Option<&mut Forest>) -> RingInfo {
+    fn perceive(&mut self, mol: &Mol, forest: Option<&mut Forest>) -> Option<Found> {
         if mol.bond_count() < 3 {
-            return RingInfo::default();
+            return None;
         }
         let Work { g, s } = self;
         match forest {
@@ -509,16 +525,24 @@ impl Work {
             None => g.build::<false>(mol),
         }
         if g.forest.closures.is_empty() {
-            return RingInfo::default();
+            return None;
         }
         // When no ring system has more than two rings (and two only as
         // `Finder::two_rings` takes them), the forest alone gives the rings.
         // Otherwise usually the chain bonds span the molecule and only the
         // cycle bonds they reveal need adjacency; if not, all bonds do.
         match s.lone_rings(g) {
-            Lone::All => return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), true),
+            Lone::All => {
+                return Some(Found {
+                    sssr_count: s.store.len(),
+                    disjoint: true,
+                })
+            }
             Lone::Until(c) if s.paired_rings(g, c) => {
-                return RingInfo::from_store(g.n, g.m, &s.store, s.store.len(), false);
+                return Some(Found {
+                    sssr_count: s.store.len(),
+                    disjoint: false,
+                });
             }
             _ => {}
         }
@@ -528,7 +552,7 @@ impl Work {
         } else {
             g.adjacency(None);
             if !s.bridges(g) {
-                return RingInfo::default();
+                return None;
             }
         }
         let sssr_count = loop {
@@ -549,7 +573,10 @@ impl Work {
                 Err(Stop::Fallback) => break g.dfs_cycles(&mut s.store),
             }
         };
-        RingInfo::from_store(g.n, g.m, &s.store, sssr_count, false)
+        Some(Found {
+            sssr_count,
+            disjoint: false,
+        })
     }
 }
 
