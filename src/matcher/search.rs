@@ -482,8 +482,8 @@ fn passes<Q: Query + ?Sized>(
 }
 
 /// Every bond in `back` (atom placed before, whose image `image_of`
-/// gives, query bond to it) exists on `t` and matches: the bonds of an atom back to earlier atoms
-/// other than its parent.
+/// gives, query bond to it) exists on `t` and matches: the bonds of an
+/// atom back to earlier atoms other than its parent.
 #[inline]
 fn back_bonds_match<Q: Query + ?Sized>(
     query: &Q,

@@ -64,6 +64,29 @@ impl<P> Expr<P> {
         }
     }
 
+    /// Every literal in order when the expression has no `,`, as most
+    /// have: [`Expr::eval`] then holds exactly when each of them does,
+    /// tested in this order, so a flat loop over them can stand in for it.
+    ///
+    /// ```
+    /// use markush::smarts::{AtomPrimitive as P, Expr, Literal};
+    /// let not = |primitive| Literal { negated: true, primitive };
+    /// let mut e = Expr::single(P::Aromatic); // two conjuncts, `a;!*`
+    /// e.and(not(P::Any));
+    /// assert_eq!(e.as_conjunction(), Some(vec![Literal { negated: false, primitive: P::Aromatic }, not(P::Any)]));
+    /// e.low[0].push(vec![not(P::Aliphatic)]); // a `,` alternative
+    /// assert_eq!(e.as_conjunction(), None);
+    /// ```
+    pub fn as_conjunction(&self) -> Option<Vec<Literal<P>>>
+    where
+        P: Clone,
+    {
+        self.low
+            .iter()
+            .all(|alternatives| alternatives.len() == 1)
+            .then(|| self.low.iter().flatten().flatten().cloned().collect())
+    }
+
     /// Adds a conjunct at the lowest precedence (`;`).
     pub fn and(&mut self, literal: Literal<P>) {
         self.low.push(vec![vec![literal]]);

@@ -116,9 +116,8 @@ struct AtomFacts {
     /// symbol (`C`, `c`, `N`): the element mask has then decided all but
     /// the aromaticity.
     plain: Option<bool>,
-    /// The expression's literals in order when it has no `,`, as most
-    /// have: all of them must hold, tested in one loop rather than
-    /// through the three levels of [`Expr`].
+    /// [`Expr::as_conjunction`] of the expression: tested in one loop
+    /// rather than through the three levels of [`Expr`].
     conjunction: Option<Box<[Literal<AtomPrimitive>]>>,
 }
 
@@ -163,12 +162,7 @@ impl Smarts {
                     Some(AtomPrimitive::Element { aromatic, .. }) => Some(*aromatic),
                     _ => None,
                 },
-                conjunction: a
-                    .expr
-                    .low
-                    .iter()
-                    .all(|alternatives| alternatives.len() == 1)
-                    .then(|| a.expr.low.iter().flatten().flatten().cloned().collect()),
+                conjunction: a.expr.as_conjunction().map(Vec::into_boxed_slice),
             })
             .collect();
         let bond_masks = bonds.iter().map(|b| query::bond_mask(&b.expr)).collect();
