@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use markush::io::{open_input, with_path, ErrorReport, SmiReader};
 use markush::matcher::{MatchOptions, Target, DEFAULT_BUDGET};
+use markush::mol::Mol;
 use markush::smarts::Smarts;
+use markush::smiles::parse_into;
 use serde::Serialize;
 
 #[derive(Debug, Args)]
@@ -59,6 +61,8 @@ pub fn parse_pattern(args: &MatchArgs) -> Result<Smarts, String> {
 }
 
 pub fn run(args: &MatchArgs, pattern: &Smarts, out: &mut impl Write) -> io::Result<()> {
+    // Every record is read into this one molecule, which keeps its buffers.
+    let mut mol = Mol::new();
     for record in SmiReader::new(open_input(&args.input)?) {
         let record = record.map_err(|e| with_path(e, &args.input))?;
         let mut report = MatchReport {
@@ -68,9 +72,9 @@ pub fn run(args: &MatchArgs, pattern: &Smarts, out: &mut impl Write) -> io::Resu
             atoms: None,
             error: None,
         };
-        match markush::smiles::parse(&record.smiles) {
+        match parse_into(&record.smiles, &mut mol) {
             Err(e) => report.error = Some((&e).into()),
-            Ok(mol) => {
+            Ok(()) => {
                 let target = Target::new(&mol);
                 let options = MatchOptions {
                     budget: args.budget,

@@ -185,6 +185,10 @@ impl StereoCenter {
     pub const HYDROGEN: u32 = u32::MAX;
 }
 
+/// The most atoms, bonds, ring entries or stereo centres whose room
+/// [`Mol::clear`] keeps.
+const KEEP_ROOM: usize = 1 << 14;
+
 /// A molecule. Build it with [`crate::smiles::parse`], or atom by atom with
 /// [`Mol::add_atom`] and [`Mol::add_bond`] followed by [`Mol::perceive`].
 #[derive(Clone, Debug, Default)]
@@ -212,6 +216,45 @@ impl Mol {
         Mol {
             graph: UnGraph::with_capacity(atoms, bonds),
             ..Mol::default()
+        }
+    }
+
+    /// Empties the molecule, keeping the room its atoms, bonds, rings and
+    /// stereo centres took, so that the next molecule read into it (see
+    /// [`crate::smiles::parse_into`]) need not allocate it again. Room for
+    /// more than 16,384 atoms, bonds or ring entries is given back: one huge
+    /// molecule does not leave a bulk reader holding its memory for the rest
+    /// of the run.
+    ///
+    /// ```
+    /// let mut mol = markush::smiles::parse("c1ccccc1").unwrap();
+    /// mol.clear();
+    /// assert_eq!(mol.atom_count(), 0);
+    /// assert!(mol.rings().sssr().is_empty());
+    /// ```
+    pub fn clear(&mut self) {
+        self.graph.clear();
+        let (nodes, edges) = self.graph.capacity();
+        if nodes.max(edges) > KEEP_ROOM {
+            self.graph = UnGraph::default();
+        }
+        self.rings.clear(KEEP_ROOM);
+        self.stereo.clear();
+        if self.stereo.capacity() > KEEP_ROOM {
+            self.stereo = Vec::new();
+        }
+        self.adjacency.take();
+        self.aromatic_on_rings = false;
+    }
+
+    /// Makes room for `atoms` and `bonds` in the molecule, which must be
+    /// empty: a new graph of that size, where the one it has is too small,
+    /// costs less than growing it (`reserve`, made for growth by steps).
+    pub(crate) fn make_room(&mut self, atoms: usize, bonds: usize) {
+        debug_assert_eq!(self.atom_count(), 0);
+        let (nodes, edges) = self.graph.capacity();
+        if nodes < atoms || edges < bonds {
+            self.graph = UnGraph::with_capacity(atoms.max(nodes), bonds.max(edges));
         }
     }
 

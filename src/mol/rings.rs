@@ -217,7 +217,7 @@ impl RingInfo {
         }) = found
         else {
             if !self.data.is_empty() {
-                *self = RingInfo::default();
+                self.clear(usize::MAX);
             }
             return;
         };
@@ -225,11 +225,20 @@ impl RingInfo {
         let len = list.atoms.len();
         let start_at = 2 * len;
         let facts_at = start_at + list.start.len();
-        let mut data = Vec::with_capacity(facts_at + 2 * n + 2 * m);
+        // The buffer of the rings these replace is reused when it has the
+        // room, so that a molecule read into a cleared one allocates nothing
+        // here; else a new one costs less than growing it (`reserve`).
+        let need = facts_at + 2 * n + 2 * m;
+        let data = &mut self.data;
+        if data.capacity() < need {
+            *data = Vec::with_capacity(need);
+        } else {
+            data.clear();
+        }
         data.extend_from_slice(&list.atoms);
         data.extend_from_slice(&store.bonds);
         data.extend_from_slice(&list.start);
-        data.resize(facts_at + 2 * n + 2 * m, 0);
+        data.resize(need, 0);
         let facts = &mut data[facts_at..];
         // Two loops, so that neither asks `disjoint` per item.
         if disjoint {
@@ -237,12 +246,29 @@ impl RingInfo {
         } else {
             note_rings::<false>(facts, 2 * n, store);
         }
-        self.data = data;
         self.start_at = start_at;
         self.facts_at = facts_at;
         self.sssr_count = sssr_count;
         self.atom_count = n;
         self.disjoint = disjoint;
+        self.nested.take();
+        self.systems.take();
+    }
+
+    /// Empties these (no rings), keeping the buffer's room unless it is
+    /// past `keep` entries.
+    pub(crate) fn clear(&mut self, keep: usize) {
+        if self.data.capacity() > keep {
+            self.data = Vec::new();
+        }
+        self.data.clear();
+        // Field by field, as `RingInfo::default()` would set them: building
+        // a default and moving it in cost a copy and a drop per molecule.
+        self.start_at = 0;
+        self.facts_at = 0;
+        self.sssr_count = 0;
+        self.atom_count = 0;
+        self.disjoint = false;
         self.nested.take();
         self.systems.take();
     }

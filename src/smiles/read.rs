@@ -52,25 +52,55 @@ pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
     read_new(smiles, Upto::Graph)
 }
 
+/// Reads a SMILES string into `mol`, as [`parse`] does, replacing what
+/// `mol` held but keeping the room it had: reading molecule after molecule
+/// into one `Mol` spares allocating and freeing its buffers each time (see
+/// [`Mol::clear`]). On an error `mol` is left empty (no atoms, no rings),
+/// ready for the next one.
+///
+/// ```
+/// use markush::mol::Mol;
+/// use markush::smiles::parse_into;
+///
+/// let mut mol = Mol::new();
+/// let mut aromatic = Vec::new();
+/// for smiles in ["c1ccccc1O", "CC(=O)O", "C1CC", "c1cc[nH]c1"] {
+///     match parse_into(smiles, &mut mol) {
+///         Ok(()) => aromatic.push(mol.aromatic_atom_count()),
+///         Err(_) => assert_eq!(mol.atom_count(), 0),
+///     }
+/// }
+/// assert_eq!(aromatic, [6, 0, 5]);
+/// ```
+pub fn parse_into(smiles: &str, mol: &mut Mol) -> Result<(), SmilesError> {
+    mol.clear();
+    read_into(smiles, Upto::Perception, mol)
+}
+
 /// Reads `smiles` into a new molecule. The molecule is made inside the
 /// result it is returned in, which saves moving it from a local into the
 /// result (a `memcpy`); the result itself is still copied to the caller, as
 /// its address escapes into the thread's buffers.
 fn read_new(smiles: &str, upto: Upto) -> Result<Mol, SmilesError> {
-    let mut result = Ok(sized_for(smiles));
+    let mut result = Ok(Mol::new());
     if let Ok(mol) = &mut result {
-        read(smiles, upto, mol)?;
+        read_into(smiles, upto, mol)?;
     }
     result
 }
 
-/// An empty molecule with room for the graph `smiles` spells (see
-/// [`size_hint`]). The reader fills a molecule its caller owns, as the
-/// molecule is large enough that handing it back by value through each
-/// layer cost a `memcpy` per layer.
-fn sized_for(smiles: &str) -> Mol {
+/// Reads `smiles` into the empty `mol`, given room for the graph `smiles`
+/// spells (see [`size_hint`]); left empty on an error. Inlined, as a call
+/// of its own cost [`parse`] a move of the result and a frame.
+#[inline(always)]
+fn read_into(smiles: &str, upto: Upto, mol: &mut Mol) -> Result<(), SmilesError> {
     let (atoms, bonds) = size_hint(smiles.as_bytes());
-    Mol::with_capacity(atoms, bonds)
+    mol.make_room(atoms, bonds);
+    let result = read(smiles, upto, mol);
+    if result.is_err() {
+        mol.clear();
+    }
+    result
 }
 
 /// The reader's buffers, kept per thread: a molecule of typical size is read
@@ -954,6 +984,138 @@ fn charge(s: &str) -> IResult<&str, i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Everything a molecule tells about itself, in one comparable value:
+    /// atoms, bonds, stereo centres, ring facts and adjacency rows (built
+    /// here), and whether aromatic atoms are known to lie on rings.
+    fn facts(mol: &Mol) -> String {
+        let rings = mol.rings();
+        let atoms: Vec<_> = (0..mol.atom_count())
+            .map(|a| {
+                let adjacency = mol.adjacency();
+                (
+                    mol.atom(a).clone(),
+                    rings.atom_ring_count(a),
+                    rings.atom_min_ring_size(a),
+                    adjacency.neighbors(a).to_vec(),
+                    adjacency.degree(a),
+                )
+            })
+            .collect();
+        let bonds: Vec<_> = (0..mol.bond_count())
+            .map(|e| {
+                (
+                    mol.bond_atoms(e),
+                    *mol.bond(e),
+                    rings.bond_ring_count(e),
+                    rings.bond_min_ring_size(e),
+                )
+            })
+            .collect();
+        format!(
+            "{atoms:?}\n{bonds:?}\n{:?}\n{:?} {:?} {:?}\n{} {}",
+            mol.stereo_centers(),
+            rings.sssr(),
+            rings.rings(),
+            rings.ring_systems(),
+            mol.aromatic_on_rings(),
+            mol.formula(),
+        )
+    }
+
+    /// Aromatic, acyclic after cyclic, charged and bracket atoms, stereo,
+    /// atoms of five and six neighbours (rows packed in the adjacency),
+    /// errors while reading and while kekulizing, fused and spiro rings.
+    const SEQUENCE: [&str; 20] = [
+        "c1ccc2ccccc2c1",
+        "CCO",
+        "[NH4+].[Cl-]",
+        "[13CH3:7][O-]",
+        "N[C@@H](C)C(=O)O",
+        "F/C=C/F",
+        "C[C@H]1CC[C@@H](O)CC1",
+        "CS(F)(F)(F)(F)Cl",
+        "C1CC",
+        "c1cc[nH]c1",
+        "c1cccc1",
+        "F[P-](F)(F)(F)(F)F",
+        "C(C",
+        "C12C3C4C1C5C2C3C45",
+        "C1CCC11CCCC1",
+        "[Xx]",
+        "",
+        "c1ccccc1-c1ccccc1",
+        "*c1ccc*c1",
+        "O=C1NC(=O)c2ccccc21",
+    ];
+
+    /// `parse_into` on `mol` gives what `parse` gives, or the same error and
+    /// an empty `mol`.
+    fn check_against_parse(smiles: &str, mol: &mut Mol) {
+        match (parse(smiles), parse_into(smiles, mol)) {
+            (Ok(fresh), Ok(())) => assert_eq!(facts(mol), facts(&fresh), "{smiles}"),
+            (Err(fresh), Err(into)) => {
+                assert_eq!(into, fresh, "{smiles}");
+                assert_eq!((mol.atom_count(), mol.bond_count()), (0, 0), "{smiles}");
+                assert!(mol.stereo_centers().is_empty(), "{smiles}");
+                assert_eq!(facts(mol), facts(&Mol::new()), "{smiles}");
+            }
+            (fresh, into) => panic!("{smiles}: parse {fresh:?}, parse_into {into:?}"),
+        }
+    }
+
+    #[test]
+    fn parse_into_one_molecule_gives_what_parse_gives() {
+        let mut mol = Mol::new();
+        // Twice over, so that every molecule also follows every other.
+        for smiles in SEQUENCE.iter().chain(SEQUENCE.iter().rev()) {
+            check_against_parse(smiles, &mut mol);
+        }
+        assert_eq!(
+            SEQUENCE.iter().filter(|s| parse(s).is_err()).count(),
+            4,
+            "the sequence has its errors"
+        );
+    }
+
+    #[test]
+    fn parse_into_gives_back_a_huge_molecules_room() {
+        let huge = "c1ccccc1".repeat(3_000);
+        let mut mol = Mol::new();
+        check_against_parse(&huge, &mut mol);
+        assert!(mol.graph().capacity().0 > 16_000);
+        for smiles in ["C1CC1", "CCO", &huge[..16], "c1ccccc1"] {
+            check_against_parse(smiles, &mut mol);
+            let (nodes, edges) = mol.graph().capacity();
+            assert!(
+                nodes.max(edges) < 100,
+                "{smiles}: room for {nodes}, {edges}"
+            );
+        }
+    }
+
+    #[test]
+    fn parse_into_keeps_the_room_of_a_molecule_of_usual_size() {
+        let mut mol = Mol::new();
+        parse_into("CC(=O)Nc1ccc(O)cc1", &mut mol).unwrap();
+        let room = mol.graph().capacity();
+        parse_into("CCO", &mut mol).unwrap();
+        assert_eq!(mol.graph().capacity(), room);
+        assert_eq!(mol.formula(), "C2H6O");
+    }
+
+    proptest! {
+        #[test]
+        fn parse_into_over_any_sequence_gives_what_parse_gives(
+            picks in proptest::collection::vec(0..SEQUENCE.len(), 1..24)
+        ) {
+            let mut mol = Mol::new();
+            for k in picks {
+                check_against_parse(SEQUENCE[k], &mut mol);
+            }
+        }
+    }
 
     /// [`size_hint`] byte by byte, as its doc defines it.
     fn size_hint_bytes(input: &[u8]) -> (usize, usize) {
