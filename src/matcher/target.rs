@@ -114,18 +114,31 @@ impl<'m> Target<'m> {
         // one byte at a time.
         let n = mol.atom_count();
         let mut atoms = Codes::zeros(n.div_ceil(8) * 8);
-        for (code, a) in atoms.bytes_mut().iter_mut().zip(mol.atoms()) {
-            *code = a.element.min(127) | if a.aromatic { AROMATIC } else { 0 };
+        // Elements past 63 are rare enough that they are left to a second
+        // pass, made only if the first meets one (`over` gathers every
+        // element's top bits); the first then has one word of mask to
+        // set, and no element to cap at 127.
+        let (mut low, mut over) = (0u64, 0u8);
+        // Slices zipped, which the compiler walks by one index.
+        for (code, node) in atoms.bytes_mut().iter_mut().zip(mol.graph().raw_nodes()) {
+            let a = &node.weight;
+            *code = a.element | if a.aromatic { AROMATIC } else { 0 };
+            low |= 1 << (a.element & 63);
+            over |= a.element;
         }
         // The mask in two words: a 128-bit shift per atom costs twice the
         // rest of the loop.
-        let (mut low, mut high) = (0u64, 0u64);
-        for &code in &atoms.bytes()[..n] {
-            let z = code & !AROMATIC;
-            if z < 64 {
-                low |= 1 << z;
-            } else {
-                high |= 1 << (z - 64);
+        let mut high = 0u64;
+        if over >= 64 {
+            low = 0;
+            for (code, a) in atoms.bytes_mut().iter_mut().zip(mol.atoms()) {
+                let z = a.element.min(127);
+                *code = z | if a.aromatic { AROMATIC } else { 0 };
+                if z < 64 {
+                    low |= 1 << z;
+                } else {
+                    high |= 1 << (z - 64);
+                }
             }
         }
         Target {
