@@ -1070,7 +1070,8 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if steps > budget {
                         break 'search Err(BudgetExceeded);
                     }
-                    if !used[t] && in_domain(q, t) {
+                    // With rows, `t` is a bit of the row: in the domain.
+                    if !used[t] && (ROWS || in_domain(q, t)) {
                         next = Some(t);
                         break;
                     }
