@@ -219,9 +219,12 @@ impl<'m> Target<'m> {
                     }
                 }
             }
-            // The padding read past the last atom may have matched.
-            if let Some(last) = row.get_mut(n / 64).filter(|_| n % 64 != 0) {
-                *last &= (1 << (n % 64)) - 1;
+            // The padding read past the last atom is zeros, which only a
+            // byte of zero matches: that of a `*` atom not aromatic.
+            if want == 0 {
+                if let Some(last) = row.get_mut(n / 64).filter(|_| n % 64 != 0) {
+                    *last &= (1 << (n % 64)) - 1;
+                }
             }
             return;
         }
