@@ -193,10 +193,11 @@ impl<'m> Target<'m> {
     /// of a plain atom predicate ([`super::Query::atom_plain`]), without a
     /// branch per atom.
     pub(super) fn mark(&self, mask: u128, aromatic: Option<bool>, row: &mut [u64]) {
-        if mask.count_ones() == 1 {
-            // One element, as most query atoms ask: its byte compared,
-            // eight atoms at a time.
-            let z = mask.trailing_zeros() as u8;
+        let (low, high) = (mask as u64, (mask >> 64) as u64);
+        // One element below 64 (one word to test, not two), as most query
+        // atoms ask: its byte compared, eight atoms at a time.
+        if high == 0 && low != 0 && low & (low - 1) == 0 {
+            let z = low.trailing_zeros() as u8;
             let (keep, want) = match aromatic {
                 Some(true) => (u8::MAX, z | AROMATIC),
                 Some(false) => (u8::MAX, z),
@@ -230,7 +231,6 @@ impl<'m> Target<'m> {
         }
         // An atom's byte indexes this table of 256 bits: the element mask
         // in the half of each aromaticity allowed, none in the other.
-        let (low, high) = (mask as u64, (mask >> 64) as u64);
         let table = match aromatic {
             Some(true) => [0, 0, low, high],
             Some(false) => [low, high, 0, 0],
