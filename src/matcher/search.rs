@@ -19,16 +19,10 @@ enum Phase {
     Done,
 }
 
-/// The visiting order and, for each depth, the bonds back to atoms placed
-/// before it.
-///
-/// A plan depends on nothing but the query's bonds, the order of the
-/// atoms' keys ([`order_key`]) and the forced first atom, so it is kept
-/// with what it was built from: a run of searches for one query, the usual
-/// case, builds it once. So is the order the domain rows are filled in,
-/// which depends on the atoms' predicate keys and elements.
+/// A visiting order and, for each depth, the bonds back to atoms placed
+/// before it, with what [`Plan::build`] built it from.
 #[derive(Debug, Default)]
-struct Plan {
+struct Order {
     /// Depth -> query atom.
     order: Vec<u32>,
     /// Depth -> (earliest placed neighbour, query bond to it), or `NONE` for
@@ -38,6 +32,42 @@ struct Plan {
     /// Other bonds to placed atoms: `back[back_start[d]..back_start[d + 1]]`.
     back_start: Vec<u32>,
     back: Vec<(u32, u32)>,
+    /// What the order was built from: the forced first atom and the
+    /// comparisons of keys that chose it, as (winner, loser) pairs, but
+    /// for those between twins ([`twins`]), which are kept apart as
+    /// pairs that must stay twins. `built` is false until it is.
+    first: Option<usize>,
+    duels: Vec<(u32, u32)>,
+    ties: Vec<(u32, u32)>,
+    built: bool,
+    /// Whether `ties` are known to hold for the keys in the plan's
+    /// `fill_from`: once checked, they need no look while `fill` fits the
+    /// query.
+    ties_hold: bool,
+}
+
+/// Orders a plan keeps besides the one in use: a small query's order
+/// follows which of its atoms is rarest in the molecule, so that the
+/// amide `C(=O)N` takes turns between four, each built once rather than
+/// every time the rarest atom changes.
+const KEPT_ORDERS: usize = 7;
+
+/// The visiting orders for one query's bonds and the order its domain
+/// rows are filled in.
+///
+/// An order depends on nothing but the query's bonds, the order of the
+/// atoms' keys ([`order_key`]) and the forced first atom, so it is kept
+/// with what it was built from: a run of searches for one query, the usual
+/// case, builds each order it needs once. So is the order the domain rows
+/// are filled in, which depends on the atoms' predicate keys and elements.
+#[derive(Debug, Default)]
+struct Plan {
+    /// The order of the current search.
+    visit: Order,
+    /// Orders built before for the same bonds, up to [`KEPT_ORDERS`], and
+    /// the one the next new order replaces once they are that many.
+    others: Vec<Order>,
+    next_out: usize,
     /// The query bonds the plan is for ([`Plan::shape`]): its rows of
     /// neighbours, one after the other, each as long as `degree` says.
     rows: Vec<(u32, u32)>,
@@ -47,14 +77,6 @@ struct Plan {
     /// Where each row starts in `rows`, and past the last where they end:
     /// what [`Query::shape`] gives to compare.
     offsets: Vec<u32>,
-    /// What the order was built from: the forced first atom and the
-    /// comparisons of keys that chose it, as (winner, loser) pairs, but
-    /// for those between twins ([`Plan::twins`]), which are kept apart as
-    /// pairs that must stay twins. `built` is false until it is.
-    first: Option<usize>,
-    duels: Vec<(u32, u32)>,
-    ties: Vec<(u32, u32)>,
-    built: bool,
     /// The order [`Matches::fill_domain`] fills rows in: each query atom
     /// with an earlier one of the same key, whose row it starts from, or
     /// `NONE`, and the atoms its row must hold at least: those of its key
@@ -73,9 +95,6 @@ struct Plan {
     /// [`Query::fill_keys`] of the query `fill_from` was taken from, if
     /// it gave them.
     fill_keys: Vec<u64>,
-    /// Whether `ties` are known to hold for the keys in `fill_from`: once
-    /// checked, they need no look while `fill` fits the query.
-    ties_hold: bool,
     /// The [`Query::identity`] of a query whose bonds the plan is for, and
     /// of one that `fill` is the order for, if known: a query of the same
     /// identity needs no comparison of either.
@@ -124,10 +143,10 @@ impl Plan {
         }) && at == self.rows.len()
     }
 
-    /// Makes the plan one for the bonds of `query`, its order not built.
+    /// Makes the plan one for the bonds of `query`, no order built.
     fn shape<Q: Query + ?Sized>(&mut self, query: &Q) {
-        self.built = false;
-        self.ties_hold = false;
+        self.visit.built = false;
+        self.others.clear();
         self.fill_of = None;
         self.fill_from.clear();
         self.fill_keys.clear();
@@ -171,7 +190,9 @@ impl Plan {
     /// empty row is met (and the steps of a search that one ends).
     /// `rank` is working space.
     fn order_fill<Q: Query + ?Sized>(&mut self, query: &Q, rank: &mut Vec<u128>) {
-        self.ties_hold = false;
+        for order in std::iter::once(&mut self.visit).chain(&mut self.others) {
+            order.ties_hold = false;
+        }
         self.fill_keys.clear();
         self.fill_keys
             .extend_from_slice(query.fill_keys().unwrap_or_default());
@@ -216,13 +237,111 @@ impl Plan {
         }
     }
 
-    /// Whether [`Plan::build`] would make this order from these candidate
-    /// counts (query atom -> count), for the query the plan is
+    /// Whether [`Plan::build`] would make the order in use from these
+    /// candidate counts (query atom -> count), for the query the plan is
     /// [`Plan::is_for`]; `keys_in_fill` when `fill_from` holds the
     /// query's keys (a free search, after [`Plan::fill_fits`]).
+    #[cfg(test)]
     fn fits<Q: Query + ?Sized>(
         &self,
         query: &Q,
+        candidates: &[u32],
+        first: Option<usize>,
+        keys_in_fill: bool,
+    ) -> bool {
+        self.visit
+            .fits(query, &self.degree, candidates, first, keys_in_fill)
+    }
+
+    /// Makes the order in use the one [`Plan::build`] would make from
+    /// these candidate counts: the same order kept from before if one
+    /// fits, else built, the order it replaces kept. `keys_in_fill` as
+    /// for [`Order::fits`]; `rank` and `scratch` are working space.
+    #[inline]
+    fn choose<Q: Query + ?Sized>(
+        &mut self,
+        query: &Q,
+        candidates: &[u32],
+        first: Option<usize>,
+        keys_in_fill: bool,
+        rank: &mut Vec<u128>,
+        scratch: &mut Vec<u32>,
+    ) {
+        if !self
+            .visit
+            .fits(query, &self.degree, candidates, first, keys_in_fill)
+        {
+            self.change(query, candidates, first, keys_in_fill, rank, scratch);
+        }
+        // The ties now hold for the query's keys, which a free search
+        // has found in `fill_from`.
+        self.visit.ties_hold |= keys_in_fill;
+    }
+
+    /// [`Plan::choose`] when the order in use does not fit. Out of line:
+    /// a run of searches for one query mostly keeps its order.
+    #[inline(never)]
+    fn change<Q: Query + ?Sized>(
+        &mut self,
+        query: &Q,
+        candidates: &[u32],
+        first: Option<usize>,
+        keys_in_fill: bool,
+        rank: &mut Vec<u128>,
+        scratch: &mut Vec<u32>,
+    ) {
+        let degree = &self.degree;
+        let fits = |order: &Order| order.fits(query, degree, candidates, first, keys_in_fill);
+        if let Some(i) = self.others.iter().position(fits) {
+            std::mem::swap(&mut self.visit, &mut self.others[i]);
+            return;
+        }
+        if self.visit.built {
+            // The order replaced is kept, in the place of the oldest kept
+            // once they are enough.
+            if self.others.len() < KEPT_ORDERS {
+                self.others.push(Order::default());
+            }
+            let out = self.next_out % self.others.len();
+            self.next_out = out + 1;
+            std::mem::swap(&mut self.visit, &mut self.others[out]);
+        }
+        order_keys(candidates, &self.degree, rank);
+        self.build(query, rank, first, scratch);
+    }
+
+    /// Makes the order in use the greedy VF2++-style order for these keys.
+    /// `scratch` is working space.
+    fn build<Q: Query + ?Sized>(
+        &mut self,
+        query: &Q,
+        keys: &[u128],
+        first: Option<usize>,
+        scratch: &mut Vec<u32>,
+    ) {
+        self.visit.build(query, &self.degree, keys, first, scratch);
+    }
+}
+
+/// Whether atoms `a` and `b` of `query`, of these degrees (query atom ->
+/// degree), always have as many candidates: the same predicate and degree
+/// make the same row, so a duel between them is decided on index, the
+/// same way every time.
+fn twins<Q: Query + ?Sized>(query: &Q, degree: &[u32], a: u32, b: u32) -> bool {
+    same_key(query, a, b) && degree.get(a as usize) == degree.get(b as usize)
+}
+
+impl Order {
+    /// Whether [`Order::build`] would make this order from these candidate
+    /// counts, for a query of these degrees (query atom -> degree) with
+    /// the bonds the order is for; `keys_in_fill` when the plan's
+    /// `fill_from` holds the query's keys (a free search, after
+    /// [`Plan::fill_fits`]).
+    #[inline]
+    fn fits<Q: Query + ?Sized>(
+        &self,
+        query: &Q,
+        degree: &[u32],
         candidates: &[u32],
         first: Option<usize>,
         keys_in_fill: bool,
@@ -231,7 +350,7 @@ impl Plan {
         // on placed neighbours: the same picks make the same plan.
         let key = |q: u32| {
             let i = q as usize;
-            Some(order_key(*candidates.get(i)?, *self.degree.get(i)?, q))
+            Some(order_key(*candidates.get(i)?, *degree.get(i)?, q))
         };
         self.built
             && self.first == first
@@ -244,13 +363,6 @@ impl Plan {
                 || self.ties.iter().all(|&(a, b)| same_key(query, a, b)))
     }
 
-    /// Whether atoms `a` and `b` of `query` always have as many
-    /// candidates: the same predicate and degree make the same row, so a
-    /// duel between them is decided on index, the same way every time.
-    fn twins<Q: Query + ?Sized>(&self, query: &Q, a: u32, b: u32) -> bool {
-        same_key(query, a, b) && self.degree.get(a as usize) == self.degree.get(b as usize)
-    }
-
     /// Greedy VF2++-style order: next comes the atom with the most bonds to
     /// atoms already placed, then the least key. A new component starts at
     /// its least key, the rarest atom. `first` forces the first atom.
@@ -258,6 +370,7 @@ impl Plan {
     fn build<Q: Query + ?Sized>(
         &mut self,
         query: &Q,
+        degree: &[u32],
         keys: &[u128],
         first: Option<usize>,
         scratch: &mut Vec<u32>,
@@ -298,13 +411,13 @@ impl Plan {
                     let winner = live[pick];
                     for &r in live.iter() {
                         if r != winner && placed_neighbors[r as usize] == most {
-                            if self.twins(query, winner, r) {
+                            if twins(query, degree, winner, r) {
                                 // Twins are a class: each member once, with
                                 // its first twin, stands for every pair.
                                 for x in [winner, r] {
                                     if tied[x as usize] == 0 {
                                         tied[x as usize] = 1;
-                                        let first = (0..x).find(|&p| self.twins(query, p, x));
+                                        let first = (0..x).find(|&p| twins(query, degree, p, x));
                                         self.ties.extend(first.map(|p| (p, x)));
                                     }
                                 }
@@ -728,13 +841,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             rank,
             ..
         } = &mut *ws;
-        if !plan.fits(query, candidates, first, !rooted) {
-            order_keys(candidates, &plan.degree, rank);
-            plan.build(query, rank, first, scratch);
-        }
-        // The ties now hold for the query's keys, which a free search
-        // has found in `fill_from`.
-        plan.ties_hold |= !rooted;
+        plan.choose(query, candidates, first, !rooted, rank, scratch);
         sized(&mut ws.mapping, n, NONE);
         prefix(&mut ws.used, t_n, false);
         // Each deeper depth's cursor is set as the search reaches it.
@@ -832,14 +939,21 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let Some(mut ws) = self.ws.take() else {
             return Ok(false);
         };
-        let found = self.run(&mut ws);
+        // Compiled apart, a search with rows asks no question per
+        // candidate about having them.
+        let found = if self.words == 0 {
+            self.run::<false>(&mut ws)
+        } else {
+            self.run::<true>(&mut ws)
+        };
         self.ws = Some(ws);
         found
     }
 
     /// [`Matches::search`] on the workspace taken out of `self`: the state
-    /// the loop touches lives in locals, not behind `self`.
-    fn run(&mut self, ws: &mut Workspace) -> Result<bool, BudgetExceeded> {
+    /// the loop touches lives in locals, not behind `self`. `ROWS` when
+    /// the search has domain rows (is not rooted).
+    fn run<const ROWS: bool>(&mut self, ws: &mut Workspace) -> Result<bool, BudgetExceeded> {
         let (query, target) = (self.query, self.target);
         let Workspace {
             plans: [plan, _],
@@ -851,7 +965,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             key,
             ..
         } = ws;
-        let (plan, degree) = (&*plan, &plan.degree[..]);
+        let (plan, degree) = (&plan.visit, &plan.degree[..]);
         let n = plan.order.len();
         let t_n = target.atom_count();
         let words = self.words;
@@ -873,7 +987,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
         let mut depth = self.depth;
         // A rooted search has no rows: its predicates are tested as met.
         let in_domain = |q: usize, t: usize| {
-            if domain.is_empty() {
+            if !ROWS {
                 passes(query, target, degree, q, t)
             } else {
                 domain[q * words + t / 64] >> (t % 64) & 1 == 1
@@ -942,7 +1056,7 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             } else {
                 let mut t = cursor[depth].0 as usize;
                 while t < t_n {
-                    if !domain.is_empty() {
+                    if ROWS {
                         // Skip straight to the next candidate bit of the row.
                         let word = domain[q * words + t / 64] >> (t % 64);
                         if word == 0 {
@@ -956,7 +1070,8 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                     if steps > budget {
                         break 'search Err(BudgetExceeded);
                     }
-                    if !used[t] && in_domain(q, t) {
+                    // With rows, `t` is a bit of the row: in the domain.
+                    if !used[t] && (ROWS || in_domain(q, t)) {
                         next = Some(t);
                         break;
                     }
@@ -1015,10 +1130,9 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
                 if Some(self.found) == self.options.max_matches {
                     self.phase = Phase::Done;
                 }
-                Some(Ok(self
-                    .ws
-                    .as_deref()
-                    .map_or(&[], |ws| &ws.mapping[..ws.plans[0].order.len()])))
+                Some(Ok(self.ws.as_deref().map_or(&[], |ws| {
+                    &ws.mapping[..ws.plans[0].visit.order.len()]
+                })))
             }
             Ok(false) => {
                 self.phase = Phase::Done;
@@ -1105,14 +1219,14 @@ impl RootedPlan {
         order_keys(&vec![0; n], &plan.degree, &mut keys);
         plan.build(query, &keys, Some(root), &mut Vec::new());
         let mut depth_of = vec![NONE; n];
-        for (d, &q) in plan.order.iter().enumerate() {
+        for (d, &q) in plan.visit.order.iter().enumerate() {
             depth_of[q as usize] = d as u32;
         }
         let depth = |q: u32| depth_of.get(q as usize).copied().unwrap_or(NONE);
         let steps = (0..n)
             .map(|d| {
-                let q = plan.order[d];
-                let (parent, bond) = plan.parent[d];
+                let q = plan.visit.order[d];
+                let (parent, bond) = plan.visit.parent[d];
                 let elements = query.atom_elements(q as usize);
                 RootedStep {
                     q,
@@ -1123,11 +1237,12 @@ impl RootedPlan {
                         .and_then(|aromatic| Target::code_of(elements, aromatic)),
                     parent: depth(parent),
                     bond,
-                    back: (plan.back_start[d], plan.back_start[d + 1]),
+                    back: (plan.visit.back_start[d], plan.visit.back_start[d + 1]),
                 }
             })
             .collect();
         let back = plan
+            .visit
             .back
             .iter()
             .map(|&(p, bond)| (depth(p), bond))
@@ -1276,22 +1391,76 @@ mod tests {
         let q = MolQuery::new(&parse("CC(=O)NC.C").unwrap());
         let candidates = [9, 9, 4, 1, 9, 9];
         let plan = plan_for(&q, &candidates, None);
-        assert_eq!(plan.order[0], 3);
+        assert_eq!(plan.visit.order[0], 3);
         // N's neighbours next: C1 (degree 3) before C4 (degree 1); then the
         // O, with fewer candidates than the carbons also bonded to placed atoms.
-        assert_eq!(&plan.order[1..3], &[1, 2]);
-        assert_eq!(plan.order[5], 5);
-        for (d, &(parent, _)) in plan.parent.iter().enumerate() {
-            let is_root = d == 0 || plan.order[d] == 5;
+        assert_eq!(&plan.visit.order[1..3], &[1, 2]);
+        assert_eq!(plan.visit.order[5], 5);
+        for (d, &(parent, _)) in plan.visit.parent.iter().enumerate() {
+            let is_root = d == 0 || plan.visit.order[d] == 5;
             assert_eq!(parent == NONE, is_root, "depth {d}");
             if parent != NONE {
-                let p = plan.order.iter().position(|&a| a == parent).unwrap();
+                let p = plan.visit.order.iter().position(|&a| a == parent).unwrap();
                 assert!(p < d);
             }
         }
         // A forced first atom is honoured.
         let plan = plan_for(&q, &candidates, Some(0));
-        assert_eq!(&plan.order[..2], &[0, 1]);
+        assert_eq!(&plan.visit.order[..2], &[0, 1]);
+    }
+
+    /// Whether two plans' orders in use visit alike.
+    fn same_order(a: &Plan, b: &Plan) -> bool {
+        let (a, b) = (&a.visit, &b.visit);
+        a.order == b.order
+            && a.parent == b.parent
+            && a.back_start == b.back_start
+            && a.back == b.back
+    }
+
+    #[test]
+    fn orders_kept_are_the_orders_built() {
+        // C, O and N of the amide each the rarest in turn, twice: the
+        // second round builds nothing, and takes each order from those
+        // kept.
+        let q = MolQuery::new(&parse("C(=O)N").unwrap());
+        let mut plan = Plan::default();
+        plan.shape(&q);
+        let (mut rank, mut scratch) = (Vec::new(), Vec::new());
+        let counts = [[1, 5, 5], [5, 1, 5], [5, 5, 1], [1, 5, 4]];
+        let mut builds = 0;
+        for round in 0..2 {
+            for candidates in &counts {
+                plan.choose(&q, candidates, None, false, &mut rank, &mut scratch);
+                let fresh = plan_for(&q, candidates, None);
+                assert!(same_order(&plan, &fresh), "{candidates:?}");
+            }
+            if round == 0 {
+                builds = plan.next_out;
+            }
+        }
+        assert_eq!(plan.next_out, builds);
+        assert_eq!(plan.others.len(), 3);
+        // A chain of ten elements started from each atom in turn: more
+        // orders than are kept, the oldest replaced, every one still the
+        // one built. (Atoms of one element and degree are twins, whose
+        // counts are always equal.)
+        let q = MolQuery::new(&parse("[Li][Be]BCNO[Na][Mg][Al][Si]").unwrap());
+        let mut plan = Plan::default();
+        plan.shape(&q);
+        for round in 0..2 {
+            for first in 0..10 {
+                let mut candidates = [9; 10];
+                candidates[(first * 3 + round) % 10] = 1;
+                plan.choose(&q, &candidates, None, false, &mut rank, &mut scratch);
+                let fresh = plan_for(&q, &candidates, None);
+                assert!(same_order(&plan, &fresh), "{candidates:?}");
+            }
+        }
+        assert_eq!(plan.others.len(), KEPT_ORDERS);
+        // New bonds, no order kept.
+        plan.shape(&MolQuery::new(&parse("CC(C)C").unwrap()));
+        assert!(plan.others.is_empty() && !plan.visit.built);
     }
 
     #[test]
@@ -1299,8 +1468,8 @@ mod tests {
         let q = MolQuery::new(&parse("C1CC1").unwrap());
         let plan = plan_for(&q, &[1, 1, 1], None);
         // The last atom of the triangle has its parent and one more bond back.
-        assert_eq!(plan.back_start, [0, 0, 0, 1]);
-        assert_eq!(plan.back.len(), 1);
+        assert_eq!(plan.visit.back_start, [0, 0, 0, 1]);
+        assert_eq!(plan.visit.back.len(), 1);
     }
 
     #[test]

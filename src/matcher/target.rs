@@ -114,18 +114,31 @@ impl<'m> Target<'m> {
         // one byte at a time.
         let n = mol.atom_count();
         let mut atoms = Codes::zeros(n.div_ceil(8) * 8);
-        for (code, a) in atoms.bytes_mut().iter_mut().zip(mol.atoms()) {
-            *code = a.element.min(127) | if a.aromatic { AROMATIC } else { 0 };
+        // Elements past 63 are rare enough that they are left to a second
+        // pass, made only if the first meets one (`over` gathers every
+        // element's top bits); the first then has one word of mask to
+        // set, and no element to cap at 127.
+        let (mut low, mut over) = (0u64, 0u8);
+        // Slices zipped, which the compiler walks by one index.
+        for (code, node) in atoms.bytes_mut().iter_mut().zip(mol.graph().raw_nodes()) {
+            let a = &node.weight;
+            *code = a.element | if a.aromatic { AROMATIC } else { 0 };
+            low |= 1 << (a.element & 63);
+            over |= a.element;
         }
         // The mask in two words: a 128-bit shift per atom costs twice the
         // rest of the loop.
-        let (mut low, mut high) = (0u64, 0u64);
-        for &code in &atoms.bytes()[..n] {
-            let z = code & !AROMATIC;
-            if z < 64 {
-                low |= 1 << z;
-            } else {
-                high |= 1 << (z - 64);
+        let mut high = 0u64;
+        if over >= 64 {
+            low = 0;
+            for (code, a) in atoms.bytes_mut().iter_mut().zip(mol.atoms()) {
+                let z = a.element.min(127);
+                *code = z | if a.aromatic { AROMATIC } else { 0 };
+                if z < 64 {
+                    low |= 1 << z;
+                } else {
+                    high |= 1 << (z - 64);
+                }
             }
         }
         Target {
@@ -180,10 +193,11 @@ impl<'m> Target<'m> {
     /// of a plain atom predicate ([`super::Query::atom_plain`]), without a
     /// branch per atom.
     pub(super) fn mark(&self, mask: u128, aromatic: Option<bool>, row: &mut [u64]) {
-        if mask.count_ones() == 1 {
-            // One element, as most query atoms ask: its byte compared,
-            // eight atoms at a time.
-            let z = mask.trailing_zeros() as u8;
+        let (low, high) = (mask as u64, (mask >> 64) as u64);
+        // One element below 64 (one word to test, not two), as most query
+        // atoms ask: its byte compared, eight atoms at a time.
+        if high == 0 && low != 0 && low & (low - 1) == 0 {
+            let z = low.trailing_zeros() as u8;
             let (keep, want) = match aromatic {
                 Some(true) => (u8::MAX, z | AROMATIC),
                 Some(false) => (u8::MAX, z),
@@ -206,15 +220,17 @@ impl<'m> Target<'m> {
                     }
                 }
             }
-            // The padding read past the last atom may have matched.
-            if let Some(last) = row.get_mut(n / 64).filter(|_| n % 64 != 0) {
-                *last &= (1 << (n % 64)) - 1;
+            // The padding read past the last atom is zeros, which only a
+            // byte of zero matches: that of a `*` atom not aromatic.
+            if want == 0 {
+                if let Some(last) = row.get_mut(n / 64).filter(|_| n % 64 != 0) {
+                    *last &= (1 << (n % 64)) - 1;
+                }
             }
             return;
         }
         // An atom's byte indexes this table of 256 bits: the element mask
         // in the half of each aromaticity allowed, none in the other.
-        let (low, high) = (mask as u64, (mask >> 64) as u64);
         let table = match aromatic {
             Some(true) => [0, 0, low, high],
             Some(false) => [low, high, 0, 0],
