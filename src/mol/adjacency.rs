@@ -18,15 +18,37 @@ use super::Mol;
 /// assert_eq!(adj.degree(3), 1);
 /// assert_eq!(adj.bond_between(1, 3), Some(2));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Adjacency {
     /// One allocation for the whole table, as every molecule a search
     /// reads builds one: entry `i` of the first `n` holds where atom `i`'s
     /// row starts, counted from the front of this same vector, and how long
     /// it is; the rows follow those `n` entries, so that atom 0's starts at
     /// `n`: the number of atoms is not kept apart (the molecule is moved
-    /// about with this in it, and one word more cost its reader).
+    /// about with this in it, and one word more cost its reader). Entries
+    /// of a row past its length hold whatever an earlier adjacency left
+    /// there (see [`fill_width`]).
     table: Vec<(u32, u32)>,
+}
+
+/// Equal when every atom has the same row: the entries past the rows'
+/// ends do not count.
+impl PartialEq for Adjacency {
+    fn eq(&self, other: &Adjacency) -> bool {
+        self.atoms() == other.atoms()
+            && (0..self.atoms()).all(|a| self.neighbors(a) == other.neighbors(a))
+    }
+}
+
+impl Eq for Adjacency {}
+
+/// The rows, one per atom.
+impl std::fmt::Debug for Adjacency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries((0..self.atoms()).map(|a| self.neighbors(a)))
+            .finish()
+    }
 }
 
 /// Room for this many neighbours in every row, enough for nearly every
@@ -99,7 +121,8 @@ impl Adjacency {
 impl Drop for Adjacency {
     /// Gives the table to the next adjacency built on this thread: nearly
     /// every molecule searched builds one and drops it with the molecule,
-    /// and its allocation and free cost a seventh as much as the build.
+    /// and its allocation, the zeroing of its rows and its free cost a
+    /// fifth as much as the build.
     fn drop(&mut self) {
         if (1..=KEEP).contains(&self.table.capacity()) {
             let table = std::mem::take(&mut self.table);
@@ -113,7 +136,7 @@ impl Drop for Adjacency {
 const KEEP: usize = 1 << 12;
 
 thread_local! {
-    /// The table of the adjacency dropped last on this thread, empty.
+    /// The table of the adjacency dropped last on this thread.
     static SPARE: Cell<Vec<(u32, u32)>> = const { Cell::new(Vec::new()) };
 }
 
@@ -127,10 +150,12 @@ fn fill_width(table: &mut Vec<(u32, u32)>, mol: &Mol) -> bool {
     else {
         return false;
     };
-    table.clear();
-    table.reserve(len);
-    table.extend((0..atoms as u32).map(|i| (atoms as u32 + WIDTH * i, 0)));
+    // A table given back keeps its entries: only the heads must be set,
+    // the rows' entries past their ends are never read.
     table.resize(len, (0, 0));
+    for (i, head) in table[..atoms].iter_mut().enumerate() {
+        *head = (atoms as u32 + WIDTH * i as u32, 0);
+    }
     // Each row's place follows from its atom, so no start is read per
     // entry.
     let (heads, rows) = table.split_at_mut(atoms);
@@ -230,6 +255,19 @@ mod tests {
         let second = parse("CCO").unwrap();
         assert_eq!(second.adjacency().table().as_ptr(), table);
         assert_eq!(second.adjacency().neighbors(1), &[(0, 0), (2, 1)]);
+        // Rows over the first molecule's entries: the same adjacency as one
+        // built in a fresh table (a new thread has no spare).
+        let fresh = std::thread::spawn(|| parse("CCO").unwrap().adjacency().clone())
+            .join()
+            .unwrap();
+        assert_ne!(second.adjacency().table(), fresh.table());
+        assert_eq!(second.adjacency(), &fresh);
+        assert_eq!(
+            format!("{:?}", second.adjacency()),
+            "[[(1, 0)], [(0, 0), (2, 1)], [(1, 1)]]"
+        );
+        assert_eq!(format!("{fresh:?}"), format!("{:?}", second.adjacency()));
+        assert_ne!(&fresh, parse("C1CC1").unwrap().adjacency());
     }
 
     #[test]
