@@ -4,6 +4,8 @@
 //! keeps each atom's bonds as a linked list, which costs a dependent load
 //! per neighbour; a row here is one slice.
 
+use std::cell::Cell;
+
 use super::Mol;
 
 /// The neighbours of atom `i`, each `(neighbour, bond)`, in bond index
@@ -16,15 +18,37 @@ use super::Mol;
 /// assert_eq!(adj.degree(3), 1);
 /// assert_eq!(adj.bond_between(1, 3), Some(2));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Adjacency {
     /// One allocation for the whole table, as every molecule a search
     /// reads builds one: entry `i` of the first `n` holds where atom `i`'s
     /// row starts, counted from the front of this same vector, and how long
     /// it is; the rows follow those `n` entries, so that atom 0's starts at
     /// `n`: the number of atoms is not kept apart (the molecule is moved
-    /// about with this in it, and one word more cost its reader).
+    /// about with this in it, and one word more cost its reader). Entries
+    /// of a row past its length hold whatever an earlier adjacency left
+    /// there (see [`fill_width`]).
     table: Vec<(u32, u32)>,
+}
+
+/// Equal when every atom has the same row: the entries past the rows'
+/// ends do not count.
+impl PartialEq for Adjacency {
+    fn eq(&self, other: &Adjacency) -> bool {
+        self.atoms() == other.atoms()
+            && (0..self.atoms()).all(|a| self.neighbors(a) == other.neighbors(a))
+    }
+}
+
+impl Eq for Adjacency {}
+
+/// The rows, one per atom.
+impl std::fmt::Debug for Adjacency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries((0..self.atoms()).map(|a| self.neighbors(a)))
+            .finish()
+    }
 }
 
 /// Room for this many neighbours in every row, enough for nearly every
@@ -34,37 +58,10 @@ const WIDTH: u32 = 4;
 
 impl Adjacency {
     pub(super) fn of(mol: &Mol) -> Adjacency {
-        Adjacency::of_width(mol).unwrap_or_else(|| Adjacency::packed(mol))
-    }
-
-    /// Rows of [`WIDTH`] entries, or `None` when some atom has more
-    /// neighbours.
-    fn of_width(mol: &Mol) -> Option<Adjacency> {
-        let atoms = mol.atom_count();
-        let len = atoms
-            .checked_mul(WIDTH as usize + 1)
-            .filter(|&len| len <= u32::MAX as usize)?;
-        let mut table = Vec::with_capacity(len);
-        table.extend((0..atoms as u32).map(|i| (atoms as u32 + WIDTH * i, 0)));
-        table.resize(len, (0, 0));
-        place(&mut table, mol, WIDTH).then_some(Adjacency { table })
-    }
-
-    /// Rows packed end to end, each as long as its atom's degree.
-    fn packed(mol: &Mol) -> Adjacency {
-        let atoms = mol.atom_count();
-        let mut table = vec![(0u32, 0u32); atoms + 2 * mol.bond_count()];
-        for (a, b, _) in mol.bonds() {
-            table[a].1 += 1;
-            table[b].1 += 1;
+        let mut table = SPARE.try_with(Cell::take).unwrap_or_default();
+        if !fill_width(&mut table, mol) {
+            fill_packed(&mut table, mol);
         }
-        let mut start = atoms as u32;
-        for head in &mut table[..atoms] {
-            let degree = head.1;
-            *head = (start, 0);
-            start += degree;
-        }
-        place(&mut table, mol, u32::MAX);
         Adjacency { table }
     }
 
@@ -121,42 +118,111 @@ impl Adjacency {
     }
 }
 
-/// Adds every bond of `mol` to the rows of both its atoms, in bond index
-/// order; false if a row would grow past `room` entries.
-fn place(table: &mut [(u32, u32)], mol: &Mol, room: u32) -> bool {
+impl Drop for Adjacency {
+    /// Gives the table to the next adjacency built on this thread: nearly
+    /// every molecule searched builds one and drops it with the molecule,
+    /// and its allocation, the zeroing of its rows and its free cost a
+    /// fifth as much as the build.
+    fn drop(&mut self) {
+        if (1..=KEEP).contains(&self.table.capacity()) {
+            let table = std::mem::take(&mut self.table);
+            // After the thread's spare is gone (at thread exit) it is freed.
+            let _ = SPARE.try_with(|spare| spare.set(table));
+        }
+    }
+}
+
+/// Tables up to this many entries are kept for reuse.
+const KEEP: usize = 1 << 12;
+
+thread_local! {
+    /// The table of the adjacency dropped last on this thread.
+    static SPARE: Cell<Vec<(u32, u32)>> = const { Cell::new(Vec::new()) };
+}
+
+/// Fills `table` with rows of [`WIDTH`] entries; false when some atom has
+/// more neighbours.
+fn fill_width(table: &mut Vec<(u32, u32)>, mol: &Mol) -> bool {
+    let atoms = mol.atom_count();
+    let Some(len) = atoms
+        .checked_mul(WIDTH as usize + 1)
+        .filter(|&len| len <= u32::MAX as usize)
+    else {
+        return false;
+    };
+    // A table given back keeps its entries: only the heads must be set,
+    // the rows' entries past their ends are never read.
+    table.resize(len, (0, 0));
+    for (i, head) in table[..atoms].iter_mut().enumerate() {
+        *head = (atoms as u32 + WIDTH * i as u32, 0);
+    }
+    // Each row's place follows from its atom, so no start is read per
+    // entry.
+    let (heads, rows) = table.split_at_mut(atoms);
+    let rows = &mut rows[..WIDTH as usize * atoms];
+    for (e, (a, b, _)) in mol.bonds().enumerate() {
+        for (from, to) in [(a, b), (b, a)] {
+            let len = &mut heads[from].1;
+            if *len >= WIDTH {
+                return false;
+            }
+            rows[WIDTH as usize * from + *len as usize] = (to as u32, e as u32);
+            *len += 1;
+        }
+    }
+    true
+}
+
+/// Fills `table` with rows packed end to end, each as long as its atom's
+/// degree.
+fn fill_packed(table: &mut Vec<(u32, u32)>, mol: &Mol) {
+    let atoms = mol.atom_count();
+    table.clear();
+    table.resize(atoms + 2 * mol.bond_count(), (0, 0));
+    for (a, b, _) in mol.bonds() {
+        table[a].1 += 1;
+        table[b].1 += 1;
+    }
+    let mut start = atoms as u32;
+    for head in &mut table[..atoms] {
+        let degree = head.1;
+        *head = (start, 0);
+        start += degree;
+    }
     for (e, (a, b, _)) in mol.bonds().enumerate() {
         for (from, to) in [(a, b), (b, a)] {
             let head = &mut table[from];
             let (start, len) = *head;
-            if len == room {
-                return false;
-            }
             head.1 = len + 1;
             table[(start + len) as usize] = (to as u32, e as u32);
         }
     }
-    true
 }
 
 #[cfg(test)]
 mod tests {
     use crate::smiles::parse;
 
+    /// Every atom's row lists its bonds in bond index order.
+    fn assert_rows_follow_bonds(smiles: &str) {
+        let mol = parse(smiles).unwrap();
+        let adj = mol.adjacency();
+        for a in 0..mol.atom_count() {
+            let mut expected: Vec<(u32, u32)> = mol
+                .neighbors(a)
+                .map(|(n, b)| (n as u32, b as u32))
+                .collect();
+            expected.sort_by_key(|&(_, b)| b);
+            assert_eq!(adj.neighbors(a), expected.as_slice(), "{smiles} atom {a}");
+            assert_eq!(adj.degree(a) as usize, mol.degree(a));
+        }
+    }
+
     #[test]
     fn rows_list_every_bond_in_bond_order() {
         // Rows of the usual width, and (sulfur with six neighbours) packed.
         for smiles in ["CC(C)(O)C1CC1", "CS(F)(F)(F)(F)Cl.[Na+]"] {
-            let mol = parse(smiles).unwrap();
-            let adj = mol.adjacency();
-            for a in 0..mol.atom_count() {
-                let mut expected: Vec<(u32, u32)> = mol
-                    .neighbors(a)
-                    .map(|(n, b)| (n as u32, b as u32))
-                    .collect();
-                expected.sort_by_key(|&(_, b)| b);
-                assert_eq!(adj.neighbors(a), expected.as_slice(), "{smiles} atom {a}");
-                assert_eq!(adj.degree(a) as usize, mol.degree(a));
-            }
+            assert_rows_follow_bonds(smiles);
         }
         let mut mol = parse("CC(C)(O)C1CC1").unwrap();
         let adj = mol.adjacency().clone();
@@ -166,6 +232,42 @@ mod tests {
         let e = mol.add_bond(0, 6, crate::mol::Bond::default());
         assert_eq!(mol.adjacency().bond_between(6, 0), Some(e));
         assert_eq!(mol.adjacency().degree(0), 2);
+    }
+
+    #[test]
+    fn a_table_given_back_is_filled_anew() {
+        // Each table is the one the molecule before gave back: rows of the
+        // usual width after packed ones (and a width fill that gave up
+        // half way) and the other way round, longer and shorter.
+        for smiles in [
+            "CS(F)(F)(F)(F)Cl.[Na+]",
+            "CC",
+            "CC(C)(O)C1CC1",
+            "CC(C)(C)CS(F)(F)(F)(F)F",
+            "O",
+            "S(F)(F)(F)(F)(F)F",
+        ] {
+            assert_rows_follow_bonds(smiles);
+        }
+        let first = parse("CC(C)(O)C1CC1").unwrap();
+        let table = first.adjacency().table().as_ptr();
+        drop(first);
+        let second = parse("CCO").unwrap();
+        assert_eq!(second.adjacency().table().as_ptr(), table);
+        assert_eq!(second.adjacency().neighbors(1), &[(0, 0), (2, 1)]);
+        // Rows over the first molecule's entries: the same adjacency as one
+        // built in a fresh table (a new thread has no spare).
+        let fresh = std::thread::spawn(|| parse("CCO").unwrap().adjacency().clone())
+            .join()
+            .unwrap();
+        assert_ne!(second.adjacency().table(), fresh.table());
+        assert_eq!(second.adjacency(), &fresh);
+        assert_eq!(
+            format!("{:?}", second.adjacency()),
+            "[[(1, 0)], [(0, 0), (2, 1)], [(1, 1)]]"
+        );
+        assert_eq!(format!("{fresh:?}"), format!("{:?}", second.adjacency()));
+        assert_ne!(&fresh, parse("C1CC1").unwrap().adjacency());
     }
 
     #[test]
