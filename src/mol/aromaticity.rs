@@ -459,7 +459,7 @@ fn electrons(code: u8) -> u64 {
 
 /// Buffers reused from molecule to molecule on one thread.
 #[derive(Default)]
-struct Work {
+pub(crate) struct Work {
     bonds: Vec<BondFacts>,
     candidates: Vec<usize>,
     stamps: BondStamps,
@@ -472,6 +472,16 @@ thread_local! {
 }
 
 pub fn perceive(mol: &mut Mol) {
+    WORK.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => perceive_in(mol, &mut w),
+        // Only reachable if perception were re-entered on this thread.
+        Err(_) => perceive_in(mol, &mut Work::default()),
+    })
+}
+
+/// [`perceive`] with the caller's buffers.
+#[inline(always)]
+pub(crate) fn perceive_in(mol: &mut Mol, w: &mut Work) {
     if mol.rings().ring_count() == 0 {
         for atom in mol.atoms_mut() {
             atom.aromatic = false;
@@ -484,11 +494,7 @@ pub fn perceive(mol: &mut Mol) {
     if mol.atom_count().max(mol.bond_count()) > super::rings::KEEP_BUFFERS_UP_TO {
         return perceive_with(mol, &mut Work::default());
     }
-    WORK.with(|w| match w.try_borrow_mut() {
-        Ok(mut w) => perceive_with(mol, &mut w),
-        // Only reachable if perception were re-entered on this thread.
-        Err(_) => perceive_with(mol, &mut Work::default()),
-    })
+    perceive_with(mol, w)
 }
 
 fn perceive_with(mol: &mut Mol, w: &mut Work) {

@@ -51,7 +51,7 @@ fn need(atom: &Atom, shown: u32) -> Need {
 /// Reusable buffers: kekulization runs once per aromatic molecule, and
 /// allocating its working arrays every time cost more than the matching.
 #[derive(Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     /// Per molecule atom: its vertex, [`NONE`] when it takes no double bond.
     local: Vec<u32>,
     /// Vertices of `*` atoms, which may stay without a double bond.
@@ -113,14 +113,16 @@ pub(crate) fn candidates(mol: &Mol, bonds: &[(u32, u32, u32)], out: &mut Vec<u32
 /// `(atom, atom, bond)`, in bond order), the [`candidates`] and the valence
 /// every atom's bonds show ([`bond_valences`]), as the SMILES reader does.
 /// The aromatic bonds must be single; on success `shown` counts the new
-/// double bonds.
+/// double bonds. The reader lends its own `scratch`, reached once per
+/// molecule with the rest of its buffers.
 pub(crate) fn kekulize_prepared(
     mol: &mut Mol,
     shown: &mut [u32],
     bonds: &[(u32, u32, u32)],
     candidates: &[u32],
+    scratch: &mut Scratch,
 ) -> Result<(), KekulizeError> {
-    with_scratch(|s| kekulize_with::<true>(mol, shown, bonds, candidates, s))
+    kekulize_with::<true>(mol, shown, bonds, candidates, scratch)
 }
 
 fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {

@@ -32,6 +32,14 @@ pub(crate) use cleanup::clean_up_and_assign_hydrogens;
 pub use rings::RingInfo;
 pub use valence::assign_implicit_hydrogens;
 
+/// The buffers ring and aromaticity perception reuse from molecule to
+/// molecule, for a builder that holds them beside its own.
+#[derive(Default)]
+pub(crate) struct PerceptionWork {
+    rings: rings::Work,
+    aromaticity: aromaticity::Work,
+}
+
 /// Chirality as written in SMILES. The number is the OpenSMILES permutation
 /// index: `@` is `Tetrahedral(1)`, `@@` is `Tetrahedral(2)`, `@TB7` is
 /// `TrigonalBipyramidal(7)`. The neighbour order it refers to is kept in
@@ -446,14 +454,17 @@ impl Mol {
     /// building a molecule by hand (the SMILES reader calls it itself).
     /// Hydrogen counts must already be set.
     pub fn perceive(&mut self) {
-        self.perceive_given(None);
+        rings::perceive_into_mol(self);
+        aromaticity::perceive(self);
+        self.aromatic_on_rings = true;
     }
 
-    /// [`Mol::perceive`], given the ring forest the molecule's builder
-    /// noted while adding the bonds (see [`rings::Forest`]), if it did.
-    pub(crate) fn perceive_given(&mut self, forest: Option<&mut rings::Forest>) {
-        rings::perceive_given(self, forest);
-        aromaticity::perceive(self);
+    /// [`Mol::perceive`], given the ring forest the molecule's builder noted
+    /// while adding the bonds (see [`rings::Forest`]), with the builder's
+    /// buffers: one thread-local access per molecule, not one per step.
+    pub(crate) fn perceive_given(&mut self, forest: &mut rings::Forest, work: &mut PerceptionWork) {
+        rings::perceive_given(self, forest, &mut work.rings);
+        aromaticity::perceive_in(self, &mut work.aromaticity);
         self.aromatic_on_rings = true;
     }
 

@@ -462,7 +462,7 @@ impl RingList {
 /// Buffers reused from molecule to molecule on one thread, so that
 /// perceiving a drug-like molecule allocates only its result.
 #[derive(Default)]
-struct Work {
+pub(crate) struct Work {
     g: Graph,
     s: Scratch,
 }
@@ -484,15 +484,28 @@ pub fn perceive(mol: &Mol) -> RingInfo {
     rings
 }
 
-/// [`perceive`] into `mol`, given the [`Forest`] the molecule's builder
-/// noted, if it did. Stored from inside the closure that holds the thread's
-/// buffers: returned out of it, the `RingInfo` was copied twice on the way.
+/// [`perceive`] into `mol`.
 #[inline(always)]
-pub(crate) fn perceive_given(mol: &mut Mol, forest: Option<&mut Forest>) {
-    with_work(size(mol), mol, |w, mol| {
-        let found = w.perceive(mol, forest);
-        mol.rings.fill(w.g.n, w.g.m, &w.s.store, found);
-    });
+pub(crate) fn perceive_into_mol(mol: &mut Mol) {
+    with_work(size(mol), mol, |w, mol| perceive_into(w, mol, None));
+}
+
+/// [`perceive_into_mol`], given the [`Forest`] the molecule's builder noted
+/// and with the builder's buffers.
+#[inline(always)]
+pub(crate) fn perceive_given(mol: &mut Mol, forest: &mut Forest, work: &mut Work) {
+    if size(mol) > KEEP_BUFFERS_UP_TO {
+        return with_own_work(mol, |w, mol| perceive_into(w, mol, Some(forest)));
+    }
+    perceive_into(work, mol, Some(forest));
+}
+
+/// Stored from inside the caller that holds the buffers: returned out of
+/// it, the `RingInfo` was copied twice on the way.
+#[inline(always)]
+fn perceive_into(w: &mut Work, mol: &mut Mol, forest: Option<&mut Forest>) {
+    let found = w.perceive(mol, forest);
+    mol.rings.fill(w.g.n, w.g.m, &w.s.store, found);
 }
 
 /// What [`Work::perceive`] found, the rings themselves left in its store.

@@ -12,11 +12,11 @@ use nom::IResult;
 
 use super::chain::{Chain, OpenRing};
 use super::error::{unexpected_at, SmilesError};
-use crate::mol::kekulize::{candidates, kekulize_prepared, KekulizeError};
+use crate::mol::kekulize::{candidates, kekulize_prepared, KekulizeError, Scratch};
 use crate::mol::rings::{closes_rings, Forest};
 use crate::mol::{
     clean_up_and_assign_hydrogens, element, Atom, Bond, BondDirection, BondOrder, Chirality, Mol,
-    StereoCenter,
+    PerceptionWork, StereoCenter,
 };
 
 /// Reads a SMILES string into a molecule: kekulized, with implicit
@@ -127,6 +127,10 @@ struct Workspace {
     odd_aromatic_bond: bool,
     /// The ring forest, noted as the bonds are added.
     forest: Forest,
+    /// The buffers of the later steps, held here so that the thread's
+    /// workspace is reached once per molecule.
+    kekulize: Scratch,
+    perception: PerceptionWork,
 }
 
 const AROMATIC: u8 = 1;
@@ -242,9 +246,13 @@ fn read_with(
         candidates(mol, &ws.aromatic_bonds, &mut ws.kekule_atoms);
     }
     if !ws.kekule_atoms.is_empty() {
-        if let Err(KekulizeError { atoms }) =
-            kekulize_prepared(mol, &mut ws.shown, &ws.aromatic_bonds, &ws.kekule_atoms)
-        {
+        if let Err(KekulizeError { atoms }) = kekulize_prepared(
+            mol,
+            &mut ws.shown,
+            &ws.aromatic_bonds,
+            &ws.kekule_atoms,
+            &mut ws.kekulize,
+        ) {
             let offset = atom_offset(smiles.as_bytes(), atoms[0]);
             return Err(SmilesError::Kekulize { offset, atoms });
         }
@@ -253,7 +261,7 @@ fn read_with(
         clean_up_and_assign_hydrogens(mol, &mut ws.shown);
     }
     if upto == Upto::Perception {
-        mol.perceive_given(Some(&mut ws.forest));
+        mol.perceive_given(&mut ws.forest, &mut ws.perception);
     }
     Ok(())
 }
