@@ -74,7 +74,10 @@ pub fn parse_graph(smiles: &str) -> Result<Mol, SmilesError> {
 /// ```
 pub fn parse_into(smiles: &str, mol: &mut Mol) -> Result<(), SmilesError> {
     mol.clear();
-    read_into(smiles, Upto::Perception, mol)
+    // Every atom takes a byte of the input at least, and so does every
+    // bond: room for the input's length, kept from molecule to molecule,
+    // spares counting the atoms (see [`size_hint`]) each time.
+    read_into(smiles, Upto::Perception, mol, (smiles.len(), smiles.len()))
 }
 
 /// Reads `smiles` into a new molecule. The molecule is made inside the
@@ -84,17 +87,22 @@ pub fn parse_into(smiles: &str, mol: &mut Mol) -> Result<(), SmilesError> {
 fn read_new(smiles: &str, upto: Upto) -> Result<Mol, SmilesError> {
     let mut result = Ok(Mol::new());
     if let Ok(mol) = &mut result {
-        read_into(smiles, upto, mol)?;
+        read_into(smiles, upto, mol, size_hint(smiles.as_bytes()))?;
     }
     result
 }
 
-/// Reads `smiles` into the empty `mol`, given room for the graph `smiles`
-/// spells (see [`size_hint`]); left empty on an error. Inlined, as a call
-/// of its own cost [`parse`] a move of the result and a frame.
+/// Reads `smiles` into the empty `mol`, given room for at least the
+/// `(atoms, bonds)` of the graph `smiles` spells (see [`size_hint`]); left
+/// empty on an error. Inlined, as a call of its own cost [`parse`] a move of
+/// the result and a frame.
 #[inline(always)]
-fn read_into(smiles: &str, upto: Upto, mol: &mut Mol) -> Result<(), SmilesError> {
-    let (atoms, bonds) = size_hint(smiles.as_bytes());
+fn read_into(
+    smiles: &str,
+    upto: Upto,
+    mol: &mut Mol,
+    (atoms, bonds): (usize, usize),
+) -> Result<(), SmilesError> {
     mol.make_room(atoms, bonds);
     let result = read(smiles, upto, mol);
     if result.is_err() {
