@@ -209,8 +209,9 @@ impl<'m> Target<'m> {
                 // One word, its groups in an array of known length: no
                 // chunks of 64 to set up for the usual molecule.
                 Codes::InPlace(bytes) => {
-                    if let (Some(word), Some(atoms)) = (row.first_mut(), bytes.get(..groups)) {
-                        *word = bytes_equal_bits(atoms, keep, want);
+                    if let Some(word) = row.first_mut() {
+                        // Capped at the array's length: no bound to check.
+                        *word = bytes_equal_bits(&bytes[..groups.min(IN_PLACE)], keep, want);
                     }
                 }
                 Codes::Heap(bytes) => {
@@ -229,6 +230,14 @@ impl<'m> Target<'m> {
             }
             return;
         }
+        self.mark_any(low, high, aromatic, row);
+    }
+
+    /// [`Target::mark`] for any mask, in words `low` and `high`. Out of
+    /// line: the registers it needs would be saved on every call of the
+    /// one-element case.
+    #[inline(never)]
+    fn mark_any(&self, low: u64, high: u64, aromatic: Option<bool>, row: &mut [u64]) {
         // An atom's byte indexes this table of 256 bits: the element mask
         // in the half of each aromaticity allowed, none in the other.
         let table = match aromatic {

@@ -169,8 +169,9 @@ pub(super) struct Bound<'a> {
     atoms: usize,
     /// The subpatterns bound, kept for their own memos; none when no
     /// subpattern has a `$(...)` of its own: a subpattern's memo is then
-    /// empty, and one bound where it is searched allocates nothing.
-    subs: Vec<Bound<'a>>,
+    /// empty, and one bound where it is searched allocates nothing. An
+    /// `Option`, not an empty vector: dropping that cost a call per search.
+    subs: Option<Box<[Bound<'a>]>>,
 }
 
 impl<'a> Bound<'a> {
@@ -193,7 +194,7 @@ impl<'a> Bound<'a> {
             budget,
             memo: Memo::Unused,
             atoms: target_atoms,
-            subs: Vec::new(),
+            subs: None,
         }
     }
 
@@ -204,11 +205,13 @@ impl<'a> Bound<'a> {
         let (smarts, atoms, budget) = (self.smarts, self.atoms, self.budget);
         self.memo = Memo::new(smarts.recursive.len() * atoms);
         if smarts.recursive.iter().any(|sub| !sub.recursive.is_empty()) {
-            self.subs = smarts
-                .recursive
-                .iter()
-                .map(|sub| Bound::new(sub, atoms, budget))
-                .collect();
+            self.subs = Some(
+                smarts
+                    .recursive
+                    .iter()
+                    .map(|sub| Bound::new(sub, atoms, budget))
+                    .collect(),
+            );
         }
     }
 
@@ -222,7 +225,7 @@ impl<'a> Bound<'a> {
             return false;
         }
         let leaf;
-        let sub = match self.subs.get(i) {
+        let sub = match self.subs.as_deref().and_then(|subs| subs.get(i)) {
             Some(sub) => sub,
             None => {
                 // No subpattern nests: this one is a leaf.
