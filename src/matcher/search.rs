@@ -19,6 +19,30 @@ enum Phase {
     Done,
 }
 
+/// What a search asks of its visiting order: the candidate counts (query
+/// atom -> count), the forced first atom, and whether the plan's
+/// `fill_from` holds the query's keys (a free search, after
+/// [`Plan::fill_fits`]).
+#[derive(Clone, Copy)]
+struct Wanted<'c> {
+    candidates: &'c [u32],
+    first: Option<usize>,
+    keys_in_fill: bool,
+}
+
+impl<'c> Wanted<'c> {
+    /// Just these counts: no atom forced, the keys not known to be in the
+    /// plan's `fill_from`.
+    #[cfg(test)]
+    fn counts(candidates: &'c [u32]) -> Self {
+        Wanted {
+            candidates,
+            first: None,
+            keys_in_fill: false,
+        }
+    }
+}
+
 /// A visiting order and, for each depth, the bonds back to atoms placed
 /// before it, with what [`Plan::build`] built it from.
 #[derive(Debug, Default)]
@@ -237,45 +261,30 @@ impl Plan {
         }
     }
 
-    /// Whether [`Plan::build`] would make the order in use from these
-    /// candidate counts (query atom -> count), for the query the plan is
-    /// [`Plan::is_for`]; `keys_in_fill` when `fill_from` holds the
-    /// query's keys (a free search, after [`Plan::fill_fits`]).
+    /// Whether [`Plan::build`] would make the order in use for `wanted`,
+    /// for the query the plan is [`Plan::is_for`].
     #[cfg(test)]
-    fn fits<Q: Query + ?Sized>(
-        &self,
-        query: &Q,
-        candidates: &[u32],
-        first: Option<usize>,
-        keys_in_fill: bool,
-    ) -> bool {
-        self.visit
-            .fits(query, &self.degree, candidates, first, keys_in_fill)
+    fn fits<Q: Query + ?Sized>(&self, query: &Q, wanted: Wanted) -> bool {
+        self.visit.fits(query, &self.degree, wanted)
     }
 
-    /// Makes the order in use the one [`Plan::build`] would make from
-    /// these candidate counts: the same order kept from before if one
-    /// fits, else built, the order it replaces kept. `keys_in_fill` as
-    /// for [`Order::fits`]; `rank` and `scratch` are working space.
+    /// Makes the order in use the one [`Plan::build`] would make for
+    /// `wanted`: the same order kept from before if one fits, else built,
+    /// the order it replaces kept. `rank` and `scratch` are working space.
     #[inline]
     fn choose<Q: Query + ?Sized>(
         &mut self,
         query: &Q,
-        candidates: &[u32],
-        first: Option<usize>,
-        keys_in_fill: bool,
+        wanted: Wanted,
         rank: &mut Vec<u128>,
         scratch: &mut Vec<u32>,
     ) {
-        if !self
-            .visit
-            .fits(query, &self.degree, candidates, first, keys_in_fill)
-        {
-            self.change(query, candidates, first, keys_in_fill, rank, scratch);
+        if !self.visit.fits(query, &self.degree, wanted) {
+            self.change(query, wanted, rank, scratch);
         }
         // The ties now hold for the query's keys, which a free search
         // has found in `fill_from`.
-        self.visit.ties_hold |= keys_in_fill;
+        self.visit.ties_hold |= wanted.keys_in_fill;
     }
 
     /// [`Plan::choose`] when the order in use does not fit. Out of line:
@@ -284,14 +293,12 @@ impl Plan {
     fn change<Q: Query + ?Sized>(
         &mut self,
         query: &Q,
-        candidates: &[u32],
-        first: Option<usize>,
-        keys_in_fill: bool,
+        wanted: Wanted,
         rank: &mut Vec<u128>,
         scratch: &mut Vec<u32>,
     ) {
         let degree = &self.degree;
-        let fits = |order: &Order| order.fits(query, degree, candidates, first, keys_in_fill);
+        let fits = |order: &Order| order.fits(query, degree, wanted);
         if let Some(i) = self.others.iter().position(fits) {
             std::mem::swap(&mut self.visit, &mut self.others[i]);
             return;
@@ -306,8 +313,8 @@ impl Plan {
             self.next_out = out + 1;
             std::mem::swap(&mut self.visit, &mut self.others[out]);
         }
-        order_keys(candidates, &self.degree, rank);
-        self.build(query, rank, first, scratch);
+        order_keys(wanted.candidates, &self.degree, rank);
+        self.build(query, rank, wanted.first, scratch);
     }
 
     /// Makes the order in use the greedy VF2++-style order for these keys.
@@ -332,20 +339,16 @@ fn twins<Q: Query + ?Sized>(query: &Q, degree: &[u32], a: u32, b: u32) -> bool {
 }
 
 impl Order {
-    /// Whether [`Order::build`] would make this order from these candidate
-    /// counts, for a query of these degrees (query atom -> degree) with
-    /// the bonds the order is for; `keys_in_fill` when the plan's
-    /// `fill_from` holds the query's keys (a free search, after
-    /// [`Plan::fill_fits`]).
+    /// Whether [`Order::build`] would make this order for `wanted`, for a
+    /// query of these degrees (query atom -> degree) with the bonds the
+    /// order is for.
     #[inline]
-    fn fits<Q: Query + ?Sized>(
-        &self,
-        query: &Q,
-        degree: &[u32],
-        candidates: &[u32],
-        first: Option<usize>,
-        keys_in_fill: bool,
-    ) -> bool {
+    fn fits<Q: Query + ?Sized>(&self, query: &Q, degree: &[u32], wanted: Wanted) -> bool {
+        let Wanted {
+            candidates,
+            first,
+            keys_in_fill,
+        } = wanted;
         // The build looks at keys only to pick the least among atoms tied
         // on placed neighbours: the same picks make the same plan.
         let key = |q: u32| {
@@ -841,7 +844,16 @@ impl<'a, Q: Query + ?Sized> Matches<'a, Q> {
             rank,
             ..
         } = &mut *ws;
-        plan.choose(query, candidates, first, !rooted, rank, scratch);
+        plan.choose(
+            query,
+            Wanted {
+                candidates,
+                first,
+                keys_in_fill: !rooted,
+            },
+            rank,
+            scratch,
+        );
         sized(&mut ws.mapping, n, NONE);
         prefix(&mut ws.used, t_n, false);
         // Each deeper depth's cursor is set as the search reaches it.
@@ -1431,7 +1443,7 @@ mod tests {
         let mut builds = 0;
         for round in 0..2 {
             for candidates in &counts {
-                plan.choose(&q, candidates, None, false, &mut rank, &mut scratch);
+                plan.choose(&q, Wanted::counts(candidates), &mut rank, &mut scratch);
                 let fresh = plan_for(&q, candidates, None);
                 assert!(same_order(&plan, &fresh), "{candidates:?}");
             }
@@ -1452,7 +1464,7 @@ mod tests {
             for first in 0..10 {
                 let mut candidates = [9; 10];
                 candidates[(first * 3 + round) % 10] = 1;
-                plan.choose(&q, &candidates, None, false, &mut rank, &mut scratch);
+                plan.choose(&q, Wanted::counts(&candidates), &mut rank, &mut scratch);
                 let fresh = plan_for(&q, &candidates, None);
                 assert!(same_order(&plan, &fresh), "{candidates:?}");
             }
@@ -1478,11 +1490,17 @@ mod tests {
         let plan = plan_for(&q, &[5, 5, 2, 1], None);
         // Other counts with the same least atom: the same plan, whatever
         // the order of the others.
-        assert!(plan.fits(&q, &[9, 7, 4, 3], None, false));
-        assert!(plan.fits(&q, &[6, 2, 4, 1], None, false));
+        assert!(plan.fits(&q, Wanted::counts(&[9, 7, 4, 3])));
+        assert!(plan.fits(&q, Wanted::counts(&[6, 2, 4, 1])));
         // O before N, or the first atom forced: not.
-        assert!(!plan.fits(&q, &[5, 5, 1, 2], None, false));
-        assert!(!plan.fits(&q, &[5, 5, 2, 1], Some(0), false));
+        assert!(!plan.fits(&q, Wanted::counts(&[5, 5, 1, 2])));
+        assert!(!plan.fits(
+            &q,
+            Wanted {
+                first: Some(0),
+                ..Wanted::counts(&[5, 5, 2, 1])
+            }
+        ));
         // Bond orders are not the plan's business; which atoms are bonded is.
         assert!(plan.is_for(&q, None));
         assert!(plan.is_for(&MolQuery::new(&parse("CC(N)=O").unwrap()), None));

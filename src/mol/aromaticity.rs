@@ -491,7 +491,7 @@ pub(crate) fn perceive_in(mol: &mut Mol, w: &mut Work) {
         }
         return;
     }
-    if mol.atom_count().max(mol.bond_count()) > super::rings::KEEP_BUFFERS_UP_TO {
+    if super::rings::size(mol) > super::rings::KEEP_BUFFERS_UP_TO {
         return perceive_with(mol, &mut Work::default());
     }
     perceive_with(mol, w)

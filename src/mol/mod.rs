@@ -194,8 +194,9 @@ impl StereoCenter {
 }
 
 /// The most atoms, bonds, ring entries or stereo centres whose room
-/// [`Mol::clear`] keeps.
-const KEEP_ROOM: usize = 1 << 14;
+/// [`Mol::clear`] keeps, and the most entries a buffer of the SMILES
+/// reader keeps between molecules: one bound for a bulk run's memory.
+pub(crate) const KEEP_ROOM: usize = 1 << 14;
 
 /// A molecule. Build it with [`crate::smiles::parse`], or atom by atom with
 /// [`Mol::add_atom`] and [`Mol::add_bond`] followed by [`Mol::perceive`].

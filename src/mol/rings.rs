@@ -517,9 +517,9 @@ struct Found {
     disjoint: bool,
 }
 
-/// What [`KEEP_BUFFERS_UP_TO`] bounds.
+/// What [`KEEP_BUFFERS_UP_TO`] bounds, here and in aromaticity.
 #[inline(always)]
-fn size(mol: &Mol) -> usize {
+pub(crate) fn size(mol: &Mol) -> usize {
     mol.atom_count().max(mol.bond_count())
 }
 

@@ -197,7 +197,7 @@ impl Workspace {
 }
 
 /// The capacity past which a buffer of the [`Workspace`] is given back.
-const KEEP: usize = 1 << 14;
+const KEEP: usize = crate::mol::KEEP_ROOM;
 /// Inputs up to this long cannot grow a buffer past [`KEEP`] but the ring
 /// table (see [`Workspace::may_trim`]).
 const TRIM_FROM: usize = KEEP / 8;
